@@ -1,0 +1,51 @@
+/* tnnc public API: compile an ONNX model into one C source file and header.
+ *
+ * The library never exits and never prints except to the sinks given in
+ * tnnc_options.  One call is one compilation with its own arena; there is no
+ * global state, so calls may run concurrently. */
+#ifndef TNNC_H
+#define TNNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define TNNC_VERSION "0.1.0"
+
+enum tnnc_status {
+  TNNC_OK = 0,
+  TNNC_ERR_MODEL = 1,          /* bad or unsupported model */
+  TNNC_ERR_USAGE = 2,          /* bad options */
+  TNNC_ERR_IO = 3,             /* cannot read the model or write outputs */
+  TNNC_ERR_NOMEM = 4,          /* compile-time memory limit reached */
+};
+
+/* Resource bounds; a model beyond them is refused with a diagnostic. */
+typedef struct tnnc_limits {
+  int64_t max_tensor_elements; /* per tensor */
+  int64_t max_weight_bytes;    /* sum of constant tensors */
+  int64_t max_nodes;
+  int64_t max_arena_bytes;     /* compile-time memory */
+} tnnc_limits;
+
+typedef struct tnnc_options {
+  const char *input_path;      /* model path (also the diagnostic prefix) */
+  const uint8_t *input_bytes;  /* if non-NULL, used instead of reading */
+  size_t input_len;
+  const char *output_c;        /* NULL: no output (check only) */
+  const char *output_h;        /* NULL: output_c with .h */
+  const char *prefix;          /* NULL: derived from output_c */
+  int64_t batch;               /* value bound to a symbolic batch dim */
+  bool emit_main;
+  const char *dump_ir;         /* NULL: none; "": final IR; else pass name */
+  FILE *dump_sink;             /* where --dump-ir goes (default stdout) */
+  FILE *diag_sink;             /* where diagnostics go (NULL: discarded) */
+  const char *command_line;    /* recorded in the output's front matter */
+  tnnc_limits limits;          /* zero fields take the defaults */
+} tnnc_options;
+
+void tnnc_default_limits(tnnc_limits *l);
+enum tnnc_status tnnc_compile(const tnnc_options *opt);
+
+#endif

@@ -1,0 +1,340 @@
+/* The graph: tensors, nodes, attributes, dtypes, topological order. */
+#include <string.h>
+
+#include "ir.h"
+
+size_t dtype_size(DType t) {
+  switch (t) {
+  case DT_FLOAT: case DT_INT32: return 4;
+  case DT_DOUBLE: case DT_INT64: return 8;
+  case DT_INT8: case DT_UINT8: case DT_BOOL: return 1;
+  default: return 0;
+  }
+}
+
+const char *dtype_name(DType t) {
+  switch (t) {
+  case DT_FLOAT: return "float";
+  case DT_UINT8: return "uint8";
+  case DT_INT8: return "int8";
+  case DT_UINT16: return "uint16";
+  case DT_INT16: return "int16";
+  case DT_INT32: return "int32";
+  case DT_INT64: return "int64";
+  case DT_STRING: return "string";
+  case DT_BOOL: return "bool";
+  case DT_FLOAT16: return "float16";
+  case DT_DOUBLE: return "double";
+  case DT_UINT32: return "uint32";
+  case DT_UINT64: return "uint64";
+  default: return "undefined";
+  }
+}
+
+const char *dtype_ctype(DType t) {
+  switch (t) {
+  case DT_FLOAT: return "float";
+  case DT_DOUBLE: return "double";
+  case DT_INT64: return "int64_t";
+  case DT_INT32: return "int32_t";
+  case DT_INT8: return "int8_t";
+  case DT_UINT8: case DT_BOOL: return "uint8_t";
+  default: return "void";
+  }
+}
+
+bool dtype_supported(DType t) { return dtype_size(t) != 0; }
+
+int dtype_tnn(DType t) { return dtype_supported(t) ? (int)t : 0; }
+
+Graph *ir_graph_new(Arena *a, Diag *d, const tnnc_limits *limits) {
+  Graph *g = arena_alloc(a, sizeof *g);
+  g->arena = a;
+  g->diag = d;
+  g->limits = limits;
+  g->batch = 1;
+  g->opset = 1;
+  return g;
+}
+
+#define GROW(g, arr, n, cap)                                                  \
+  do {                                                                        \
+    if ((n) == (cap)) {                                                       \
+      int nc = (cap) ? 2 * (cap) : 64;                                        \
+      void *na = arena_calloc((g)->arena, (size_t)nc, sizeof *(arr));         \
+      if (n) memcpy(na, (arr), sizeof *(arr) * (size_t)(n));                  \
+      (arr) = na;                                                             \
+      (cap) = nc;                                                             \
+    }                                                                         \
+  } while (0)
+
+Tensor *ir_tensor_new(Graph *g, const char *name) {
+  Tensor *t = arena_alloc(g->arena, sizeof *t);
+  t->name = arena_strdup(g->arena, name ? name : "");
+  t->rank = -1;
+  t->offset = -1;
+  t->id = g->ntensors;
+  GROW(g, g->tensors, g->ntensors, g->cap_tensors);
+  g->tensors[g->ntensors++] = t;
+  return t;
+}
+
+Tensor *ir_tensor_find(Graph *g, const char *name) {
+  for (int i = g->ntensors - 1; i >= 0; i--)
+    if (strcmp(g->tensors[i]->name, name) == 0) return g->tensors[i];
+  return NULL;
+}
+
+Node *ir_node_new(Graph *g, Op op, const char *name, int nin, int nout) {
+  Node *n = arena_alloc(g->arena, sizeof *n);
+  n->op = op;
+  n->index = g->nnodes;
+  n->name = arena_strdup(g->arena, name ? name : "");
+  n->op_type = op_name(op);
+  n->domain = "";
+  n->nin = nin;
+  n->nout = nout;
+  n->in = arena_calloc(g->arena, (size_t)(nin ? nin : 1), sizeof(Tensor *));
+  n->out = arena_calloc(g->arena, (size_t)(nout ? nout : 1), sizeof(Tensor *));
+  n->call.kernel = -1;
+  GROW(g, g->nodes, g->nnodes, g->cap_nodes);
+  g->nodes[g->nnodes++] = n;
+  return n;
+}
+
+void ir_tensor_set_shape(Tensor *t, DType dt, int rank, const int64_t *dims) {
+  TNNC_ASSERT(rank >= 0 && rank <= IR_MAX_RANK);
+  t->dtype = dt;
+  t->rank = rank;
+  for (int i = 0; i < rank; i++) {
+    t->dims[i] = dims[i];
+    t->dim_param[i] = NULL;
+  }
+}
+
+bool ir_shape_numel(const int64_t *dims, int rank, int64_t max, int64_t *out) {
+  int64_t n = 1;
+  for (int i = 0; i < rank; i++) {
+    if (dims[i] < 0) return false;
+    if (dims[i] != 0 && n > max / dims[i]) return false;
+    n *= dims[i];
+  }
+  if (n > max) return false;
+  *out = n;
+  return true;
+}
+
+int64_t ir_tensor_numel(const Tensor *t) {
+  if (t->rank < 0) return -1;
+  int64_t n = 1;
+  for (int i = 0; i < t->rank; i++) n *= t->dims[i];
+  return n;
+}
+
+int64_t ir_tensor_bytes(const Tensor *t) {
+  return ir_tensor_numel(t) * (int64_t)dtype_size(t->dtype);
+}
+
+void *ir_tensor_alloc_data(Graph *g, Tensor *t) {
+  int64_t b = ir_tensor_bytes(t);
+  t->data = arena_alloc(g->arena, (size_t)(b > 0 ? b : 1));
+  return t->data;
+}
+
+void ir_graph_add_input(Graph *g, Tensor *t) {
+  Tensor **na = arena_calloc(g->arena, (size_t)g->ninputs + 1, sizeof *na);
+  if (g->ninputs) memcpy(na, g->inputs, sizeof *na * (size_t)g->ninputs);
+  na[g->ninputs++] = t;
+  g->inputs = na;
+  t->is_input = true;
+}
+
+void ir_graph_add_output(Graph *g, Tensor *t) {
+  Tensor **na = arena_calloc(g->arena, (size_t)g->noutputs + 1, sizeof *na);
+  if (g->noutputs) memcpy(na, g->outputs, sizeof *na * (size_t)g->noutputs);
+  na[g->noutputs++] = t;
+  g->outputs = na;
+  t->is_output = true;
+}
+
+void ir_recount(Graph *g) {
+  for (int i = 0; i < g->ntensors; i++) {
+    g->tensors[i]->nuses = 0;
+    g->tensors[i]->producer = NULL;
+  }
+  for (int i = 0; i < g->nnodes; i++) {
+    Node *n = g->nodes[i];
+    if (n->dead) continue;
+    for (int j = 0; j < n->nin; j++)
+      if (n->in[j]) n->in[j]->nuses++;
+    for (int j = 0; j < n->nout; j++)
+      if (n->out[j]) n->out[j]->producer = n;
+  }
+}
+
+void ir_replace_uses(Graph *g, Tensor *from, Tensor *to) {
+  for (int i = 0; i < g->nnodes; i++) {
+    Node *n = g->nodes[i];
+    if (n->dead) continue;
+    for (int j = 0; j < n->nin; j++)
+      if (n->in[j] == from) n->in[j] = to;
+  }
+}
+
+/* Kahn's algorithm over live nodes, stable with respect to file order (a
+ * ready node with the lowest original position goes first) so the output is
+ * deterministic.  Leftover nodes lie on a cycle. */
+bool ir_toposort(Graph *g) {
+  int n = g->nnodes;
+  int *pending = arena_calloc(g->arena, (size_t)(n ? n : 1), sizeof(int));
+  Node **order = arena_calloc(g->arena, (size_t)(n ? n : 1), sizeof(Node *));
+  bool *done = arena_calloc(g->arena, (size_t)(n ? n : 1), sizeof(bool));
+  ir_recount(g);
+  int *pos = arena_calloc(g->arena, (size_t)(g->ntensors ? g->ntensors : 1),
+                          sizeof(int));
+  for (int i = 0; i < n; i++) {
+    Node *nd = g->nodes[i];
+    for (int j = 0; j < nd->nout; j++)
+      if (nd->out[j]) pos[nd->out[j]->id] = i + 1;
+  }
+  /* consumers lists as a CSR over tensors */
+  int *cstart = arena_calloc(g->arena, (size_t)g->ntensors + 1, sizeof(int));
+  for (int i = 0; i < n; i++) {
+    Node *nd = g->nodes[i];
+    for (int j = 0; j < nd->nin; j++)
+      if (nd->in[j]) cstart[nd->in[j]->id + 1]++;
+  }
+  for (int t = 0; t < g->ntensors; t++) cstart[t + 1] += cstart[t];
+  int *fill = arena_calloc(g->arena, (size_t)g->ntensors + 1, sizeof(int));
+  int *cons = arena_calloc(g->arena, (size_t)cstart[g->ntensors] + 1,
+                           sizeof(int));
+  for (int i = 0; i < n; i++) {
+    Node *nd = g->nodes[i];
+    for (int j = 0; j < nd->nin; j++) {
+      Tensor *t = nd->in[j];
+      if (!t) continue;
+      cons[cstart[t->id] + fill[t->id]++] = i;
+      if (pos[t->id] && !nd->dead && !g->nodes[pos[t->id] - 1]->dead)
+        pending[i]++;
+    }
+  }
+  /* A binary heap of ready node indices keeps the order stable. */
+  int *heap = arena_calloc(g->arena, (size_t)(n ? n : 1), sizeof(int));
+  int hn = 0, count = 0;
+#define HPUSH(v)                                                              \
+  do {                                                                        \
+    int k = hn++;                                                             \
+    heap[k] = (v);                                                            \
+    while (k && heap[(k - 1) / 2] > heap[k]) {                                \
+      int tmp = heap[k];                                                      \
+      heap[k] = heap[(k - 1) / 2];                                            \
+      heap[(k - 1) / 2] = tmp;                                                \
+      k = (k - 1) / 2;                                                        \
+    }                                                                         \
+  } while (0)
+  for (int i = 0; i < n; i++)
+    if (!g->nodes[i]->dead && pending[i] == 0) HPUSH(i);
+  while (hn) {
+    int v = heap[0];
+    heap[0] = heap[--hn];
+    for (int k = 0;;) {
+      int l = 2 * k + 1, r = l + 1, m = k;
+      if (l < hn && heap[l] < heap[m]) m = l;
+      if (r < hn && heap[r] < heap[m]) m = r;
+      if (m == k) break;
+      int tmp = heap[k];
+      heap[k] = heap[m];
+      heap[m] = tmp;
+      k = m;
+    }
+    Node *nd = g->nodes[v];
+    done[v] = true;
+    order[count++] = nd;
+    for (int j = 0; j < nd->nout; j++) {
+      Tensor *t = nd->out[j];
+      if (!t) continue;
+      for (int c = cstart[t->id]; c < cstart[t->id + 1]; c++)
+        if (--pending[cons[c]] == 0 && !g->nodes[cons[c]]->dead)
+          HPUSH(cons[c]);
+    }
+  }
+#undef HPUSH
+  int live = 0;
+  for (int i = 0; i < n; i++)
+    if (!g->nodes[i]->dead) live++;
+  if (count != live) {
+    for (int i = 0; i < n; i++)
+      if (!g->nodes[i]->dead && !done[i]) {
+        diag_error(g->diag, g->nodes[i],
+                   "the graph has a cycle through this node");
+        break;
+      }
+    return false;
+  }
+  int k = count;
+  for (int i = 0; i < n; i++)
+    if (g->nodes[i]->dead) order[k++] = g->nodes[i];
+  memcpy(g->nodes, order, sizeof(Node *) * (size_t)n);
+  return true;
+}
+
+const Attr *ir_attr(const Node *n, const char *name) {
+  for (int i = 0; i < n->nattrs; i++)
+    if (strcmp(n->attrs[i].name, name) == 0) return &n->attrs[i];
+  return NULL;
+}
+
+int64_t ir_attr_int(const Node *n, const char *name, int64_t def) {
+  const Attr *a = ir_attr(n, name);
+  return a && a->type == ATTR_INT ? a->i : def;
+}
+
+float ir_attr_float(const Node *n, const char *name, float def) {
+  const Attr *a = ir_attr(n, name);
+  if (!a) return def;
+  if (a->type == ATTR_FLOAT) return a->f;
+  if (a->type == ATTR_INT) return (float)a->i;
+  return def;
+}
+
+const char *ir_attr_string(const Node *n, const char *name, const char *def) {
+  const Attr *a = ir_attr(n, name);
+  return a && a->type == ATTR_STRING ? a->s : def;
+}
+
+int ir_attr_ints(const Node *n, const char *name, int64_t *out, int max) {
+  const Attr *a = ir_attr(n, name);
+  if (!a || a->type != ATTR_INTS) return -1;
+  for (int i = 0; i < a->n && i < max; i++) out[i] = a->ints[i];
+  return a->n;
+}
+
+Attr *ir_node_add_attr(Graph *g, Node *n, const char *name, AttrType type) {
+  Attr *na = arena_calloc(g->arena, (size_t)n->nattrs + 1, sizeof *na);
+  if (n->nattrs) memcpy(na, n->attrs, sizeof *na * (size_t)n->nattrs);
+  n->attrs = na;
+  Attr *a = &na[n->nattrs++];
+  a->name = arena_strdup(g->arena, name);
+  a->type = type;
+  return a;
+}
+
+int64_t ir_const_int(const Tensor *t, int64_t i) {
+  switch (t->dtype) {
+  case DT_INT64: return ((const int64_t *)t->data)[i];
+  case DT_INT32: return ((const int32_t *)t->data)[i];
+  case DT_INT8: return ((const int8_t *)t->data)[i];
+  case DT_UINT8: case DT_BOOL: return ((const uint8_t *)t->data)[i];
+  case DT_FLOAT: return (int64_t)((const float *)t->data)[i];
+  case DT_DOUBLE: return (int64_t)((const double *)t->data)[i];
+  default: tnnc_unreachable();
+  }
+}
+
+double ir_const_double(const Tensor *t, int64_t i) {
+  switch (t->dtype) {
+  case DT_FLOAT: return ((const float *)t->data)[i];
+  case DT_DOUBLE: return ((const double *)t->data)[i];
+  default: return (double)ir_const_int(t, i);
+  }
+}

@@ -1,0 +1,353 @@
+/* tnnc internal interface.
+ *
+ * Data flows one way: frontend (ONNX bytes -> Graph) -> passes (Graph -> Graph)
+ * -> codegen (Graph -> C text).  This header is the whole contract between
+ * them, split by banners naming the file that implements each part, so the
+ * data flow can be read from here alone (chibicc's chibicc.h).
+ *
+ * Memory: everything a compilation allocates comes from one Arena and is
+ * freed by one arena_free(); nothing here frees.  No globals: every function
+ * takes the Graph (or Arena/Diag) it works on.
+ */
+#ifndef TNNC_IR_H
+#define TNNC_IR_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tnnc.h"
+#include "../runtime/tnn_runtime.h"
+
+#define IR_MAX_RANK TNN_MAX_RANK
+
+typedef struct Arena Arena;
+typedef struct Diag Diag;
+typedef struct Tensor Tensor;
+typedef struct Node Node;
+typedef struct Graph Graph;
+
+/* ---------------------------------------------------------------- arena.c */
+
+/* Bump allocator.  Allocation failure (or exceeding `limit` bytes) longjmps
+ * to `oom` when it is set, so callers never check for NULL. */
+struct Arena {
+  struct ArenaBlock *head;
+  size_t used;          /* bytes handed out so far */
+  size_t limit;         /* 0: unlimited */
+  jmp_buf *oom;         /* where to go when out of memory */
+};
+
+Arena *arena_new(size_t limit);
+void arena_free(Arena *a);
+void *arena_alloc(Arena *a, size_t size);        /* zeroed, 64-byte aligned */
+void *arena_calloc(Arena *a, size_t n, size_t size); /* overflow-checked */
+char *arena_strdup(Arena *a, const char *s);
+char *arena_printf(Arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ----------------------------------------------------------------- diag.c */
+
+/* Diagnostics.  A bad model is the user's problem: every message names the
+ * file and, where there is one, the node (index, name, op type).  Errors are
+ * collected; the caller checks nerrors after a phase. */
+struct Diag {
+  FILE *sink;           /* NULL: count only */
+  const char *file;     /* model path used as the location prefix */
+  int nerrors;
+  int nwarnings;
+};
+
+void diag_error(Diag *d, const Node *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void diag_warn(Diag *d, const Node *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void diag_verror(Diag *d, const Node *n, const char *kind, const char *fmt,
+                 va_list ap);
+
+/* Internal bugs are ours, not the user's. */
+#define TNNC_ASSERT(c)                                                        \
+  do {                                                                        \
+    if (!(c)) tnnc_internal_error(__FILE__, __LINE__, #c);                    \
+  } while (0)
+#define tnnc_unreachable() tnnc_internal_error(__FILE__, __LINE__, "unreachable")
+_Noreturn void tnnc_internal_error(const char *file, int line, const char *what);
+
+/* ------------------------------------------------------------------ ir.c */
+
+/* Element types, numbered as ONNX TensorProto.DataType. */
+typedef enum {
+  DT_UNDEFINED = 0,
+  DT_FLOAT = 1,
+  DT_UINT8 = 2,
+  DT_INT8 = 3,
+  DT_UINT16 = 4,
+  DT_INT16 = 5,
+  DT_INT32 = 6,
+  DT_INT64 = 7,
+  DT_STRING = 8,
+  DT_BOOL = 9,
+  DT_FLOAT16 = 10,
+  DT_DOUBLE = 11,
+  DT_UINT32 = 12,
+  DT_UINT64 = 13,
+} DType;
+
+size_t dtype_size(DType t);           /* 0 for unsupported types */
+const char *dtype_name(DType t);      /* "float", "int64", ... */
+const char *dtype_ctype(DType t);     /* "float", "int64_t", ... */
+bool dtype_supported(DType t);        /* storable and computable by tnnc */
+int dtype_tnn(DType t);               /* TNN_DT_* code used by the runtime */
+
+struct Tensor {
+  const char *name;
+  int id;                      /* index in Graph.tensors */
+  DType dtype;                 /* DT_UNDEFINED until inferred */
+  int rank;                    /* -1 until inferred */
+  int64_t dims[IR_MAX_RANK];
+  const char *dim_param[IR_MAX_RANK]; /* symbolic name of a dim, or NULL */
+  void *data;                  /* constant value, or NULL */
+  bool is_initializer;         /* came from the model's initializers */
+  Node *producer;              /* NULL for inputs and constants */
+  int nuses;                   /* live consumers (ir_recount) */
+  bool is_input, is_output;
+  /* memory plan (pass plan_memory) */
+  Tensor *alias;               /* shares storage with this tensor */
+  int64_t offset;              /* byte offset in the workspace, -1 if none */
+};
+
+typedef enum {
+  ATTR_UNDEFINED = 0,
+  ATTR_FLOAT = 1,
+  ATTR_INT = 2,
+  ATTR_STRING = 3,
+  ATTR_TENSOR = 4,
+  ATTR_GRAPH = 5,
+  ATTR_FLOATS = 6,
+  ATTR_INTS = 7,
+  ATTR_STRINGS = 8,
+} AttrType;
+
+typedef struct Attr {
+  const char *name;
+  AttrType type;
+  int64_t i;
+  float f;
+  const char *s;               /* ATTR_STRING (NUL-terminated copy) */
+  int n;                       /* element count of the list kinds */
+  int64_t *ints;
+  float *floats;
+  const char **strings;
+  Tensor *t;                   /* ATTR_TENSOR: a constant, not in the graph */
+} Attr;
+
+typedef enum {
+#define X(id, name, mi, xi, mo, xo, kind) OP_##id,
+#include "ops.def"
+#undef X
+  OP_COUNT
+} Op;
+
+/* A kernel call chosen by lowering: the runtime kernel and its parameters.
+ * The interpreter calls it; codegen prints the same call. */
+typedef struct KernelCall {
+  int kernel;                  /* TNN_K_* index, -1: none (aliased view) */
+  void *params;                /* the kernel's tnn_*_params struct */
+} KernelCall;
+
+struct Node {
+  Op op;
+  int index;                   /* position in the ONNX graph's node list */
+  const char *name;            /* ONNX node name ("" if none) */
+  const char *op_type;         /* as written in the model */
+  const char *domain;          /* "" for ai.onnx */
+  int nin, nout;
+  Tensor **in;                 /* in[i] NULL: optional input omitted */
+  Tensor **out;
+  int nattrs;
+  Attr *attrs;
+  bool dead;                   /* removed; skipped everywhere */
+  const char *fused;           /* names of ONNX nodes folded into this one */
+  KernelCall call;             /* set by pass lower */
+};
+
+struct Graph {
+  Arena *arena;
+  Diag *diag;
+  const tnnc_limits *limits;
+  const char *producer;        /* ONNX producer_name + version */
+  int64_t opset;               /* ai.onnx opset version */
+  int64_t batch;               /* value bound to symbolic batch dims */
+  Tensor **tensors;
+  int ntensors, cap_tensors;
+  Node **nodes;                /* topologically sorted after ir_toposort */
+  int nnodes, cap_nodes;
+  Tensor **inputs;             /* runtime inputs (initializers excluded) */
+  int ninputs;
+  Tensor **outputs;
+  int noutputs;
+  int64_t ws_size;             /* planned workspace bytes */
+  int64_t ws_peak;             /* peak bytes of simultaneously live tensors */
+};
+
+Graph *ir_graph_new(Arena *a, Diag *d, const tnnc_limits *limits);
+Tensor *ir_tensor_new(Graph *g, const char *name);
+Tensor *ir_tensor_find(Graph *g, const char *name);   /* NULL if absent */
+Node *ir_node_new(Graph *g, Op op, const char *name, int nin, int nout);
+void ir_tensor_set_shape(Tensor *t, DType dt, int rank, const int64_t *dims);
+int64_t ir_tensor_numel(const Tensor *t);     /* -1 if rank unknown */
+int64_t ir_tensor_bytes(const Tensor *t);
+void *ir_tensor_alloc_data(Graph *g, Tensor *t); /* zeroed buffer for data */
+bool ir_shape_numel(const int64_t *dims, int rank, int64_t max, int64_t *out);
+void ir_graph_add_input(Graph *g, Tensor *t);
+void ir_graph_add_output(Graph *g, Tensor *t);
+void ir_recount(Graph *g);                    /* recompute nuses/producer */
+bool ir_toposort(Graph *g);                   /* false (+diag) on a cycle */
+void ir_replace_uses(Graph *g, Tensor *from, Tensor *to);
+
+/* Attributes (defaults are applied by the caller). */
+const Attr *ir_attr(const Node *n, const char *name);
+int64_t ir_attr_int(const Node *n, const char *name, int64_t def);
+float ir_attr_float(const Node *n, const char *name, float def);
+const char *ir_attr_string(const Node *n, const char *name, const char *def);
+/* ints list; returns count (-1 if absent), copies at most max values. */
+int ir_attr_ints(const Node *n, const char *name, int64_t *out, int max);
+Attr *ir_node_add_attr(Graph *g, Node *n, const char *name, AttrType type);
+
+/* Reads element i of a constant integer tensor (int32/int64/...), as int64. */
+int64_t ir_const_int(const Tensor *t, int64_t i);
+double ir_const_double(const Tensor *t, int64_t i);
+
+/* ------------------------------------------------------------------ op.c */
+
+/* An op kind implements shape/type inference and kernel selection.
+ * infer: set the outputs' dtype and shape from the inputs (their shapes are
+ *        known; constant inputs have data).  Report errors through
+ *        g->diag naming the node and return false.
+ * lower: choose the runtime kernel and fill its params (node->call).
+ *        Views may set call.kernel = -1 to alias output 0 to input 0. */
+typedef struct OpKind {
+  bool (*infer)(Graph *g, Node *n);
+  bool (*lower)(Graph *g, Node *n);
+} OpKind;
+
+typedef struct OpInfo {
+  const char *name;            /* ONNX op_type */
+  int min_in, max_in, min_out, max_out;
+  const OpKind *kind;
+} OpInfo;
+
+const OpInfo *op_info(Op op);
+bool op_lookup(const char *domain, const char *op_type, Op *out);
+const char *op_name(Op op);
+/* True when output `i` of n may share storage with input 0 (pure views). */
+bool op_is_view(const Node *n);
+
+/* Helpers shared by op kinds (ir/ops/common.c). */
+bool opk_check_rank(Graph *g, Node *n, int input, int min, int max);
+bool opk_check_float(Graph *g, Node *n, int input);
+bool opk_broadcast(Graph *g, Node *n, Tensor *const *ins, int nin,
+                   int *rank, int64_t *dims);
+/* Strides (in elements) of `t` broadcast to an output of rank/dims. */
+void opk_bcast_strides(const Tensor *t, int rank, const int64_t *dims,
+                       int64_t *strides);
+int opk_norm_axis(Graph *g, Node *n, int64_t axis, int rank, bool *ok);
+void *opk_params(Graph *g, size_t size);
+
+/* --------------------------------------------------------------- kernel.c */
+
+/* The runtime's kernels, indexed by TNN_K_<name> (runtime TNN_KERNELS). */
+enum {
+#define K(name, kind) TNN_K_##name,
+  TNN_KERNELS(K)
+#undef K
+  TNN_K_COUNT
+};
+
+typedef int (*KernelFn)(const void *params, const void *const *in,
+                        void *const *out);
+
+typedef struct ParamField {
+  const char *name;
+  char type;                   /* 'I' int64, 'F' double, 'A' int64 array */
+  int count;                   /* array length (1 for scalars) */
+} ParamField;
+
+typedef struct KernelInfo {
+  const char *name;            /* C function is tnn_<name> */
+  KernelFn fn;
+  const char *params_kind;     /* params struct is tnn_<kind>_params */
+  const ParamField *fields;
+  int nfields;
+  size_t params_size;
+} KernelInfo;
+
+const KernelInfo *kernel_info(int k);
+
+/* ---------------------------------------------------------------- interp.c */
+
+/* Reference interpreter: runs one lowered node on buffers (for constant
+ * folding), or a whole graph on given inputs.  The kernels are the runtime's
+ * scalar kernels, the same ones the generated C calls. */
+bool interp_node(Graph *g, Node *n, void *const *in, void *const *out);
+/* Evaluates n if all its inputs are constant: its outputs get data. */
+bool interp_fold_node(Graph *g, Node *n);
+/* Runs the whole graph; inputs/outputs are in graph order. */
+bool interp_run(Graph *g, const void *const *inputs, void *const *outputs);
+
+/* ---------------------------------------------------------------- print.c */
+
+void ir_print(const Graph *g, FILE *f);
+
+/* --------------------------------------------------------------- verify.c */
+
+/* Checks structural invariants; reports through diag as internal errors. */
+bool ir_verify(Graph *g);
+
+/* -------------------------------------------------------- frontend/onnx.c */
+
+/* Parses ONNX bytes into g.  Returns false after reporting diagnostics. */
+bool onnx_import(Graph *g, const uint8_t *bytes, size_t len);
+
+/* ------------------------------------------------------ passes/pipeline.c */
+
+typedef bool (*PassFn)(Graph *g);     /* returns false on error */
+
+typedef struct Pass {
+  const char *name;
+  PassFn run;
+} Pass;
+
+const Pass *pipeline_passes(int *count);
+/* Runs the pipeline; dumps the IR after pass `dump_after` ("" = last) to
+ * dump when non-NULL.  Returns false on error. */
+bool pipeline_run(Graph *g, const char *dump_after, FILE *dump);
+
+bool pass_canonicalize(Graph *g);
+bool pass_infer_shapes(Graph *g);
+bool pass_fold_constants(Graph *g);
+bool pass_fold_bn(Graph *g);
+bool pass_dce(Graph *g);
+bool pass_lower(Graph *g);
+bool pass_plan_memory(Graph *g);
+
+/* ----------------------------------------------------------- codegen/c.c */
+
+typedef struct EmitOptions {
+  const char *prefix;          /* C symbol prefix */
+  const char *header_name;     /* file name the .c includes */
+  const char *command_line;    /* recorded in the front matter */
+  bool emit_main;
+} EmitOptions;
+
+bool emit_c(Graph *g, const EmitOptions *o, FILE *c_out, FILE *h_out);
+
+/* Runtime header text, embedded at build time (codegen/runtime_text.c). */
+extern const char tnnc_runtime_text[];
+/* The .npy helpers of --emit-main (runtime/tnn_main.h). */
+extern const char tnnc_main_text[];
+
+#endif

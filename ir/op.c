@@ -1,0 +1,52 @@
+/* The op table, generated from ops.def, and the lookup from ONNX names. */
+#include <string.h>
+
+#include "ir.h"
+
+/* Each kind module in ir/ops/ defines one `const OpKind opkind_<kind>`. */
+#define X(id, name, mi, xi, mo, xo, kind) extern const OpKind opkind_##kind;
+#include "ops.def"
+#undef X
+
+static const OpInfo op_table[] = {
+#define X(id, name, mi, xi, mo, xo, kind) {name, mi, xi, mo, xo, &opkind_##kind},
+#include "ops.def"
+#undef X
+};
+
+_Static_assert(sizeof op_table / sizeof op_table[0] == OP_COUNT,
+               "ops.def and the op enum disagree");
+
+const OpInfo *op_info(Op op) {
+  TNNC_ASSERT(op >= 0 && op < OP_COUNT);
+  return &op_table[op];
+}
+
+const char *op_name(Op op) { return op_info(op)->name; }
+
+/* ai.onnx ops live in the "" or "ai.onnx" domain; other domains are looked
+ * up by the passes that understand them (QONNX, FINN). */
+bool op_lookup(const char *domain, const char *op_type, Op *out) {
+  if (domain && domain[0] && strcmp(domain, "ai.onnx") != 0) return false;
+  for (int i = 0; i < OP_COUNT; i++) {
+    if (strcmp(op_table[i].name, op_type) == 0) {
+      *out = (Op)i;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool op_is_view(const Node *n) {
+  switch (n->op) {
+  case OP_FLATTEN:
+  case OP_RESHAPE:
+  case OP_SQUEEZE:
+  case OP_UNSQUEEZE:
+  case OP_IDENTITY:
+  case OP_DROPOUT:
+    return true;
+  default:
+    return false;
+  }
+}

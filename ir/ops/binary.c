@@ -1,0 +1,103 @@
+/* Broadcasting binary ops: arithmetic, comparisons, logic, PRelu.
+ *
+ * Variadic Min/Max were split into binary chains by pass canonicalize, so
+ * every node here has two inputs.  Comparisons produce bool. */
+#include <string.h>
+
+#include "../ir.h"
+
+static bool is_compare(Op op) {
+  return op == OP_GREATER || op == OP_GREATER_OR_EQUAL || op == OP_LESS ||
+         op == OP_LESS_OR_EQUAL || op == OP_EQUAL;
+}
+
+static bool binary_infer(Graph *g, Node *n) {
+  int rank;
+  int64_t dims[IR_MAX_RANK];
+  if (n->nin != 2) {
+    diag_error(g->diag, n, "expected 2 inputs after canonicalization, got %d",
+               n->nin);
+    return false;
+  }
+  Tensor *a = n->in[0], *b = n->in[1];
+  if (a->dtype != b->dtype && n->op != OP_POW) {
+    diag_error(g->diag, n, "inputs have different types (%s, %s)",
+               dtype_name(a->dtype), dtype_name(b->dtype));
+    return false;
+  }
+  if ((n->op == OP_AND || n->op == OP_OR) && a->dtype != DT_BOOL) {
+    diag_error(g->diag, n, "input 0 '%s' has type %s, expected bool", a->name,
+               dtype_name(a->dtype));
+    return false;
+  }
+  if (!opk_broadcast(g, n, n->in, 2, &rank, dims)) return false;
+  DType out = is_compare(n->op) ? DT_BOOL : a->dtype;
+  ir_tensor_set_shape(n->out[0], out, rank, dims);
+  return true;
+}
+
+#define ARITH(T)                                                              \
+  switch (op) {                                                               \
+  case OP_ADD: return TNN_K_##T##_add;                                        \
+  case OP_SUB: return TNN_K_##T##_sub;                                        \
+  case OP_MUL: return TNN_K_##T##_mul;                                        \
+  case OP_DIV: return TNN_K_##T##_div;                                        \
+  case OP_GREATER: return TNN_K_##T##_greater;                                \
+  case OP_GREATER_OR_EQUAL: return TNN_K_##T##_greater_equal;                 \
+  case OP_LESS: return TNN_K_##T##_less;                                      \
+  case OP_LESS_OR_EQUAL: return TNN_K_##T##_less_equal;                       \
+  case OP_EQUAL: return TNN_K_##T##_equal;                                    \
+  default: break;                                                             \
+  }
+
+static int binary_kernel(Op op, DType a, DType b) {
+  if (a == DT_FLOAT && op == OP_POW && b == DT_FLOAT) return TNN_K_f32_pow;
+  if (a != b) return -1;
+  switch (a) {
+  case DT_FLOAT:
+    ARITH(f32)
+    if (op == OP_PRELU) return TNN_K_f32_prelu;
+    if (op == OP_MIN) return TNN_K_f32_fmin;
+    if (op == OP_MAX) return TNN_K_f32_fmax;
+    return -1;
+  case DT_INT64:
+    ARITH(i64)
+    if (op == OP_MIN) return TNN_K_i64_min;
+    if (op == OP_MAX) return TNN_K_i64_max;
+    return -1;
+  case DT_INT32:
+    ARITH(i32)
+    if (op == OP_MIN) return TNN_K_i32_min;
+    if (op == OP_MAX) return TNN_K_i32_max;
+    return -1;
+  case DT_BOOL:
+    if (op == OP_AND) return TNN_K_b8_and;
+    if (op == OP_OR) return TNN_K_b8_or;
+    if (op == OP_EQUAL) return TNN_K_b8_equal;
+    return -1;
+  default:
+    return -1;
+  }
+}
+
+static bool binary_lower(Graph *g, Node *n) {
+  const Tensor *y = n->out[0];
+  int k = binary_kernel(n->op, n->in[0]->dtype, n->in[1]->dtype);
+  if (k < 0) {
+    diag_error(g->diag, n, "%s on %s and %s tensors is not supported",
+               op_name(n->op), dtype_name(n->in[0]->dtype),
+               dtype_name(n->in[1]->dtype));
+    return false;
+  }
+  tnn_bcast_params *p = opk_params(g, sizeof *p);
+  p->n = ir_tensor_numel(y);
+  p->rank = y->rank;
+  memcpy(p->dims, y->dims, sizeof(int64_t) * (size_t)y->rank);
+  opk_bcast_strides(n->in[0], y->rank, y->dims, p->sa);
+  opk_bcast_strides(n->in[1], y->rank, y->dims, p->sb);
+  n->call.kernel = k;
+  n->call.params = p;
+  return true;
+}
+
+const OpKind opkind_binary = {binary_infer, binary_lower};

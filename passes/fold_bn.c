@@ -1,0 +1,172 @@
+/* Pass fold-bn: fold an inference BatchNormalization into the Conv, Gemm or
+ * MatMul that produces its input.
+ *
+ * BN(y)[c] = s[c] * (y[c] - mean[c]) + beta[c],  s = gamma / sqrt(var + eps).
+ * With y = W x + b over output channel c:
+ *     BN(y)[c] = (s[c] W[c]) x + (s[c] (b[c] - mean[c]) + beta[c])
+ * so the weights of channel c are scaled by s[c] and the bias replaced.
+ * For Gemm (Y = alpha op(A) op(B) + beta C, channel = column n of Y) the
+ * columns of op(B) are scaled and C' = s (beta C - mean) + bn_beta, beta' = 1.
+ * A MatMul with a constant 2-D B and a 2-D output becomes such a Gemm.
+ *
+ * Preconditions: BN's parameters and the producer's weights (and bias) are
+ * constants; the producer's output feeds only the BN and is no graph output.
+ * New constant tensors are created (initializers may be shared).
+ * The BN's output tensor becomes the producer's output, so graph outputs and
+ * names stay as in the model; the BN node is retired. */
+#include <math.h>
+#include <string.h>
+
+#include "../ir/ir.h"
+
+static Tensor *new_const(Graph *g, const char *name, int rank,
+                         const int64_t *dims) {
+  Tensor *t = ir_tensor_new(g, name);
+  ir_tensor_set_shape(t, DT_FLOAT, rank, dims);
+  ir_tensor_alloc_data(g, t);
+  return t;
+}
+
+static bool bn_params_ok(Node *bn, int64_t c) {
+  for (int i = 1; i < 5; i++) {
+    const Tensor *t = bn->in[i];
+    if (!t || !t->data || t->dtype != DT_FLOAT || ir_tensor_numel(t) != c)
+      return false;
+  }
+  if (ir_attr_int(bn, "training_mode", 0) != 0) return false;
+  for (int i = 1; i < bn->nout; i++)
+    if (bn->out[i] && bn->out[i]->nuses > 0) return false;
+  return true;
+}
+
+static void bn_scale_shift(Node *bn, int64_t c, float *s, float *sh) {
+  const float *gamma = bn->in[1]->data, *beta = bn->in[2]->data;
+  const float *mean = bn->in[3]->data, *var = bn->in[4]->data;
+  float eps = ir_attr_float(bn, "epsilon", 1e-5f);
+  for (int64_t i = 0; i < c; i++) {
+    s[i] = gamma[i] / sqrtf(var[i] + eps);
+    sh[i] = beta[i] - mean[i] * s[i];
+  }
+}
+
+static void set_float_attr(Graph *g, Node *n, const char *name, float v) {
+  for (int i = 0; i < n->nattrs; i++)
+    if (strcmp(n->attrs[i].name, name) == 0) {
+      n->attrs[i].type = ATTR_FLOAT;
+      n->attrs[i].f = v;
+      return;
+    }
+  ir_node_add_attr(g, n, name, ATTR_FLOAT)->f = v;
+}
+
+static void set_inputs(Graph *g, Node *n, int nin) {
+  if (n->nin >= nin) return;
+  Tensor **in = arena_calloc(g->arena, (size_t)nin, sizeof *in);
+  memcpy(in, n->in, sizeof *in * (size_t)n->nin);
+  n->in = in;
+  n->nin = nin;
+}
+
+static bool fold_conv(Graph *g, Node *p, Node *bn) {
+  const Tensor *w = p->in[1];
+  const Tensor *b = p->nin > 2 ? p->in[2] : NULL;
+  if (!w->data || w->dtype != DT_FLOAT || (b && !b->data)) return false;
+  int64_t m = w->dims[0], per = ir_tensor_numel(w) / (m ? m : 1);
+  if (!bn_params_ok(bn, m)) return false;
+  float *s = arena_calloc(g->arena, (size_t)m, sizeof(float));
+  float *sh = arena_calloc(g->arena, (size_t)m, sizeof(float));
+  bn_scale_shift(bn, m, s, sh);
+  Tensor *nw = new_const(g, arena_printf(g->arena, "%s/folded", w->name),
+                         w->rank, w->dims);
+  Tensor *nb = new_const(g, arena_printf(g->arena, "%s/bias_folded", p->name),
+                         1, &m);
+  const float *wd = w->data;
+  float *nwd = nw->data, *nbd = nb->data;
+  for (int64_t o = 0; o < m; o++) {
+    for (int64_t k = 0; k < per; k++) nwd[o * per + k] = wd[o * per + k] * s[o];
+    float bias = b ? ((const float *)b->data)[o] : 0.0f;
+    nbd[o] = bias * s[o] + sh[o];
+  }
+  set_inputs(g, p, 3);
+  p->in[1] = nw;
+  p->in[2] = nb;
+  return true;
+}
+
+/* Gemm, or a MatMul with constant 2-D B turned into one. */
+static bool fold_gemm(Graph *g, Node *p, Node *bn) {
+  const Tensor *bw = p->in[1];
+  const Tensor *y = p->out[0];
+  if (!bw->data || bw->dtype != DT_FLOAT || bw->rank != 2 || y->rank != 2)
+    return false;
+  bool is_mm = p->op == OP_MATMUL;
+  int64_t tb = is_mm ? 0 : ir_attr_int(p, "transB", 0);
+  float beta = is_mm ? 1.0f : ir_attr_float(p, "beta", 1.0f);
+  const Tensor *c = !is_mm && p->nin > 2 ? p->in[2] : NULL;
+  if (c && (!c->data || c->dtype != DT_FLOAT)) return false;
+  int64_t M = y->dims[0], N = y->dims[1];
+  if (!bn_params_ok(bn, N)) return false;
+  float *s = arena_calloc(g->arena, (size_t)N, sizeof(float));
+  float *sh = arena_calloc(g->arena, (size_t)N, sizeof(float));
+  bn_scale_shift(bn, N, s, sh);
+  Tensor *nw = new_const(g, arena_printf(g->arena, "%s/folded", bw->name), 2,
+                         bw->dims);
+  const float *wd = bw->data;
+  float *nwd = nw->data;
+  int64_t rows = bw->dims[0], cols = bw->dims[1];
+  for (int64_t r = 0; r < rows; r++)
+    for (int64_t q = 0; q < cols; q++)
+      nwd[r * cols + q] = wd[r * cols + q] * s[tb ? r : q];
+  /* C' per row when C varies along rows, else one row. */
+  bool full = c && c->rank == 2 && c->dims[0] != 1;
+  int64_t cdims[2] = {full ? M : 1, N};
+  Tensor *nc = new_const(g, arena_printf(g->arena, "%s/bias_folded", p->name),
+                         full ? 2 : 1, full ? cdims : &N);
+  float *ncd = nc->data;
+  for (int64_t i = 0; i < cdims[0]; i++)
+    for (int64_t j = 0; j < N; j++) {
+      float cv = 0.0f;
+      if (c) {
+        /* broadcast index of C (rank <= 2) at (i, j) */
+        int64_t ci = 0;
+        if (c->rank == 2)
+          ci = (c->dims[0] == 1 ? 0 : i) * c->dims[1] +
+               (c->dims[1] == 1 ? 0 : j);
+        else if (c->rank == 1)
+          ci = c->dims[0] == 1 ? 0 : j;
+        cv = ((const float *)c->data)[ci];
+      }
+      ncd[i * N + j] = beta * cv * s[j] + sh[j];
+    }
+  if (is_mm) {
+    p->op = OP_GEMM;
+  }
+  set_inputs(g, p, 3);
+  p->in[1] = nw;
+  p->in[2] = nc;
+  set_float_attr(g, p, "beta", 1.0f);
+  return true;
+}
+
+bool pass_fold_bn(Graph *g) {
+  ir_recount(g);
+  for (int i = 0; i < g->nnodes; i++) {
+    Node *bn = g->nodes[i];
+    if (bn->dead || bn->op != OP_BATCH_NORM) continue;
+    Tensor *x = bn->in[0];
+    Node *p = x->producer;
+    if (!p || p->dead || x->nuses != 1 || x->is_output || p->out[0] != x)
+      continue;
+    bool ok = false;
+    if (p->op == OP_CONV) ok = fold_conv(g, p, bn);
+    else if (p->op == OP_GEMM || p->op == OP_MATMUL) ok = fold_gemm(g, p, bn);
+    if (!ok) continue;
+    p->out[0] = bn->out[0];
+    p->fused = p->fused ? arena_printf(g->arena, "%s, '%s'", p->fused, bn->name)
+                        : arena_printf(g->arena, "'%s' (BatchNormalization)",
+                                       bn->name);
+    bn->dead = true;
+    ir_recount(g);
+  }
+  return true;
+}

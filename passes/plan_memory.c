@@ -1,0 +1,144 @@
+/* Pass plan-memory: place every intermediate tensor in one workspace.
+ *
+ * Graph inputs and outputs live in the caller's buffers and constants in
+ * static arrays; everything else gets a byte offset in the workspace.  A view
+ * (Reshape, Flatten, Squeeze, ...) aliases its input when its output is not
+ * a graph output, and the input's lifetime then covers the view's uses.
+ *
+ * Lifetimes are closed intervals [def, last use] over node positions; two
+ * tensors whose intervals intersect may not overlap in memory (kernels never
+ * run in place, so an input and an output of one node conflict).  Offsets are
+ * chosen greedily, largest buffer first, at the lowest address that fits
+ * among the placed buffers that are live at the same time (TFLite's greedy
+ * by size); a second order (by definition time) is tried too and the smaller
+ * plan kept.  g->ws_peak is the largest sum of simultaneously live buffers,
+ * a lower bound for any plan; --dump-ir prints both. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../ir/ir.h"
+
+#define WS_ALIGN 64
+
+typedef struct Buf {
+  Tensor *t;
+  int64_t size;
+  int first, last;
+  int64_t offset;
+} Buf;
+
+static Tensor *root_of(Tensor *t) {
+  while (t->alias) t = t->alias;
+  return t;
+}
+
+static int cmp_size(const void *a, const void *b) {
+  const Buf *x = a, *y = b;
+  if (x->size != y->size) return x->size > y->size ? -1 : 1;
+  if (x->first != y->first) return x->first < y->first ? -1 : 1;
+  return x->t->id - y->t->id;
+}
+
+static int cmp_first(const void *a, const void *b) {
+  const Buf *x = a, *y = b;
+  if (x->first != y->first) return x->first < y->first ? -1 : 1;
+  if (x->size != y->size) return x->size > y->size ? -1 : 1;
+  return x->t->id - y->t->id;
+}
+
+/* Places bufs in the given order; returns the workspace size. */
+static int64_t place(Buf *b, int n, Arena *a) {
+  Buf **placed = arena_calloc(a, (size_t)n + 1, sizeof *placed);
+  int np = 0;
+  int64_t total = 0;
+  for (int i = 0; i < n; i++) {
+    /* Conflicting placed buffers, sorted by offset (insertion sort: the
+     * list is short in practice). */
+    int nc = 0;
+    Buf **conf = arena_calloc(a, (size_t)np + 1, sizeof *conf);
+    for (int j = 0; j < np; j++) {
+      Buf *p = placed[j];
+      if (p->first <= b[i].last && b[i].first <= p->last) {
+        int k = nc++;
+        while (k > 0 && conf[k - 1]->offset > p->offset) {
+          conf[k] = conf[k - 1];
+          k--;
+        }
+        conf[k] = p;
+      }
+    }
+    int64_t off = 0;
+    for (int j = 0; j < nc; j++) {
+      if (conf[j]->offset >= off + b[i].size) break;
+      int64_t end = conf[j]->offset + conf[j]->size;
+      if (end > off) off = end;
+    }
+    b[i].offset = off;
+    if (off + b[i].size > total) total = off + b[i].size;
+    placed[np++] = &b[i];
+  }
+  return total;
+}
+
+bool pass_plan_memory(Graph *g) {
+  int nn = g->nnodes;
+  /* Aliases for views. */
+  for (int i = 0; i < nn; i++) {
+    Node *n = g->nodes[i];
+    if (n->dead || n->call.kernel >= 0) continue;
+    Tensor *y = n->out[0];
+    if (y->is_output) {
+      n->call.kernel = TNN_K_x_copy;
+    } else {
+      y->alias = n->in[0];
+    }
+  }
+  int *first = arena_calloc(g->arena, (size_t)g->ntensors + 1, sizeof(int));
+  int *last = arena_calloc(g->arena, (size_t)g->ntensors + 1, sizeof(int));
+  for (int i = 0; i < g->ntensors; i++) first[i] = last[i] = -1;
+  for (int i = 0; i < nn; i++) {
+    Node *n = g->nodes[i];
+    if (n->dead) continue;
+    for (int j = 0; j < n->nout; j++) {
+      Tensor *t = n->out[j];
+      if (!t) continue;
+      Tensor *r = root_of(t);
+      if (first[r->id] < 0) first[r->id] = i;
+      if (last[r->id] < i) last[r->id] = i;
+    }
+    for (int j = 0; j < n->nin; j++) {
+      if (!n->in[j]) continue;
+      Tensor *r = root_of(n->in[j]);
+      if (last[r->id] < i) last[r->id] = i;
+    }
+  }
+  Buf *bufs = arena_calloc(g->arena, (size_t)g->ntensors + 1, sizeof(Buf));
+  int nb = 0;
+  for (int i = 0; i < g->ntensors; i++) {
+    Tensor *t = g->tensors[i];
+    t->offset = -1;
+    if (t->alias || t->data || t->is_input || t->is_output || first[i] < 0)
+      continue;
+    int64_t size = (ir_tensor_bytes(t) + WS_ALIGN - 1) / WS_ALIGN * WS_ALIGN;
+    bufs[nb++] = (Buf){t, size > 0 ? size : WS_ALIGN, first[i], last[i], 0};
+  }
+  /* Peak of live buffers over time. */
+  int64_t peak = 0;
+  for (int s = 0; s < nn; s++) {
+    int64_t live = 0;
+    for (int i = 0; i < nb; i++)
+      if (bufs[i].first <= s && s <= bufs[i].last) live += bufs[i].size;
+    if (live > peak) peak = live;
+  }
+  Buf *alt = arena_calloc(g->arena, (size_t)nb + 1, sizeof(Buf));
+  memcpy(alt, bufs, sizeof(Buf) * (size_t)nb);
+  qsort(bufs, (size_t)nb, sizeof(Buf), cmp_size);
+  qsort(alt, (size_t)nb, sizeof(Buf), cmp_first);
+  int64_t s1 = place(bufs, nb, g->arena);
+  int64_t s2 = place(alt, nb, g->arena);
+  Buf *best = s2 < s1 ? alt : bufs;
+  for (int i = 0; i < nb; i++) best[i].t->offset = best[i].offset;
+  g->ws_size = s2 < s1 ? s2 : s1;
+  g->ws_peak = peak;
+  return true;
+}

@@ -1,0 +1,2 @@
+/* tnn runtime: data movement and reductions. */
+#define TNN_KERNELS_DATA(K)

@@ -1,0 +1,178 @@
+/* tnn test driver helpers: .npy reading and writing for --emit-main.
+ * Only emitted into programs built with --emit-main; uses stdio and malloc,
+ * which the model itself never does. */
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef struct tnn_npy {
+  int dtype;                   /* TNN_DT_* */
+  int rank;
+  int64_t dims[16];
+  int64_t count;
+  void *data;
+} tnn_npy;
+
+static const char *tnn_npy_dtype_name(int dt) {
+  switch (dt) {
+  case TNN_DT_F32: return "float32";
+  case TNN_DT_F64: return "float64";
+  case TNN_DT_I64: return "int64";
+  case TNN_DT_I32: return "int32";
+  case TNN_DT_I8: return "int8";
+  case TNN_DT_U8: return "uint8";
+  case TNN_DT_BOOL: return "bool";
+  default: return "unknown";
+  }
+}
+
+static size_t tnn_npy_esize(int dt) {
+  switch (dt) {
+  case TNN_DT_F64: case TNN_DT_I64: return 8;
+  case TNN_DT_F32: case TNN_DT_I32: return 4;
+  default: return 1;
+  }
+}
+
+static const char *tnn_npy_descr(int dt) {
+  switch (dt) {
+  case TNN_DT_F32: return "<f4";
+  case TNN_DT_F64: return "<f8";
+  case TNN_DT_I64: return "<i8";
+  case TNN_DT_I32: return "<i4";
+  case TNN_DT_I8: return "|i1";
+  case TNN_DT_U8: return "|u1";
+  case TNN_DT_BOOL: return "|b1";
+  default: return "?";
+  }
+}
+
+/* Reads a little-endian, C-order .npy (version 1 to 3). */
+static int tnn_npy_read(const char *path, tnn_npy *a) {
+  FILE *f = fopen(path, "rb");
+  unsigned char pre[10];
+  char *hdr = NULL;
+  memset(a, 0, sizeof *a);
+  if (!f) {
+    fprintf(stderr, "%s: cannot open\n", path);
+    return 1;
+  }
+  if (fread(pre, 1, 8, f) != 8 || memcmp(pre, "\x93NUMPY", 6) != 0) goto bad;
+  size_t hlen;
+  if (pre[6] == 1) {
+    if (fread(pre + 8, 1, 2, f) != 2) goto bad;
+    hlen = pre[8] | (size_t)pre[9] << 8;
+  } else {
+    unsigned char l[4];
+    if (fread(l, 1, 4, f) != 4) goto bad;
+    hlen = l[0] | (size_t)l[1] << 8 | (size_t)l[2] << 16 | (size_t)l[3] << 24;
+  }
+  if (hlen > 65536) goto bad;
+  hdr = calloc(hlen + 1, 1);
+  if (!hdr || fread(hdr, 1, hlen, f) != hlen) goto bad;
+  static const int dts[] = {TNN_DT_F32, TNN_DT_F64, TNN_DT_I64, TNN_DT_I32,
+                            TNN_DT_I8, TNN_DT_U8, TNN_DT_BOOL};
+  a->dtype = 0;
+  for (size_t i = 0; i < sizeof dts / sizeof dts[0]; i++) {
+    char want[16];
+    snprintf(want, sizeof want, "'%s'", tnn_npy_descr(dts[i]));
+    if (strstr(hdr, want)) a->dtype = dts[i];
+  }
+  if (!a->dtype || strstr(hdr, "'fortran_order': True")) goto bad;
+  const char *s = strstr(hdr, "'shape':");
+  if (!s || !(s = strchr(s, '('))) goto bad;
+  s++;
+  a->count = 1;
+  while (*s && *s != ')') {
+    while (*s == ' ' || *s == ',') s++;
+    if (*s == ')') break;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (end == s || v < 0 || a->rank >= 16) goto bad;
+    a->dims[a->rank++] = v;
+    a->count *= v;
+    s = end;
+  }
+  size_t bytes = (size_t)a->count * tnn_npy_esize(a->dtype);
+  a->data = malloc(bytes + 64);
+  if (!a->data || fread(a->data, 1, bytes, f) != bytes) goto bad;
+  free(hdr);
+  fclose(f);
+  return 0;
+bad:
+  fprintf(stderr, "%s: not a supported .npy file\n", path);
+  free(hdr);
+  fclose(f);
+  return 1;
+}
+
+static double tnn_npy_get(int dtype, const void *data, int64_t i) {
+  switch (dtype) {
+  case TNN_DT_F32: return ((const float *)data)[i];
+  case TNN_DT_F64: return ((const double *)data)[i];
+  case TNN_DT_I64: return (double)((const int64_t *)data)[i];
+  case TNN_DT_I32: return ((const int32_t *)data)[i];
+  case TNN_DT_I8: return ((const int8_t *)data)[i];
+  default: return ((const uint8_t *)data)[i];
+  }
+}
+
+/* "-" as an output path: the values as text, one row per leading index,
+ * with the row's argmax. */
+static void tnn_npy_print(int dtype, int rank, const int64_t *dims,
+                          const void *data) {
+  int64_t rows = rank > 1 ? dims[0] : 1, count = 1;
+  for (int d = 0; d < rank; d++) count *= dims[d];
+  int64_t cols = rows ? count / rows : 0;
+  printf("%s (", tnn_npy_dtype_name(dtype));
+  for (int d = 0; d < rank; d++) printf("%s%lld", d ? ", " : "", (long long)dims[d]);
+  printf(")\n");
+  for (int64_t r = 0; r < rows; r++) {
+    int64_t best = 0;
+    printf("[%lld]", (long long)r);
+    for (int64_t c = 0; c < cols; c++) {
+      double v = tnn_npy_get(dtype, data, r * cols + c);
+      if (v > tnn_npy_get(dtype, data, r * cols + best)) best = c;
+      if (c < 16) printf(" %.6g", v);
+    }
+    printf("%s  argmax %lld\n", cols > 16 ? " ..." : "", (long long)best);
+  }
+}
+
+static int tnn_npy_write(const char *path, int dtype, int rank,
+                         const int64_t *dims, const void *data) {
+  char hdr[512];
+  if (strcmp(path, "-") == 0) {
+    tnn_npy_print(dtype, rank, dims, data);
+    return 0;
+  }
+  int64_t count = 1;
+  int n = snprintf(hdr, sizeof hdr, "{'descr': '%s', 'fortran_order': False, 'shape': (",
+                   tnn_npy_descr(dtype));
+  for (int d = 0; d < rank; d++) {
+    n += snprintf(hdr + n, sizeof hdr - (size_t)n, "%lld%s", (long long)dims[d],
+                  rank == 1 ? "," : (d + 1 < rank ? ", " : ""));
+    count *= dims[d];
+  }
+  n += snprintf(hdr + n, sizeof hdr - (size_t)n, "), }");
+  int total = 10 + n + 1;
+  int pad = (64 - total % 64) % 64;
+  FILE *f = fopen(path, "wb");
+  if (!f) {
+    fprintf(stderr, "%s: cannot create\n", path);
+    return 1;
+  }
+  unsigned hl = (unsigned)(n + pad + 1);
+  unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
+                           (unsigned char)(hl & 255), (unsigned char)(hl >> 8)};
+  fwrite(pre, 1, 10, f);
+  fwrite(hdr, 1, (size_t)n, f);
+  for (int i = 0; i < pad; i++) fputc(' ', f);
+  fputc('\n', f);
+  fwrite(data, tnn_npy_esize(dtype), (size_t)count, f);
+  int bad = ferror(f);
+  if (fclose(f) != 0 || bad) {
+    fprintf(stderr, "%s: write failed\n", path);
+    return 1;
+  }
+  return 0;
+}

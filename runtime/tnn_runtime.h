@@ -1,0 +1,135 @@
+/* tnn runtime: the kernels every tnnc output is built from.
+ *
+ * This header (with the tnn_*.h files it includes) is copied verbatim into
+ * each generated model.c, and tnnc itself includes it so that its reference
+ * interpreter runs exactly the kernels the generated code runs.
+ *
+ * Calling convention.  Every kernel has the same signature
+ *
+ *     int tnn_<dtype>_<op>(const void *params, const void *const *in,
+ *                          void *const *out);
+ *
+ * `params` points to the kernel's tnn_<kind>_params struct, `in` and `out`
+ * to the node's input and output buffers in ONNX order (an omitted optional
+ * input is NULL).  It returns 0, or TNN_E_* for a data-dependent error (a
+ * Gather index out of range).  Kernels never allocate and never print.
+ *
+ * Params structs.  Each is a sequence of 8-byte slots declared by an X-macro
+ * TNN_FIELDS_<kind>(I, F, A): I an int64_t, F a double, A(name, n) an
+ * int64_t[n].  tnnc walks the same macro to print the initializer of a
+ * node's params, so the two can never disagree.
+ */
+#ifndef TNN_RUNTIME_H
+#define TNN_RUNTIME_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define TNN_MAX_RANK 8
+#define TNN_MAX_IO 64          /* most inputs of a Concat / outputs of a Split */
+
+#define TNN_OK 0
+#define TNN_E_INDEX 1          /* Gather index out of range */
+#define TNN_E_ARG 2            /* a NULL buffer passed to the run function */
+
+/* Runtime dtype codes (the ONNX TensorProto numbers). */
+#define TNN_DT_F32 1
+#define TNN_DT_U8 2
+#define TNN_DT_I8 3
+#define TNN_DT_I32 6
+#define TNN_DT_I64 7
+#define TNN_DT_BOOL 9
+#define TNN_DT_F64 11
+
+/* ------------------------------------------------------------ parameters */
+
+#define TNN_FIELDS_conv(I, F, A)                                              \
+  I(n) I(c) I(h) I(w) I(m) I(oh) I(ow) I(kh) I(kw) I(sh) I(sw) I(pt) I(pl)    \
+  I(dh) I(dw) I(group) I(has_bias)
+/* y[m,n] = alpha * op(A)[m,k] op(B)[k,n] + beta * C[i*c_rs + j*c_cs] */
+#define TNN_FIELDS_gemm(I, F, A)                                              \
+  I(m) I(n) I(k) I(ta) I(tb) F(alpha) F(beta) I(has_c) I(c_rs) I(c_cs)
+/* batched [.., m, k] x [.., k, n]; batch strides in elements, 0 broadcasts */
+#define TNN_FIELDS_matmul(I, F, A)                                            \
+  I(m) I(n) I(k) I(brank) A(bdims, TNN_MAX_RANK) A(a_bs, TNN_MAX_RANK)        \
+  A(b_bs, TNN_MAX_RANK)
+/* out[i] = a[. sa] op b[. sb], strides in elements (0 broadcasts) */
+#define TNN_FIELDS_bcast(I, F, A)                                             \
+  I(n) I(rank) A(dims, TNN_MAX_RANK) A(sa, TNN_MAX_RANK) A(sb, TNN_MAX_RANK)
+#define TNN_FIELDS_where(I, F, A)                                             \
+  I(n) I(rank) A(dims, TNN_MAX_RANK) A(sc, TNN_MAX_RANK)                      \
+  A(sa, TNN_MAX_RANK) A(sb, TNN_MAX_RANK) I(esize)
+/* elementwise: alpha/beta are op-specific (LeakyRelu, HardSigmoid, Clip) */
+#define TNN_FIELDS_unary(I, F, A) I(n) F(alpha) F(beta)
+#define TNN_FIELDS_cast(I, F, A) I(n) I(from) I(to)
+#define TNN_FIELDS_pool(I, F, A)                                              \
+  I(n) I(c) I(h) I(w) I(oh) I(ow) I(kh) I(kw) I(sh) I(sw) I(pt) I(pl) I(pb)   \
+  I(pr) I(dh) I(dw) I(count_include_pad)
+#define TNN_FIELDS_bn(I, F, A) I(n) I(c) I(spatial) F(eps)
+/* a tensor seen as [outer, len, inner]; flag is op-specific */
+#define TNN_FIELDS_axis(I, F, A) I(outer) I(len) I(inner) I(flag)
+/* reduce over the dims with red[d] = 1; output keeps the other dims */
+#define TNN_FIELDS_reduce(I, F, A)                                            \
+  I(rank) A(dims, TNN_MAX_RANK) A(red, TNN_MAX_RANK)
+#define TNN_FIELDS_topk(I, F, A)                                              \
+  I(outer) I(len) I(inner) I(k) I(largest) I(sorted)
+#define TNN_FIELDS_copy(I, F, A) I(bytes)
+#define TNN_FIELDS_transpose(I, F, A)                                         \
+  I(rank) I(esize) A(dims, TNN_MAX_RANK) A(perm, TNN_MAX_RANK)
+/* concat / split along one axis: [outer, len[i], inner bytes] */
+#define TNN_FIELDS_concat(I, F, A)                                            \
+  I(count) I(outer) I(inner) A(len, TNN_MAX_IO)
+#define TNN_FIELDS_slice(I, F, A)                                             \
+  I(rank) I(esize) A(in_dims, TNN_MAX_RANK) A(out_dims, TNN_MAX_RANK)         \
+  A(start, TNN_MAX_RANK) A(step, TNN_MAX_RANK)
+/* mode 0 constant (value / ivalue by dtype), 1 reflect, 2 edge */
+#define TNN_FIELDS_pad(I, F, A)                                               \
+  I(rank) I(esize) I(dtype) A(in_dims, TNN_MAX_RANK) A(out_dims, TNN_MAX_RANK)\
+  A(before, TNN_MAX_RANK) I(mode) F(value) I(ivalue)
+/* out[o, j, i] = data[o, idx[j], i]; inner in bytes */
+#define TNN_FIELDS_gather(I, F, A) I(outer) I(len) I(inner) I(nidx) I(idx64)
+
+#define TNN_PARAM_KINDS(P)                                                    \
+  P(conv) P(gemm) P(matmul) P(bcast) P(where) P(unary) P(cast) P(pool) P(bn)  \
+  P(axis) P(reduce) P(topk) P(copy) P(transpose) P(concat) P(slice) P(pad)    \
+  P(gather)
+
+#define TNN_FIELD_I(x) int64_t x;
+#define TNN_FIELD_F(x) double x;
+#define TNN_FIELD_A(x, n) int64_t x[n];
+#define TNN_DEFINE_PARAMS(kind)                                               \
+  typedef struct tnn_##kind##_params {                                        \
+    TNN_FIELDS_##kind(TNN_FIELD_I, TNN_FIELD_F, TNN_FIELD_A)                  \
+  } tnn_##kind##_params;
+TNN_PARAM_KINDS(TNN_DEFINE_PARAMS)
+
+/* Walks the multi-index of a tensor with `rank` dims in row-major order,
+ * keeping one flat offset per operand: off[k] += s[k][d] on each step. */
+static inline void tnn_index_next(int64_t rank, const int64_t *dims,
+                                  int64_t *idx) {
+  for (int64_t d = rank - 1; d >= 0; d--) {
+    if (++idx[d] < dims[d]) return;
+    idx[d] = 0;
+  }
+}
+
+static inline int64_t tnn_offset(int64_t rank, const int64_t *idx,
+                                 const int64_t *strides) {
+  int64_t o = 0;
+  for (int64_t d = 0; d < rank; d++) o += idx[d] * strides[d];
+  return o;
+}
+
+#include "tnn_elementwise.h"
+#include "tnn_nn.h"
+#include "tnn_data.h"
+
+/* Every kernel, with the params kind it takes: tnnc's kernel table. */
+#define TNN_KERNELS(K)                                                        \
+  TNN_KERNELS_ELEMENTWISE(K)                                                  \
+  TNN_KERNELS_NN(K)                                                           \
+  TNN_KERNELS_DATA(K)
+
+#endif

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Command-line behaviour of tnnc: usage errors (exit 2), bad models (exit 1,
+# a diagnostic naming the file and the problem, no output file left behind),
+# --version/--help/--dump-ir, and byte-identical output across runs.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+TNNC=${TNNC:-$root/build/tnnc}
+w=$(mktemp -d)
+trap 'rm -rf "$w"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "PASS $1"; }
+ko() { fail=$((fail + 1)); echo "FAIL $1"; }
+
+# expect_exit NAME CODE ARGS...: runs tnnc, checks the exit status.
+expect_exit() {
+  local name=$1 code=$2; shift 2
+  "$TNNC" "$@" > "$w/out.txt" 2> "$w/err.txt"
+  local rc=$?
+  if [ $rc -eq "$code" ]; then ok "$name"; else ko "$name: exit $rc, want $code: $(head -c 300 "$w/err.txt")"; fi
+}
+
+model=$root/tests/e2e/models/real_mnist_conv_float
+model=$root/$(cat "$model/model.path")
+
+expect_exit "--version" 0 --version
+grep -q '^tnnc [0-9]' "$w/out.txt" && ok "--version prints the version" || ko "--version output"
+expect_exit "--help" 0 --help
+grep -q -- '--emit-main' "$w/out.txt" && ok "--help lists options" || ko "--help output"
+expect_exit "no arguments" 2
+expect_exit "unknown option" 2 "$model" -o "$w/x.c" --frobnicate
+expect_exit "bad --batch" 2 "$model" -o "$w/x.c" --batch 0
+expect_exit "bad --prefix" 2 "$model" -o "$w/x.c" --prefix 9lives
+expect_exit "unknown pass" 2 "$model" --dump-ir=after-nosuchpass
+expect_exit "missing -o" 2 "$model"
+expect_exit "missing file" 1 "$w/nonexistent.onnx" -o "$w/x.c"
+grep -q 'nonexistent.onnx' "$w/err.txt" && ok "missing file named" || ko "missing file not named"
+
+# --dump-ir shows the plan's two figures.
+expect_exit "--dump-ir" 0 "$model" --dump-ir
+grep -q 'workspace [0-9]* bytes planned, peak of live tensors [0-9]* bytes' "$w/out.txt" \
+  && ok "--dump-ir prints workspace and peak" || ko "--dump-ir lacks workspace figures"
+expect_exit "--dump-ir=after-fold-bn" 0 "$model" --dump-ir=after-fold-bn
+grep -q '; after fold-bn' "$w/out.txt" && ok "--dump-ir=after-PASS" || ko "--dump-ir=after-PASS output"
+
+# Determinism: same model, same flags, same bytes, whatever the locale.
+mkdir -p "$w/a" "$w/b"
+"$TNNC" "$model" -o "$w/a/m.c" --emit-main 2>/dev/null
+LC_ALL=de_DE.UTF-8 LANG=de_DE.UTF-8 "$TNNC" "$model" -o "$w/b/m.c" --emit-main 2>/dev/null
+if cmp -s "$w/a/m.c" "$w/b/m.c" && cmp -s "$w/a/m.h" "$w/b/m.h"; then ok "deterministic output"; else ko "outputs differ between runs"; fi
+grep -q 'M_WORKSPACE_SIZE' "$w/a/m.h" && grep -q '#ifndef M_H' "$w/a/m.h" && grep -q 'extern "C"' "$w/a/m.h" \
+  && ok "header has guard, extern C, workspace macro" || ko "header content"
+"$TNNC" "$model" -o "$w/a/net.c" --prefix mynet 2>/dev/null
+grep -q 'int mynet_run(' "$w/a/net.h" && ok "--prefix" || ko "--prefix not applied"
+
+# Bad models: exit 1, message, nothing written.  FILE|PATTERN
+while IFS='|' read -r file pattern; do
+  [ -z "$file" ] && continue
+  src=$root/tests/bad/$file
+  if [ ! -f "$src" ]; then ko "$file: fixture missing"; continue; fi
+  out=$w/bad_out
+  rm -rf "$out"; mkdir -p "$out"
+  "$TNNC" "$src" -o "$out/model.c" 2> "$w/err.txt"
+  rc=$?
+  if [ $rc -ne 1 ]; then ko "$file: exit $rc, want 1: $(head -c 300 "$w/err.txt")"; continue; fi
+  if ! grep -q "$file" "$w/err.txt"; then ko "$file: diagnostic does not name the file: $(head -c 300 "$w/err.txt")"; continue; fi
+  if ! grep -Eqi "$pattern" "$w/err.txt"; then ko "$file: diagnostic lacks /$pattern/: $(head -c 300 "$w/err.txt")"; continue; fi
+  if [ -n "$(ls -A "$out")" ]; then ko "$file: left files behind: $(ls "$out")"; continue; fi
+  ok "$file: $(head -n 1 "$w/err.txt" | cut -c1-150)"
+done <<'LIST'
+empty.onnx|empty
+truncated.onnx|cannot parse|truncated
+corrupt.onnx|cannot parse|not an ONNX
+cyclic.onnx|cycle
+undefined_input.onnx|not defined
+wrong_rank.onnx|rank
+overflow_shape.onnx|elements|overflow
+unsupported_ops.onnx|FooBar
+unsupported_dtype.onnx|not support
+external_data.onnx|external
+LIST
+
+# Every unsupported node is listed at once.
+"$TNNC" "$root/tests/bad/unsupported_ops.onnx" -o "$w/u.c" 2> "$w/err.txt"
+if grep -q 'FooBar' "$w/err.txt" && grep -q 'Quant' "$w/err.txt"; then ok "all unsupported nodes listed"; else ko "unsupported nodes not all listed: $(cat "$w/err.txt")"; fi
+
+echo "cli: $pass passed, $fail failed"
+[ $fail -eq 0 ]

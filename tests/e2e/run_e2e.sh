@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# End-to-end check of every model under tests/e2e/models/: compile with tnnc,
+# build the C with gcc and clang (-std=c99 -Wall -Wextra -Werror), run both on
+# the bundled inputs, and compare with onnxruntime (run live) and, where the
+# folder has them, with committed reference outputs ref_K.npy.
+#
+#   run_e2e.sh [MODEL_DIR...]      (default: all of tests/e2e/models/*)
+#
+# A model folder holds model.onnx (or model.path naming one relative to the
+# repository root), input_K.npy, ref_K.npy (one per output), and optionally
+# `flags` (extra tnnc flags), `tol` (relative tolerance, default 1e-4) and
+# `stacked` (the input holds N samples on axis 0 for a batch-1 model).
+# Env: TNNC (the compiler), ORT_NODE_MODULES (where onnxruntime-node is),
+# CFLAGS_EXTRA (e.g. sanitizer flags), JOBS (parallel models, default 2).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+TNNC=${TNNC:-$root/build/tnnc}
+export ORT_NODE_MODULES=${ORT_NODE_MODULES:-$here/node_modules}
+JOBS=${JOBS:-2}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+check_one() {
+  local dir=$1 name model tol flags n_in n_out cc prog i
+  name=$(basename "$dir")
+  local w="$work/$name"
+  mkdir -p "$w"
+  if [ -f "$dir/model.path" ]; then model="$root/$(cat "$dir/model.path")"; else model="$dir/model.onnx"; fi
+  tol=$(cat "$dir/tol" 2>/dev/null || echo 1e-4)
+  flags=$(cat "$dir/flags" 2>/dev/null || true)
+  local ins=() refs=()
+  for i in $(seq 0 15); do [ -f "$dir/input_$i.npy" ] && ins+=("$dir/input_$i.npy"); done
+  for i in $(seq 0 15); do [ -f "$dir/ref_$i.npy" ] && refs+=("$dir/ref_$i.npy"); done
+  n_out=${#refs[@]}
+  # shellcheck disable=SC2086
+  if ! "$TNNC" "$model" -o "$w/model.c" --emit-main $flags 2> "$w/tnnc.err"; then
+    echo "FAIL $name: tnnc: $(head -c 600 "$w/tnnc.err")"; return 1
+  fi
+  local stacked=""
+  [ -f "$dir/stacked" ] && stacked=--stacked
+  for cc in gcc clang; do
+    # shellcheck disable=SC2086
+    if ! $cc -std=c99 -O2 -Wall -Wextra -Werror ${CFLAGS_EXTRA:-} "$w/model.c" -o "$w/prog_$cc" -lm 2> "$w/$cc.err"; then
+      echo "FAIL $name: $cc: $(head -c 600 "$w/$cc.err")"; return 1
+    fi
+    local outs=()
+    for i in $(seq 0 $((n_out - 1))); do outs+=("$w/out_${cc}_$i.npy"); done
+    if ! "$w/prog_$cc" "${ins[@]}" "${outs[@]}" 2> "$w/run_$cc.err"; then
+      echo "FAIL $name: running the $cc build: $(head -c 600 "$w/run_$cc.err")"; return 1
+    fi
+    local res
+    if ! res=$(node "$here/ort_check.js" "$model" --inputs "${ins[@]}" --got "${outs[@]}" --tol "$tol" $stacked 2>&1); then
+      echo "FAIL $name ($cc vs onnxruntime): $res"; return 1
+    fi
+    local rr=""
+    if ! rr=$(node "$here/ort_check.js" --compare "${refs[@]}" --got "${outs[@]}" --tol "$tol" 2>&1); then
+      echo "FAIL $name ($cc vs committed reference): $rr"; return 1
+    fi
+    [ $cc = gcc ] && echo "PASS $name: ${res#PASS } | ref: ${rr#PASS }"
+  done
+  return 0
+}
+export -f check_one
+export TNNC work root here
+
+dirs=("$@")
+[ ${#dirs[@]} -eq 0 ] && dirs=("$here"/models/*/)
+printf '%s\n' "${dirs[@]}" | xargs -P "$JOBS" -I{} bash -c 'check_one "$1"' _ {} > "$work/results.txt"
+sort "$work/results.txt"
+pass=$(grep -c '^PASS' "$work/results.txt")
+fail=$(grep -c '^FAIL' "$work/results.txt")
+echo "e2e: $pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

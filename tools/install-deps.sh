@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what tnnc needs on Debian 12.
+#   tools/install-deps.sh          build dependencies
+#   tools/install-deps.sh --test   also the test dependencies (clang, Criterion,
+#                                  onnxruntime-node from npm)
+set -eu
+cd "$(dirname "$0")/.."
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+pkgs="meson ninja-build gcc pkg-config libprotobuf-c-dev protobuf-c-compiler libonnx-dev"
+if [ "${1:-}" = "--test" ]; then
+  pkgs="$pkgs clang libcriterion-dev"
+  command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
+fi
+missing=""
+for p in $pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing
+fi
+if [ "${1:-}" = "--test" ] && [ ! -d tests/e2e/node_modules/onnxruntime-node ]; then
+  # The package's install script downloads GPU providers; the CPU runtime is
+  # inside the package, so skip it.
+  (cd tests/e2e && ONNXRUNTIME_NODE_INSTALL=skip npm ci --ignore-scripts --no-audit --no-fund)
+fi

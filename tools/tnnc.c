@@ -1,0 +1,122 @@
+/* tnnc command-line driver.
+ *
+ *   tnnc model.onnx -o model.c [--prefix NAME] [--emit-main] [--batch N]
+ *        [--dump-ir[=after-PASS]] [--version] [--help]
+ *
+ * Exit status: 0 success, 1 bad or unsupported model, 2 bad usage. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../ir/ir.h"
+
+static void usage(FILE *f) {
+  int n;
+  const Pass *p = pipeline_passes(&n);
+  fputs("usage: tnnc MODEL.onnx -o OUT.c [options]\n"
+        "\n"
+        "Compiles an ONNX model into one self-contained C file OUT.c and its\n"
+        "header OUT.h (int <prefix>_run(inputs..., outputs..., workspace)).\n"
+        "\n"
+        "options:\n"
+        "  -o FILE             output C file (the header is FILE with .h)\n"
+        "  --prefix NAME       C symbol prefix (default: from the output name)\n"
+        "  --emit-main         add main(): prog IN.npy... OUT.npy...\n"
+        "  --batch N           value of a symbolic batch dimension (default 1)\n"
+        "  --dump-ir[=after-PASS]\n"
+        "                      print the IR after the last pass or after PASS:\n"
+        "                     ",
+        f);
+  for (int i = 0; i < n; i++) fprintf(f, " %s", p[i].name);
+  fputs("\n"
+        "  --version           print the version\n"
+        "  --help              print this help\n"
+        "\n"
+        "exit status: 0 success, 1 bad or unsupported model, 2 bad usage\n",
+        f);
+}
+
+static int bad_usage(const char *msg, const char *arg) {
+  fprintf(stderr, "tnnc: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
+  fputs("try 'tnnc --help'\n", stderr);
+  return 2;
+}
+
+int main(int argc, char **argv) {
+  tnnc_options o = {0};
+  o.diag_sink = stderr;
+  o.batch = 1;
+  size_t cl = 1;
+  for (int i = 0; i < argc; i++) cl += strlen(argv[i]) + 1;
+  char *cmd = calloc(cl, 1);
+  if (!cmd) return 1;
+  for (int i = 0; i < argc; i++) {
+    if (i) strcat(cmd, " ");
+    strcat(cmd, i == 0 ? "tnnc" : argv[i]);
+  }
+  o.command_line = cmd;
+  int rc = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      usage(stdout);
+      goto out;
+    } else if (strcmp(a, "--version") == 0) {
+      printf("tnnc %s\n", TNNC_VERSION);
+      goto out;
+    } else if (strcmp(a, "-o") == 0) {
+      if (++i >= argc) { rc = bad_usage("-o needs a file name", NULL); goto out; }
+      o.output_c = argv[i];
+    } else if (strcmp(a, "--prefix") == 0) {
+      if (++i >= argc) { rc = bad_usage("--prefix needs a name", NULL); goto out; }
+      o.prefix = argv[i];
+      bool okp = o.prefix[0] && !(o.prefix[0] >= '0' && o.prefix[0] <= '9');
+      for (const char *p = o.prefix; *p; p++)
+        if (!(*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9')))
+          okp = false;
+      if (!okp) { rc = bad_usage("--prefix must be a C identifier", o.prefix); goto out; }
+    } else if (strcmp(a, "--emit-main") == 0) {
+      o.emit_main = true;
+    } else if (strcmp(a, "--batch") == 0 || strncmp(a, "--batch=", 8) == 0) {
+      const char *v = a[7] == '=' ? a + 8 : (++i < argc ? argv[i] : NULL);
+      char *end;
+      long long b = v ? strtoll(v, &end, 10) : 0;
+      if (!v || *end || b < 1 || b > (1LL << 30)) {
+        rc = bad_usage("--batch needs a positive integer", v);
+        goto out;
+      }
+      o.batch = b;
+    } else if (strcmp(a, "--dump-ir") == 0) {
+      o.dump_ir = "";
+    } else if (strncmp(a, "--dump-ir=", 10) == 0) {
+      const char *pass = a + 10;
+      if (strncmp(pass, "after-", 6) == 0) pass += 6;
+      int n;
+      const Pass *p = pipeline_passes(&n);
+      bool found = false;
+      for (int k = 0; k < n; k++)
+        if (strcmp(p[k].name, pass) == 0) found = true;
+      if (!found) { rc = bad_usage("unknown pass in --dump-ir (see --help)", a + 10); goto out; }
+      o.dump_ir = pass;
+    } else if (a[0] == '-' && a[1]) {
+      rc = bad_usage("unknown option", a);
+      goto out;
+    } else if (o.input_path) {
+      rc = bad_usage("more than one model given", a);
+      goto out;
+    } else {
+      o.input_path = a;
+    }
+  }
+  if (!o.input_path) { rc = bad_usage("no model given", NULL); goto out; }
+  if (!o.output_c && !o.dump_ir) { rc = bad_usage("no output given (-o FILE.c)", NULL); goto out; }
+  switch (tnnc_compile(&o)) {
+  case TNNC_OK: rc = 0; break;
+  case TNNC_ERR_USAGE: rc = 2; break;
+  default: rc = 1; break;
+  }
+out:
+  free(cmd);
+  return rc;
+}

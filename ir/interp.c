@@ -49,7 +49,8 @@ bool interp_fold_node(Graph *g, Node *n) {
   }
   if (!op_info(n->op)->kind->lower(g, n)) return false;
   for (int i = 0; i < n->nout; i++)
-    if (n->out[i]) outs[i] = ir_tensor_alloc_data(g, n->out[i]);
+    if (n->out[i])
+      outs[i] = n->out[i]->data ? n->out[i]->data : ir_tensor_alloc_data(g, n->out[i]);
   return interp_node(g, n, ins, outs);
 }
 

@@ -108,19 +108,34 @@ static const char *storage(Emitter *e, const Tensor *t) {
   return arena_printf(a, "(ws + %lld)", (long long)t->offset);
 }
 
-static bool const_used(const Graph *g, const Tensor *t) {
-  if (!t->data) return false;
-  if (t->nuses > 0) return true;
-  int idx;
-  return is_output_index(g, t, &idx);
+/* Marks in used[] (by tensor id) the constants the emitted code refers to:
+ * inputs of the nodes that run a kernel and the graph outputs, each seen
+ * through its views.  Constants only a view node or a folded-away node
+ * read are not emitted. */
+static void mark_const(bool *used, const Tensor *t) {
+  while (t->alias) t = t->alias;
+  if (t->data) used[t->id] = true;
+}
+
+static bool *consts_used(const Graph *g) {
+  bool *used = arena_alloc(g->arena, (size_t)g->ntensors + 1); /* zeroed */
+  for (int i = 0; i < g->nnodes; i++) {
+    const Node *n = g->nodes[i];
+    if (n->dead || n->call.kernel < 0) continue;
+    for (int j = 0; j < n->nin; j++)
+      if (n->in[j]) mark_const(used, n->in[j]);
+  }
+  for (int i = 0; i < g->noutputs; i++) mark_const(used, g->outputs[i]);
+  return used;
 }
 
 static void emit_constants(Emitter *e) {
   Graph *g = e->g;
   bool any = false;
+  const bool *used = consts_used(g);
   for (int i = 0; i < g->ntensors; i++) {
     const Tensor *t = g->tensors[i];
-    if (!const_used(g, t)) continue;
+    if (!t->data || !used[t->id]) continue;
     if (!any) fputs("\n/* ---- constants ---- */\n", e->c);
     any = true;
     int64_t n = ir_tensor_numel(t);
@@ -281,8 +296,11 @@ static void emit_run(Emitter *e) {
       fprintf(c, "%s%s", j ? ", " : "", n->in[j] ? storage(e, n->in[j]) : "0");
     if (n->nin == 0) fputs("0", c);
     fputs("};\n    void *out[] = {", c);
+    /* an output inference already made constant (Dropout's mask) is not
+     * written by the kernel */
     for (int j = 0; j < n->nout; j++)
-      fprintf(c, "%s%s", j ? ", " : "", n->out[j] ? storage(e, n->out[j]) : "0");
+      fprintf(c, "%s%s", j ? ", " : "",
+              n->out[j] && !n->out[j]->data ? storage(e, n->out[j]) : "0");
     fprintf(c, "};\n    if ((rc = %s(in, out)) != 0) return rc;\n  }\n",
             node_fn(e, n, i));
   }
@@ -339,11 +357,11 @@ static void emit_main(Emitter *e) {
   fprintf(c, "  tnn_npy in[NIN + 1];\n  void *out[NOUT + 1];\n"
              "  int64_t samples = 1;\n"
              "  if (argc != 1 + NIN + NOUT) {\n"
-             "    fprintf(stderr, \"usage: %%s\");\n"
+             "    fprintf(stderr, \"usage: %%s\", argv[0]);\n"
              "    for (int i = 0; i < NIN; i++) fprintf(stderr, \" IN%%d.npy\", i);\n"
              "    for (int i = 0; i < NOUT; i++) fprintf(stderr, \" OUT%%d.npy\", i);\n"
              "    fprintf(stderr, \"\\n\");\n    return 2;\n  }\n"
-             "  (void)argv[0];\n");
+             );
   fputs("  for (int i = 0; i < NIN; i++) {\n"
         "    if (tnn_npy_read(argv[1 + i], &in[i]) != 0) return 1;\n"
         "    if (in[i].dtype != in_dtype[i]) {\n"

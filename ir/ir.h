@@ -256,6 +256,12 @@ void opk_bcast_strides(const Tensor *t, int rank, const int64_t *dims,
                        int64_t *strides);
 int opk_norm_axis(Graph *g, Node *n, int64_t axis, int rank, bool *ok);
 void *opk_params(Graph *g, size_t size);
+/* Window geometry of Conv and the pools (ir/ops/conv.c): strides s,
+ * dilations d and pads default to 1/1/0 unless set; auto_pad resolved;
+ * output extents in out.  False after a diagnostic. */
+bool opk_window(Graph *g, Node *n, int nsp, const int64_t *in,
+                const int64_t *k, bool ceil_mode, int64_t *s, int64_t *d,
+                int64_t *pads, int64_t *out);
 
 /* --------------------------------------------------------------- kernel.c */
 

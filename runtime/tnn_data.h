@@ -12,7 +12,7 @@
 
 /* Advances the row-major multi-index idx over dims (rank dims) and updates
  * *off by the strides of the dims that changed.  Returns 0 past the end. */
-static inline int tnn_data_step(int64_t rank, const int64_t *dims,
+TNN_INLINE int tnn_data_step(int64_t rank, const int64_t *dims,
                                 int64_t *idx, const int64_t *strides,
                                 int64_t *off) {
   for (int64_t d = rank - 1; d >= 0; d--) {
@@ -27,7 +27,7 @@ static inline int tnn_data_step(int64_t rank, const int64_t *dims,
 }
 
 /* Row-major strides (in elements) of dims. */
-static inline void tnn_data_strides(int64_t rank, const int64_t *dims,
+TNN_INLINE void tnn_data_strides(int64_t rank, const int64_t *dims,
                                     int64_t *strides) {
   int64_t s = 1;
   for (int64_t d = rank - 1; d >= 0; d--) {
@@ -36,14 +36,14 @@ static inline void tnn_data_strides(int64_t rank, const int64_t *dims,
   }
 }
 
-static inline int64_t tnn_data_numel(int64_t rank, const int64_t *dims) {
+TNN_INLINE int64_t tnn_data_numel(int64_t rank, const int64_t *dims) {
   int64_t n = 1;
   for (int64_t d = 0; d < rank; d++) n *= dims[d];
   return n;
 }
 
 /* Copies one element of esize bytes; the common sizes as typed moves. */
-static inline void tnn_data_move(unsigned char *dst, const unsigned char *src,
+TNN_INLINE void tnn_data_move(unsigned char *dst, const unsigned char *src,
                                  int64_t esize) {
   switch (esize) {
   case 1: *dst = *src; break;
@@ -56,7 +56,7 @@ static inline void tnn_data_move(unsigned char *dst, const unsigned char *src,
 
 /* ----------------------------------------------------------------- copy */
 
-static inline int tnn_x_copy(const void *vp, const void *const *in,
+TNN_INLINE int tnn_x_copy(const void *vp, const void *const *in,
                              void *const *out) {
   const tnn_copy_params *p = (const tnn_copy_params *)vp;
   if (p->bytes > 0 && out[0] != in[0])
@@ -67,12 +67,13 @@ static inline int tnn_x_copy(const void *vp, const void *const *in,
 /* ------------------------------------------------------------ transpose */
 
 /* out[i0..ir] = in[i_perm^-1]: output dim d is input dim perm[d]. */
-static inline int tnn_x_transpose(const void *vp, const void *const *in,
+TNN_INLINE int tnn_x_transpose(const void *vp, const void *const *in,
                                   void *const *out) {
   const tnn_transpose_params *p = (const tnn_transpose_params *)vp;
   const unsigned char *x = (const unsigned char *)in[0];
   unsigned char *y = (unsigned char *)out[0];
-  int64_t istr[TNN_MAX_RANK], ostr[TNN_MAX_RANK], odims[TNN_MAX_RANK];
+  int64_t istr[TNN_MAX_RANK] = {0}, ostr[TNN_MAX_RANK] = {0};
+  int64_t odims[TNN_MAX_RANK] = {0};
   int64_t idx[TNN_MAX_RANK] = {0};
   const int64_t r = p->rank, es = p->esize;
   tnn_data_strides(r, p->dims, istr);
@@ -111,7 +112,7 @@ static inline int tnn_x_transpose(const void *vp, const void *const *in,
 
 /* Inputs seen as [outer, len[i], inner bytes], the output as
  * [outer, sum len, inner bytes]. */
-static inline int tnn_x_concat(const void *vp, const void *const *in,
+TNN_INLINE int tnn_x_concat(const void *vp, const void *const *in,
                                void *const *out) {
   const tnn_concat_params *p = (const tnn_concat_params *)vp;
   unsigned char *y = (unsigned char *)out[0];
@@ -131,7 +132,7 @@ static inline int tnn_x_concat(const void *vp, const void *const *in,
 }
 
 /* The inverse of concat; a NULL output (omitted in the model) is skipped. */
-static inline int tnn_x_split(const void *vp, const void *const *in,
+TNN_INLINE int tnn_x_split(const void *vp, const void *const *in,
                               void *const *out) {
   const tnn_concat_params *p = (const tnn_concat_params *)vp;
   const unsigned char *x = (const unsigned char *)in[0];
@@ -153,13 +154,13 @@ static inline int tnn_x_split(const void *vp, const void *const *in,
 /* ---------------------------------------------------------------- slice */
 
 /* out[i] = in[start + i * step] per dim; steps may be negative. */
-static inline int tnn_x_slice(const void *vp, const void *const *in,
+TNN_INLINE int tnn_x_slice(const void *vp, const void *const *in,
                               void *const *out) {
   const tnn_slice_params *p = (const tnn_slice_params *)vp;
   const unsigned char *x = (const unsigned char *)in[0];
   unsigned char *y = (unsigned char *)out[0];
   const int64_t r = p->rank, es = p->esize;
-  int64_t istr[TNN_MAX_RANK], sstr[TNN_MAX_RANK];
+  int64_t istr[TNN_MAX_RANK] = {0}, sstr[TNN_MAX_RANK] = {0};
   int64_t idx[TNN_MAX_RANK] = {0};
   tnn_data_strides(r, p->in_dims, istr);
   int64_t off = 0;
@@ -194,7 +195,7 @@ static inline int tnn_x_slice(const void *vp, const void *const *in,
 
 /* Maps coordinate c (possibly outside [0, n)) into the input for reflect
  * (mode 1, period 2n - 2, the edge not repeated) or edge (mode 2). */
-static inline int64_t tnn_pad_coord(int64_t c, int64_t n, int64_t mode) {
+TNN_INLINE int64_t tnn_pad_coord(int64_t c, int64_t n, int64_t mode) {
   if (c >= 0 && c < n) return c;
   if (mode == 2 || n == 1) return c < 0 ? 0 : n - 1;
   const int64_t period = 2 * n - 2;
@@ -207,7 +208,7 @@ static inline int64_t tnn_pad_coord(int64_t c, int64_t n, int64_t mode) {
  * constant (mode 0) or is mapped back by tnn_pad_coord.  Negative `before`
  * (and out_dims below in_dims) crop.  Works a row (the last dim) at a time:
  * in constant mode a row is fill, one memcpy, fill. */
-static inline int tnn_x_pad(const void *vp, const void *const *in,
+TNN_INLINE int tnn_x_pad(const void *vp, const void *const *in,
                             void *const *out) {
   const tnn_pad_params *p = (const tnn_pad_params *)vp;
   const unsigned char *x = (const unsigned char *)in[0];
@@ -273,7 +274,7 @@ static inline int tnn_x_pad(const void *vp, const void *const *in,
 /* --------------------------------------------------------------- gather */
 
 /* out[o, j, :] = data[o, idx[j], :]; negative indices count from the end. */
-static inline int tnn_x_gather(const void *vp, const void *const *in,
+TNN_INLINE int tnn_x_gather(const void *vp, const void *const *in,
                                void *const *out) {
   const tnn_gather_params *p = (const tnn_gather_params *)vp;
   const unsigned char *x = (const unsigned char *)in[0];
@@ -306,7 +307,7 @@ typedef struct tnn_reduce_walk {
   int64_t nout, nred;                       /* output / per-output counts */
 } tnn_reduce_walk;
 
-static inline void tnn_reduce_walk_init(const tnn_reduce_params *p,
+TNN_INLINE void tnn_reduce_walk_init(const tnn_reduce_params *p,
                                         tnn_reduce_walk *w) {
   int64_t istr[TNN_MAX_RANK];
   tnn_data_strides(p->rank, p->dims, istr);
@@ -328,7 +329,7 @@ static inline void tnn_reduce_walk_init(const tnn_reduce_params *p,
 /* For each output element: acc = init; acc = step(acc, v) over the reduced
  * elements; y = fin(acc).  Accumulation type A. */
 #define TNN_REDUCE(T, ct, A, op, init, step, fin)                             \
-  static inline int tnn_##T##_##op(const void *vp, const void *const *in,     \
+  TNN_INLINE int tnn_##T##_##op(const void *vp, const void *const *in,     \
                                    void *const *out) {                        \
     const tnn_reduce_params *p = (const tnn_reduce_params *)vp;               \
     const ct *x = (const ct *)in[0];                                          \
@@ -379,7 +380,7 @@ TNN_REDUCE(i64, int64_t, int64_t, reduce_max, INT64_MIN, v > acc ? v : acc,
 
 /* out[o, i] = argmax_j x[o, j, i] as int64; flag (select_last_index) picks
  * the last of equal maxima instead of the first. */
-static inline int tnn_f32_argmax(const void *vp, const void *const *in,
+TNN_INLINE int tnn_f32_argmax(const void *vp, const void *const *in,
                                  void *const *out) {
   const tnn_axis_params *p = (const tnn_axis_params *)vp;
   const float *x = (const float *)in[0];
@@ -406,7 +407,7 @@ static inline int tnn_f32_argmax(const void *vp, const void *const *in,
 
 /* True when a ranks strictly before b (largest: greater; smallest: less).
  * NaN counts as greater than every number. */
-static inline int tnn_topk_before(float a, float b, int64_t largest) {
+TNN_INLINE int tnn_topk_before(float a, float b, int64_t largest) {
   if (a != a) return largest && b == b;
   if (b != b) return !largest;
   return largest ? a > b : a < b;
@@ -417,7 +418,7 @@ static inline int tnn_topk_before(float a, float b, int64_t largest) {
  * lives in the outputs: each element is inserted after all elements that do
  * not rank after it, so earlier indices stay in front among equals.  The
  * list is always sorted, whatever `sorted` says (any order is valid then). */
-static inline int tnn_f32_topk(const void *vp, const void *const *in,
+TNN_INLINE int tnn_f32_topk(const void *vp, const void *const *in,
                                void *const *out) {
   const tnn_topk_params *p = (const tnn_topk_params *)vp;
   const float *x = (const float *)in[0];

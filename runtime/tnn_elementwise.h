@@ -8,7 +8,7 @@
 /* ---------------------------------------------------------------- unary */
 
 #define TNN_UNARY(T, ct, op, expr)                                            \
-  static inline int tnn_##T##_##op(const void *vp, const void *const *in,     \
+  TNN_INLINE int tnn_##T##_##op(const void *vp, const void *const *in,     \
                                    void *const *out) {                        \
     const tnn_unary_params *p = (const tnn_unary_params *)vp;                 \
     const ct *x = (const ct *)in[0];                                          \
@@ -24,14 +24,14 @@
   }
 
 /* Round half to even, as ONNX Round: rintf in the default rounding mode. */
-static inline float tnn_roundf_even(float v) {
+TNN_INLINE float tnn_roundf_even(float v) {
   float r = floorf(v);
   float d = v - r;
   if (d > 0.5f || (d == 0.5f && fmodf(r, 2.0f) != 0.0f)) r += 1.0f;
   return r;
 }
 
-static inline float tnn_sigmoidf(float v) {
+TNN_INLINE float tnn_sigmoidf(float v) {
   return v >= 0 ? 1.0f / (1.0f + expf(-v)) : expf(v) / (1.0f + expf(v));
 }
 
@@ -64,7 +64,7 @@ TNN_UNARY(b8, uint8_t, not, (uint8_t)!v)
 /* --------------------------------------------------------------- binary */
 
 #define TNN_BINARY(T, ct, cout, op, expr)                                     \
-  static inline int tnn_##T##_##op(const void *vp, const void *const *in,     \
+  TNN_INLINE int tnn_##T##_##op(const void *vp, const void *const *in,     \
                                    void *const *out) {                        \
     const tnn_bcast_params *p = (const tnn_bcast_params *)vp;                 \
     const ct *A = (const ct *)in[0];                                          \
@@ -90,7 +90,7 @@ TNN_UNARY(b8, uint8_t, not, (uint8_t)!v)
   }
 
 /* Integer division and modulo as ONNX: truncation toward zero (C99). */
-static inline int64_t tnn_i64_divs(int64_t a, int64_t b) {
+TNN_INLINE int64_t tnn_i64_divs(int64_t a, int64_t b) {
   return b == 0 ? 0 : a / b;
 }
 
@@ -124,7 +124,7 @@ TNN_BINARY(b8, uint8_t, uint8_t, equal, a == b)
 /* ---------------------------------------------------------------- where */
 
 /* out = cond ? a : b for any element size (esize bytes). */
-static inline int tnn_x_where(const void *vp, const void *const *in,
+TNN_INLINE int tnn_x_where(const void *vp, const void *const *in,
                               void *const *out) {
   const tnn_where_params *p = (const tnn_where_params *)vp;
   const uint8_t *C = (const uint8_t *)in[0];
@@ -148,7 +148,7 @@ static inline int tnn_x_where(const void *vp, const void *const *in,
 /* Integer to integer goes through int64 (exact); anything involving a
  * floating type goes through double.  Float to integer truncates toward
  * zero, as C (and onnxruntime) does; to bool is v != 0. */
-static inline int tnn_x_cast(const void *vp, const void *const *in,
+TNN_INLINE int tnn_x_cast(const void *vp, const void *const *in,
                              void *const *out) {
   const tnn_cast_params *p = (const tnn_cast_params *)vp;
   const void *x = in[0];

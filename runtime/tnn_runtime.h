@@ -27,6 +27,14 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Every runtime function is static: a generated model.c holds the whole
+ * runtime and uses only some of it. */
+#if defined(__GNUC__) || defined(__clang__)
+#define TNN_INLINE static inline __attribute__((unused))
+#else
+#define TNN_INLINE static inline
+#endif
+
 #define TNN_MAX_RANK 8
 #define TNN_MAX_IO 64          /* most inputs of a Concat / outputs of a Split */
 
@@ -107,7 +115,7 @@ TNN_PARAM_KINDS(TNN_DEFINE_PARAMS)
 
 /* Walks the multi-index of a tensor with `rank` dims in row-major order,
  * keeping one flat offset per operand: off[k] += s[k][d] on each step. */
-static inline void tnn_index_next(int64_t rank, const int64_t *dims,
+TNN_INLINE void tnn_index_next(int64_t rank, const int64_t *dims,
                                   int64_t *idx) {
   for (int64_t d = rank - 1; d >= 0; d--) {
     if (++idx[d] < dims[d]) return;
@@ -115,7 +123,7 @@ static inline void tnn_index_next(int64_t rank, const int64_t *dims,
   }
 }
 
-static inline int64_t tnn_offset(int64_t rank, const int64_t *idx,
+TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
                                  const int64_t *strides) {
   int64_t o = 0;
   for (int64_t d = 0; d < rank; d++) o += idx[d] * strides[d];

@@ -9,7 +9,7 @@ SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 pkgs="meson ninja-build gcc pkg-config libprotobuf-c-dev protobuf-c-compiler libonnx-dev"
 if [ "${1:-}" = "--test" ]; then
-  pkgs="$pkgs clang libcriterion-dev"
+  pkgs="$pkgs clang libcriterion-dev libonnx-testdata"
   command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
 fi
 missing=""

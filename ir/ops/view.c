@@ -225,10 +225,13 @@ static bool dropout_infer(Graph *g, Node *n) {
     }
   }
   if (n->nout > 1 && n->out[1]) {
-    /* in inference mode the mask keeps everything: a constant of ones */
+    /* In inference mode the mask keeps everything: ones from opset 12,
+     * whose spec says so.  Before it the value was unspecified; zeros, as
+     * onnxruntime. */
     Tensor *mask = n->out[1];
     ir_tensor_set_shape(mask, DT_BOOL, x->rank, x->dims);
-    memset(ir_tensor_alloc_data(g, mask), 1, (size_t)ir_tensor_bytes(mask));
+    memset(ir_tensor_alloc_data(g, mask), g->opset >= 12 ? 1 : 0,
+           (size_t)ir_tensor_bytes(mask));
   }
   ir_tensor_set_shape(n->out[0], x->dtype, x->rank, x->dims);
   return true;

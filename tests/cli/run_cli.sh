@@ -45,8 +45,10 @@ grep -q '; after fold-bn' "$w/out.txt" && ok "--dump-ir=after-PASS" || ko "--dum
 
 # Determinism: same model, same flags, same bytes, whatever the locale.
 mkdir -p "$w/a" "$w/b"
-"$TNNC" "$model" -o "$w/a/m.c" --emit-main 2>/dev/null
-LC_ALL=de_DE.UTF-8 LANG=de_DE.UTF-8 "$TNNC" "$model" -o "$w/b/m.c" --emit-main 2>/dev/null
+# Same command line (the front matter records it), different directories,
+# a different locale for the second run.
+(cd "$w/a" && "$TNNC" "$model" -o m.c --emit-main 2>/dev/null)
+(cd "$w/b" && LC_ALL=de_DE.UTF-8 LANG=de_DE.UTF-8 "$TNNC" "$model" -o m.c --emit-main 2>/dev/null)
 if cmp -s "$w/a/m.c" "$w/b/m.c" && cmp -s "$w/a/m.h" "$w/b/m.h"; then ok "deterministic output"; else ko "outputs differ between runs"; fi
 grep -q 'M_WORKSPACE_SIZE' "$w/a/m.h" && grep -q '#ifndef M_H' "$w/a/m.h" && grep -q 'extern "C"' "$w/a/m.h" \
   && ok "header has guard, extern C, workspace macro" || ko "header content"

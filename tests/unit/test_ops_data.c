@@ -291,9 +291,22 @@ Test(identity, copies_any_dtype) {
   t_free(&c);
 }
 
-Test(dropout, passes_through_with_an_all_true_mask) {
+Test(dropout, opset_10_mask_is_all_false_as_onnxruntime) {
   TestCtx c;
   Graph *g = t_graph(&c, 10);
+  int64_t d[] = {3};
+  Tensor *in[] = {rt(g, "x", 1, d)};
+  Node *n = t_node(g, OP_DROPOUT, 1, in, 2);
+  cr_assert(op_info(n->op)->kind->infer(g, n));
+  Tensor *m = n->out[1];
+  cr_assert(m->data != NULL, "the mask is a constant");
+  for (int i = 0; i < 3; i++) cr_assert_eq(((uint8_t *)m->data)[i], 0);
+  t_free(&c);
+}
+
+Test(dropout, passes_through_with_an_all_true_mask) {
+  TestCtx c;
+  Graph *g = t_graph(&c, 13);
   int64_t d[] = {2, 2};
   Tensor *in[] = {rt(g, "x", 2, d)};
   Node *n = t_node(g, OP_DROPOUT, 1, in, 2);

@@ -1081,6 +1081,15 @@ def _(g):
     g.out(m, elem=BOOL)
 
 
+@model('dropout_opset13_mask')
+def _(g):
+    g.opset = 13
+    x = g.input(g.randn(2, 6))
+    y, m = g.op('Dropout', [x], n_out=2)
+    g.out(y)
+    g.out(m, elem=BOOL)
+
+
 @model('identity_chain')
 def _(g):
     x = g.input(g.randn(2, 3))

@@ -1,0 +1,210 @@
+/* Conv (opsets 1-21): 1-D and 2-D, float32, NCHW.
+ *
+ * X is [N, C, H, W] (or [N, C, W]), W is [M, C/group, kH, kW] and the
+ * optional B is [M].  kernel_shape, when given, must agree with W.  A 1-D
+ * conv is lowered as a 2-D one with H = kH = 1, so one kernel serves both.
+ *
+ * Window geometry (shared with pool.c through opk_window).  Along each
+ * spatial axis, with input size i, kernel k, stride s, dilation d and the
+ * dilated extent e = (k - 1) * d + 1:
+ *   NOTSET      o = floor((i + p_begin + p_end - e) / s) + 1
+ *               (pools with ceil_mode round up, then drop a last window
+ *               that would start in the end padding: (o-1)*s >= i + p_begin)
+ *   VALID       pads 0, o as NOTSET
+ *   SAME_*      o = ceil(i / s), total pad max(0, (o-1)*s + e - i) split
+ *               evenly; the odd one goes at the end (SAME_UPPER) or at the
+ *               beginning (SAME_LOWER).
+ * Explicit pads are ignored when auto_pad is not NOTSET, as onnxruntime. */
+#include <string.h>
+
+#include "../ir.h"
+
+/* Reads an ints attribute of exactly `count` values >= lo into v, or
+ * leaves the default in v when absent. */
+static bool window_ints(Graph *g, Node *n, const char *name, int count,
+                        int64_t lo, int64_t *v) {
+  int64_t tmp[2 * IR_MAX_RANK];
+  int got = ir_attr_ints(n, name, tmp, 2 * IR_MAX_RANK);
+  if (got < 0) return true;
+  if (got != count) {
+    diag_error(g->diag, n, "attribute '%s' has %d values, expected %d", name,
+               got, count);
+    return false;
+  }
+  for (int i = 0; i < count; i++) {
+    if (tmp[i] < lo) {
+      diag_error(g->diag, n, "attribute '%s' has value %lld, expected >= %lld",
+                 name, (long long)tmp[i], (long long)lo);
+      return false;
+    }
+    v[i] = tmp[i];
+  }
+  return true;
+}
+
+/* Strides, dilations and pads [begin..., end...] of a sliding window over
+ * nsp spatial axes of sizes in[] with kernel k[], and the output sizes.
+ * Shared by Conv, MaxPool and AveragePool.  false (+diag) on bad
+ * attributes or an empty output. */
+bool opk_window(Graph *g, Node *n, int nsp, const int64_t *in,
+                const int64_t *k, bool ceil_mode, int64_t *s, int64_t *d,
+                int64_t *pads, int64_t *out) {
+  for (int i = 0; i < nsp; i++) {
+    s[i] = 1;
+    d[i] = 1;
+    pads[i] = pads[nsp + i] = 0;
+  }
+  if (!window_ints(g, n, "strides", nsp, 1, s) ||
+      !window_ints(g, n, "dilations", nsp, 1, d) ||
+      !window_ints(g, n, "pads", 2 * nsp, 0, pads))
+    return false;
+  const char *ap = ir_attr_string(n, "auto_pad", "NOTSET");
+  bool same_upper = strcmp(ap, "SAME_UPPER") == 0;
+  bool same_lower = strcmp(ap, "SAME_LOWER") == 0;
+  bool valid = strcmp(ap, "VALID") == 0;
+  if (!same_upper && !same_lower && !valid && strcmp(ap, "NOTSET") != 0 &&
+      ap[0] != '\0') {
+    diag_error(g->diag, n, "auto_pad '%s' is not one of NOTSET, SAME_UPPER, "
+               "SAME_LOWER, VALID", ap);
+    return false;
+  }
+  for (int i = 0; i < nsp; i++) {
+    int64_t e = (k[i] - 1) * d[i] + 1;
+    if (k[i] < 1) {
+      diag_error(g->diag, n, "kernel size %lld on spatial axis %d is not "
+                 "positive", (long long)k[i], i);
+      return false;
+    }
+    if (same_upper || same_lower) {
+      int64_t o = (in[i] + s[i] - 1) / s[i];
+      int64_t total = (o - 1) * s[i] + e - in[i];
+      if (total < 0) total = 0;
+      pads[i] = same_upper ? total / 2 : total - total / 2;
+      pads[nsp + i] = total - pads[i];
+      out[i] = o;
+      continue;
+    }
+    if (valid) pads[i] = pads[nsp + i] = 0;
+    int64_t span = in[i] + pads[i] + pads[nsp + i] - e;
+    if (span < 0) {
+      diag_error(g->diag, n, "the kernel extent %lld (kernel %lld, dilation "
+                 "%lld) exceeds the padded input size %lld on spatial axis %d",
+                 (long long)e, (long long)k[i], (long long)d[i],
+                 (long long)(in[i] + pads[i] + pads[nsp + i]), i);
+      return false;
+    }
+    int64_t o = (ceil_mode ? (span + s[i] - 1) / s[i] : span / s[i]) + 1;
+    if (ceil_mode && (o - 1) * s[i] >= in[i] + pads[i]) o--;
+    out[i] = o;
+  }
+  return true;
+}
+
+/* The checks and geometry shared by infer and lower. */
+typedef struct ConvShape {
+  int nsp;                     /* spatial axes: 1 or 2 */
+  int64_t n, c, m, group;
+  int64_t in[2], k[2], s[2], d[2], pads[4], out[2];
+} ConvShape;
+
+static bool conv_shape(Graph *g, Node *n, ConvShape *cs) {
+  const Tensor *x = n->in[0], *w = n->in[1];
+  const Tensor *b = n->nin > 2 ? n->in[2] : NULL;
+  if (!x || !w) {
+    diag_error(g->diag, n, "input %d (%s) is missing", x ? 1 : 0,
+               x ? "W" : "X");
+    return false;
+  }
+  if (x->rank == 5) {
+    diag_error(g->diag, n, "input 0 '%s' has rank 5: 3-D convolution is not "
+               "supported", x->name);
+    return false;
+  }
+  if (!opk_check_rank(g, n, 0, 3, 4)) return false;
+  if (!opk_check_float(g, n, 0) || !opk_check_float(g, n, 1)) return false;
+  if (w->rank != x->rank) {
+    diag_error(g->diag, n, "input 1 '%s' has rank %d, expected %d", w->name,
+               w->rank, x->rank);
+    return false;
+  }
+  int nsp = x->rank - 2;
+  cs->nsp = nsp;
+  cs->n = x->dims[0];
+  cs->c = x->dims[1];
+  cs->m = w->dims[0];
+  cs->group = ir_attr_int(n, "group", 1);
+  if (cs->group < 1 || cs->c % cs->group != 0 || cs->m % cs->group != 0) {
+    diag_error(g->diag, n, "group %lld does not divide the input channels "
+               "(%lld) and the output channels (%lld)", (long long)cs->group,
+               (long long)cs->c, (long long)cs->m);
+    return false;
+  }
+  if (w->dims[1] * cs->group != cs->c) {
+    diag_error(g->diag, n, "input 1 '%s' has %lld input channels per group, "
+               "expected %lld (input channels %lld / group %lld)", w->name,
+               (long long)w->dims[1], (long long)(cs->c / cs->group),
+               (long long)cs->c, (long long)cs->group);
+    return false;
+  }
+  if (b) {
+    if (!opk_check_float(g, n, 2)) return false;
+    if (b->rank != 1 || b->dims[0] != cs->m) {
+      diag_error(g->diag, n, "input 2 '%s' (bias) must have shape [%lld]",
+                 b->name, (long long)cs->m);
+      return false;
+    }
+  }
+  for (int i = 0; i < nsp; i++) {
+    cs->in[i] = x->dims[2 + i];
+    cs->k[i] = w->dims[2 + i];
+  }
+  int64_t ks[2];
+  int nks = ir_attr_ints(n, "kernel_shape", ks, 2);
+  if (nks >= 0) {
+    if (nks != nsp || memcmp(ks, cs->k, sizeof(int64_t) * (size_t)nsp) != 0) {
+      diag_error(g->diag, n, "attribute 'kernel_shape' disagrees with the "
+                 "spatial dims of input 1 '%s'", w->name);
+      return false;
+    }
+  }
+  return opk_window(g, n, nsp, cs->in, cs->k, false, cs->s, cs->d, cs->pads,
+                    cs->out);
+}
+
+static bool conv_infer(Graph *g, Node *n) {
+  ConvShape cs;
+  if (!conv_shape(g, n, &cs)) return false;
+  int64_t dims[4] = {cs.n, cs.m, cs.out[0], cs.out[1]};
+  ir_tensor_set_shape(n->out[0], DT_FLOAT, 2 + cs.nsp, dims);
+  return true;
+}
+
+static bool conv_lower(Graph *g, Node *n) {
+  ConvShape cs;
+  if (!conv_shape(g, n, &cs)) return false;
+  /* 1-D as 2-D with a unit H axis: spatial axis 0 becomes W. */
+  int a = cs.nsp == 2 ? 0 : -1, b = cs.nsp - 1;
+  tnn_conv_params *p = opk_params(g, sizeof *p);
+  p->n = cs.n;
+  p->c = cs.c;
+  p->m = cs.m;
+  p->group = cs.group;
+  p->h = a < 0 ? 1 : cs.in[a];
+  p->w = cs.in[b];
+  p->oh = a < 0 ? 1 : cs.out[a];
+  p->ow = cs.out[b];
+  p->kh = a < 0 ? 1 : cs.k[a];
+  p->kw = cs.k[b];
+  p->sh = a < 0 ? 1 : cs.s[a];
+  p->sw = cs.s[b];
+  p->dh = a < 0 ? 1 : cs.d[a];
+  p->dw = cs.d[b];
+  p->pt = a < 0 ? 0 : cs.pads[a];
+  p->pl = cs.pads[b];
+  p->has_bias = n->nin > 2 && n->in[2] != NULL;
+  n->call.kernel = TNN_K_f32_conv2d;
+  n->call.params = p;
+  return true;
+}
+
+const OpKind opkind_conv = {conv_infer, conv_lower};

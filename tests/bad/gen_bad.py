@@ -1,0 +1,104 @@
+#!/usr/bin/python3
+"""Writes the bad-input models of tests/bad/ (run with Debian's python3-onnx).
+
+Each file exercises one way a model can be wrong; tnnc must refuse it with a
+diagnostic naming the problem.  Deterministic: running it again rewrites the
+same bytes.  The models are built without onnx.checker, on purpose.
+"""
+import os
+import random
+
+import onnx
+from onnx import TensorProto, helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OPSET = [helper.make_opsetid("", 13)]
+
+
+def model(nodes, inputs, outputs, inits=(), opsets=OPSET):
+    g = helper.make_graph(nodes, "bad", inputs, outputs, list(inits))
+    m = helper.make_model(g, opset_imports=opsets, producer_name="gen_bad")
+    m.ir_version = 8
+    return m
+
+
+def vi(name, dims, dtype=TensorProto.FLOAT):
+    return helper.make_tensor_value_info(name, dtype, dims)
+
+
+def save(name, m):
+    path = os.path.join(HERE, name)
+    data = m if isinstance(m, bytes) else m.SerializeToString()
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def valid_model():
+    w = helper.make_tensor("w", TensorProto.FLOAT, [4, 4],
+                           [float(i) for i in range(16)])
+    return model([helper.make_node("MatMul", ["x", "w"], ["y"], name="mm"),
+                  helper.make_node("Relu", ["y"], ["z"], name="relu")],
+                 [vi("x", [1, 4])], [vi("z", [1, 4])], [w])
+
+
+def main():
+    save("empty.onnx", b"")
+
+    data = valid_model().SerializeToString()
+    save("truncated.onnx", data[:len(data) // 2])
+
+    # Random bytes: field 0 in the first tag byte is invalid in protobuf.
+    rng = random.Random(1234)
+    save("corrupt.onnx", bytes([0x00]) + bytes(rng.randrange(256)
+                                               for _ in range(255)))
+
+    save("cyclic.onnx", model(
+        [helper.make_node("Add", ["x", "b"], ["a"], name="add_a"),
+         helper.make_node("Add", ["x", "a"], ["b"], name="add_b")],
+        [vi("x", [1, 4])], [vi("b", [1, 4])]))
+
+    save("undefined_input.onnx", model(
+        [helper.make_node("Relu", ["x"], ["r"], name="relu"),
+         helper.make_node("Add", ["r", "foo"], ["y"], name="add")],
+        [vi("x", [1, 4])], [vi("y", [1, 4])]))
+
+    w3 = helper.make_tensor("w", TensorProto.FLOAT, [2, 3, 3], [0.5] * 18)
+    save("wrong_rank.onnx", model(
+        [helper.make_node("Conv", ["x", "w"], ["y"], name="conv1")],
+        [vi("x", [1, 3, 8, 8])], [vi("y", None)], [w3]))
+
+    save("overflow_shape.onnx", model(
+        [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+        [vi("x", [1 << 40, 1 << 40])], [vi("y", None)]))
+
+    save("unsupported_ops.onnx", model(
+        [helper.make_node("FooBar", ["x"], ["a"], name="foo"),
+         helper.make_node("Quant", ["a", "s", "z", "bw"], ["q"], name="q1",
+                          domain="qonnx.custom_op.general",
+                          narrow=0, rounding_mode="ROUND", signed=1),
+         helper.make_node("Relu", ["q"], ["y"], name="relu")],
+        [vi("x", [1, 4])], [vi("y", [1, 4])],
+        [helper.make_tensor("s", TensorProto.FLOAT, [], [1.0]),
+         helper.make_tensor("z", TensorProto.FLOAT, [], [0.0]),
+         helper.make_tensor("bw", TensorProto.FLOAT, [], [4.0])],
+        opsets=OPSET + [helper.make_opsetid("qonnx.custom_op.general", 1)]))
+
+    s = helper.make_tensor("s", TensorProto.STRING, [2], [b"a", b"b"])
+    save("unsupported_dtype.onnx", model(
+        [helper.make_node("Add", ["x", "s"], ["y"], name="add")],
+        [vi("x", [2])], [vi("y", [2])], [s]))
+
+    w = helper.make_tensor("w", TensorProto.FLOAT, [4], [0.0] * 4)
+    w.ClearField("float_data")
+    w.data_location = TensorProto.EXTERNAL
+    for k, v in (("location", "weights.bin"), ("offset", "0"),
+                 ("length", "16")):
+        e = w.external_data.add()
+        e.key, e.value = k, v
+    save("external_data.onnx", model(
+        [helper.make_node("Add", ["x", "w"], ["y"], name="add")],
+        [vi("x", [4])], [vi("y", [4])], [w]))
+
+
+if __name__ == "__main__":
+    main()

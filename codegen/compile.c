@@ -160,6 +160,9 @@ enum tnnc_status tnnc_compile(const tnnc_options *opt) {
     st = TNNC_ERR_MODEL;
     goto done;
   }
+  for (int i = 0; i < opt->nconst_inputs; i++)
+    if (!bind_const_input(g, opt->const_inputs[i])) st = TNNC_ERR_MODEL;
+  if (st != TNNC_OK) goto done;
   if (!pipeline_run(g, opt->dump_ir, opt->dump_ir ? (opt->dump_sink ? opt->dump_sink : stdout) : NULL) ||
       diag.nerrors) {
     st = TNNC_ERR_MODEL;

@@ -43,6 +43,8 @@ typedef struct tnnc_options {
   FILE *diag_sink;             /* where diagnostics go (NULL: discarded) */
   const char *command_line;    /* recorded in the output's front matter */
   tnnc_limits limits;          /* zero fields take the defaults */
+  const char *const *const_inputs; /* "NAME=FILE.npy": inputs fixed at */
+  int nconst_inputs;               /* compile time (see bind_const_input) */
 } tnnc_options;
 
 void tnnc_default_limits(tnnc_limits *l);

@@ -317,6 +317,9 @@ bool ir_verify(Graph *g);
 
 /* Parses ONNX bytes into g.  Returns false after reporting diagnostics. */
 bool onnx_import(Graph *g, const uint8_t *bytes, size_t len);
+/* frontend/npy.c: makes runtime input NAME a constant read from a .npy
+ * file; spec is "NAME=FILE.npy".  False after a diagnostic. */
+bool bind_const_input(Graph *g, const char *spec);
 
 /* ------------------------------------------------------ passes/pipeline.c */
 

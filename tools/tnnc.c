@@ -1,7 +1,8 @@
 /* tnnc command-line driver.
  *
  *   tnnc model.onnx -o model.c [--prefix NAME] [--emit-main] [--batch N]
- *        [--dump-ir[=after-PASS]] [--version] [--help]
+ *        [--const-input NAME=FILE.npy]... [--dump-ir[=after-PASS]]
+ *   tnnc --list-ops | --version | --help
  *
  * Exit status: 0 success, 1 bad or unsupported model, 2 bad usage. */
 #include <stdio.h>
@@ -23,12 +24,17 @@ static void usage(FILE *f) {
         "  --prefix NAME       C symbol prefix (default: from the output name)\n"
         "  --emit-main         add main(): prog IN.npy... OUT.npy...\n"
         "  --batch N           value of a symbolic batch dimension (default 1)\n"
+        "  --const-input NAME=FILE.npy\n"
+        "                      fix runtime input NAME to the array in FILE.npy\n"
+        "                      (for inputs that decide shapes: Reshape's shape,\n"
+        "                      axes, pads...); it leaves the run function\n"
         "  --dump-ir[=after-PASS]\n"
         "                      print the IR after the last pass or after PASS:\n"
         "                     ",
         f);
   for (int i = 0; i < n; i++) fprintf(f, " %s", p[i].name);
   fputs("\n"
+        "  --list-ops          print the supported ONNX operators, one per line\n"
         "  --version           print the version\n"
         "  --help              print this help\n"
         "\n"
@@ -55,12 +61,28 @@ int main(int argc, char **argv) {
     strcat(cmd, i == 0 ? "tnnc" : argv[i]);
   }
   o.command_line = cmd;
+  const char **consts = calloc((size_t)argc + 1, sizeof *consts);
+  if (!consts) {
+    free(cmd);
+    return 1;
+  }
+  o.const_inputs = consts;
   int rc = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       usage(stdout);
       goto out;
+    } else if (strcmp(a, "--list-ops") == 0) {
+      for (int k = 0; k < OP_COUNT; k++) puts(op_name((Op)k));
+      goto out;
+    } else if (strcmp(a, "--const-input") == 0 || strncmp(a, "--const-input=", 14) == 0) {
+      const char *v = a[13] == '=' ? a + 14 : (++i < argc ? argv[i] : NULL);
+      if (!v || !strchr(v, '=') || v[0] == '=') {
+        rc = bad_usage("--const-input needs NAME=FILE.npy", v);
+        goto out;
+      }
+      consts[o.nconst_inputs++] = v;
     } else if (strcmp(a, "--version") == 0) {
       printf("tnnc %s\n", TNNC_VERSION);
       goto out;
@@ -117,6 +139,7 @@ int main(int argc, char **argv) {
   default: rc = 1; break;
   }
 out:
+  free(consts);
   free(cmd);
   return rc;
 }

@@ -43,6 +43,40 @@ grep -q 'workspace [0-9]* bytes planned, peak of live tensors [0-9]* bytes' "$w/
 expect_exit "--dump-ir=after-fold-bn" 0 "$model" --dump-ir=after-fold-bn
 grep -q '; after fold-bn' "$w/out.txt" && ok "--dump-ir=after-PASS" || ko "--dump-ir=after-PASS output"
 
+# --list-ops prints the op table.
+expect_exit "--list-ops" 0 --list-ops
+grep -qx 'Conv' "$w/out.txt" && grep -qx 'Softmax' "$w/out.txt" && ok "--list-ops lists Conv and Softmax" \
+  || ko "--list-ops output"
+
+# --const-input fixes a shape-deciding runtime input (tests/cli/gen_cli.py).
+d=$here/data
+expect_exit "runtime Reshape shape refused" 1 "$d/reshape_runtime_shape.onnx" -o "$w/r.c"
+grep -q "node #0 'reshape' (Reshape): input 1 'shape' (shape) must be a constant" "$w/err.txt" \
+  && ok "refusal names the node and the input" || ko "refusal message: $(cat "$w/err.txt")"
+expect_exit "--const-input" 0 "$d/reshape_runtime_shape.onnx" -o "$w/r.c" --emit-main \
+  --const-input "shape=$d/shape_3x4.npy"
+grep -q '#define R_NUM_INPUTS 1' "$w/r.h" && grep -q '#define R_OUTPUT0_SHAPE {3, 4}' "$w/r.h" \
+  && ok "--const-input removes the input and fixes the shape" || ko "--const-input header: $(grep -E 'NUM_INPUTS|OUTPUT0_SHAPE' "$w/r.h")"
+if ${CC:-gcc} -std=c99 -Wall -Wextra -Werror "$w/r.c" -o "$w/r" -lm 2> "$w/cc.txt" \
+   && "$w/r" "$d/x_2x6.npy" "$w/y.npy" && cmp -s <(tail -c 48 "$w/y.npy") <(tail -c 48 "$d/x_2x6.npy") \
+   && grep -q "'shape': (3, 4)" "$w/y.npy"; then
+  ok "--const-input program runs"
+else
+  ko "--const-input program: $(head -c 300 "$w/cc.txt")"
+fi
+expect_exit "--const-input unknown name" 1 "$d/reshape_runtime_shape.onnx" -o "$w/r2.c" \
+  --const-input "nosuch=$d/shape_3x4.npy"
+grep -q "'nosuch' is not a runtime input" "$w/err.txt" && [ ! -e "$w/r2.c" ] \
+  && ok "--const-input unknown name diagnosed" || ko "unknown name: $(cat "$w/err.txt")"
+expect_exit "--const-input wrong type" 1 "$d/reshape_runtime_shape.onnx" -o "$w/r2.c" \
+  --const-input "shape=$d/shape_float.npy"
+grep -q "holds float, the input is int64" "$w/err.txt" && ok "--const-input type checked" \
+  || ko "wrong type: $(cat "$w/err.txt")"
+expect_exit "--const-input not npy" 1 "$d/reshape_runtime_shape.onnx" -o "$w/r2.c" \
+  --const-input "shape=$d/reshape_runtime_shape.onnx"
+grep -q "not a .npy file" "$w/err.txt" && ok "--const-input non-npy diagnosed" || ko "non-npy: $(cat "$w/err.txt")"
+expect_exit "--const-input without =" 2 "$d/reshape_runtime_shape.onnx" -o "$w/r2.c" --const-input shape
+
 # Determinism: same model, same flags, same bytes, whatever the locale.
 mkdir -p "$w/a" "$w/b"
 # Same command line (the front matter records it), different directories,

@@ -2,7 +2,8 @@
 // ONNX backend conformance runner.
 //
 //   node run_conformance.js [--tnnc PATH] [--jobs N] [--filter REGEX]
-//                           [--list FILE] [--summary-only] DIR...
+//                           [--list FILE] [--summary-only] [--supported-only]
+//                           DIR...
 //
 // Each DIR holds test folders (model.onnx + test_data_set_N/input_K.pb,
 // output_K.pb), as Debian's libonnx-testdata installs them under
@@ -13,6 +14,13 @@
 // line per test and the summary `N passed, N failed, N refused`.  A refusal
 // is tnnc declining the model with a diagnostic (exit 1); it is counted, not
 // failed.  Exit status 1 if any test failed.
+//
+// A test whose model takes a shape-deciding tensor (Reshape's shape, axes,
+// pads, K...) as a graph input is refused by tnnc, which compiles for
+// static shapes; the runner then fixes that input to the data set's value
+// with `tnnc --const-input NAME=FILE.npy` and says so on the PASS line.
+// --supported-only skips, without compiling, tests that use an operator
+// missing from `tnnc --list-ops`; the summary counts them.
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -69,6 +77,40 @@ function parseTensor(buf) {
     } else throw new Error('bad wire type ' + wire);
   }
   return t;
+}
+
+// The operators of a ModelProto's main graph (and its subgraphs), as
+// "domain:op_type" ('' for the default domain).
+function modelOps(buf) {
+  const ops = new Set();
+  const fields = (b, fn) => {
+    const pos = { i: 0 };
+    while (pos.i < b.length) {
+      const key = Number(readVarint(b, pos));
+      const field = key >> 3, wire = key & 7;
+      if (wire === 0) fn(field, readVarint(b, pos));
+      else if (wire === 1) pos.i += 8;
+      else if (wire === 5) pos.i += 4;
+      else if (wire === 2) {
+        const len = Number(readVarint(b, pos));
+        fn(field, b.subarray(pos.i, pos.i + len));
+        pos.i += len;
+      } else throw new Error('bad wire type ' + wire);
+    }
+  };
+  const graph = g => fields(g, (f, v) => {
+    if (f !== 1) return;                          // GraphProto.node
+    let op = '', domain = '';
+    fields(v, (nf, nv) => {
+      if (nf === 4) op = nv.toString();           // NodeProto.op_type
+      else if (nf === 7) domain = nv.toString();  // NodeProto.domain
+      else if (nf === 5)                          // NodeProto.attribute
+        fields(nv, (af, av) => { if (af === 6) graph(av); if (af === 11) graph(av); });
+    });
+    ops.add((domain === 'ai.onnx' ? '' : domain) + ':' + op);
+  });
+  fields(buf, (f, v) => { if (f === 7) graph(v); });  // ModelProto.graph
+  return ops;
 }
 
 // numpy descr and element size per ONNX type tnnc's driver handles
@@ -165,37 +207,102 @@ function run(cmd, args, opts) {
   });
 }
 
+// Compiles model.onnx into w/<tag>/prog with the given --const-input
+// bindings.  Returns {prog} or {status, msg} (refused or fail).
+async function build(model, tnnc, w, tag, consts) {
+  const d = path.join(w, tag);
+  fs.mkdirSync(d, { recursive: true });
+  const args = [model, '-o', path.join(d, 'm.c'), '--emit-main'];
+  for (const [k, v] of consts) args.push('--const-input', `${k}=${v}`);
+  const r = await run(tnnc, args);
+  if (r.code === 1) {
+    const line = r.stderr.split('\n').find(l => /error/.test(l)) || r.stderr.split('\n')[0];
+    return { status: 'refused', msg: line.replace(model + ': ', '') };
+  }
+  if (r.code !== 0) return { status: 'fail', msg: `tnnc exit ${r.code} ${r.signal || ''}: ${r.stderr.slice(0, 300)}` };
+  const cc = await run(process.env.CC || 'gcc', ['-std=c99', '-O1', '-Wall', '-Wextra', '-Werror',
+    path.join(d, 'm.c'), '-o', path.join(d, 'prog'), '-lm']);
+  if (cc.code !== 0) return { status: 'fail', msg: 'C build failed: ' + cc.stderr.slice(0, 400) };
+  return { prog: path.join(d, 'prog') };
+}
+
+// The graph input names of a model, in order.
+function modelInputs(buf) {
+  const names = [], inits = new Set();
+  const fields = (b, fn) => {
+    const pos = { i: 0 };
+    while (pos.i < b.length) {
+      const key = Number(readVarint(b, pos));
+      const field = key >> 3, wire = key & 7;
+      if (wire === 0) readVarint(b, pos);
+      else if (wire === 1) pos.i += 8;
+      else if (wire === 5) pos.i += 4;
+      else if (wire === 2) {
+        const len = Number(readVarint(b, pos));
+        fn(field, b.subarray(pos.i, pos.i + len));
+        pos.i += len;
+      } else throw new Error('bad wire type ' + wire);
+    }
+  };
+  fields(buf, (f, g) => {
+    if (f !== 7) return;
+    fields(g, (gf, v) => {
+      if (gf === 11) fields(v, (vf, s) => { if (vf === 1) names.push(s.toString()); });   // input.name
+      if (gf === 5) fields(v, (tf, s) => { if (tf === 8) inits.add(s.toString()); });    // initializer.name
+    });
+  });
+  return names.filter(n => !inits.has(n));
+}
+
+// "input 1 'shape' (shape) must be a constant": the tensor tnnc needs fixed.
+const NEEDS_CONST = /input \d+ '([^']+)' \([^)]*\) must be a constant/;
+
 async function runTest(dir, tnnc, work) {
   const name = path.basename(path.dirname(dir)) + '/' + path.basename(dir);
   const w = fs.mkdtempSync(path.join(work, 't-'));
   try {
     const model = path.join(dir, 'model.onnx');
-    const r = await run(tnnc, [model, '-o', path.join(w, 'm.c'), '--emit-main']);
-    if (r.code === 1) {
-      const line = r.stderr.split('\n').find(l => /error/.test(l)) || r.stderr.split('\n')[0];
-      return { name, status: 'refused', msg: line.replace(model + ': ', '') };
-    }
-    if (r.code !== 0) return { name, status: 'fail', msg: `tnnc exit ${r.code} ${r.signal || ''}: ${r.stderr.slice(0, 300)}` };
-    const cc = await run(process.env.CC || 'gcc', ['-std=c99', '-O1', '-Wall', '-Wextra', '-Werror',
-      path.join(w, 'm.c'), '-o', path.join(w, 'prog'), '-lm']);
-    if (cc.code !== 0) return { name, status: 'fail', msg: 'C build failed: ' + cc.stderr.slice(0, 400) };
+    const inputNames = modelInputs(fs.readFileSync(model));
     const sets = fs.readdirSync(dir).filter(d => d.startsWith('test_data_set_')).sort();
     let maxErr = 0;
+    // Inputs tnnc asked to be constants (shape-deciding inputs given at run
+    // time by the test): fixed per data set with --const-input.
+    let consts = [];
+    const shared = await build(model, tnnc, w, 'all', []);
+    if (shared.status === 'fail' || (shared.status === 'refused' && !NEEDS_CONST.test(shared.msg)))
+      return { name, status: shared.status, msg: shared.msg };
+    const frozen = new Set();
     for (const s of sets) {
       const sd = path.join(dir, s);
       const files = fs.readdirSync(sd);
       const ins = files.filter(f => /^input_\d+\.pb$/.test(f)).sort((a, b) => parseInt(a.slice(6)) - parseInt(b.slice(6)));
       const outs = files.filter(f => /^output_\d+\.pb$/.test(f)).sort((a, b) => parseInt(a.slice(7)) - parseInt(b.slice(7)));
-      const args = [];
+      const npys = [];
       for (const f of ins) {
         const t = parseTensor(fs.readFileSync(path.join(sd, f)));
         if (!NPY[t.dataType]) return { name, status: 'refused', msg: `input type ${t.dataType} not handled by the driver` };
         const npy = path.join(w, `${s}_${f}.npy`);
         npyWrite(npy, t);
-        args.push(npy);
+        npys.push(npy);
       }
+      let b = shared;
+      if (b.status === 'refused' || frozen.size) {
+        for (let tries = 0; b.status === 'refused' && tries < 8; tries++) {
+          const m = NEEDS_CONST.exec(b.msg);
+          const k = m ? inputNames.indexOf(m[1]) : -1;
+          if (k < 0 || k >= npys.length || frozen.has(m[1])) break;
+          frozen.add(m[1]);
+          consts = [...frozen].map(n => [n, npys[inputNames.indexOf(n)]]);
+          b = await build(model, tnnc, w, `${s}-${tries}`, consts);
+        }
+        if (!b.status && frozen.size)
+          b = await build(model, tnnc, w, `${s}-final`,
+            [...frozen].map(n => [n, npys[inputNames.indexOf(n)]]));
+      }
+      if (b.status) return { name, status: b.status, msg: b.msg };
+      const args = npys.filter((_, k) => !frozen.has(inputNames[k]));
       const gots = outs.map(f => path.join(w, `${s}_${f}.got.npy`));
-      const pr = await run(path.join(w, 'prog'), [...args, ...gots]);
+      const pr = await run(b.prog, [...args, ...gots]);
       if (pr.code !== 0) return { name, status: 'fail', msg: `${s}: program exit ${pr.code} ${pr.signal || ''}: ${pr.stderr.slice(0, 300)}` };
       for (let k = 0; k < outs.length; k++) {
         const c = compare(gots[k], path.join(sd, outs[k]));
@@ -203,7 +310,8 @@ async function runTest(dir, tnnc, work) {
         maxErr = Math.max(maxErr, c.maxErr);
       }
     }
-    return { name, status: 'pass', msg: `max abs err ${maxErr.toExponential(2)}` };
+    const note = frozen.size ? ` (fixed at compile time: ${[...frozen].join(', ')})` : '';
+    return { name, status: 'pass', msg: `max abs err ${maxErr.toExponential(2)}${note}` };
   } catch (e) {
     return { name, status: 'fail', msg: 'runner error: ' + e.message };
   } finally {
@@ -215,7 +323,7 @@ async function main() {
   const argv = process.argv.slice(2);
   let tnnc = process.env.TNNC || path.join(__dirname, '../../build/tnnc');
   let jobs = Math.max(1, os.cpus().length);
-  let filter = null, list = null, summaryOnly = false;
+  let filter = null, list = null, summaryOnly = false, supportedOnly = false;
   const dirs = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--tnnc') tnnc = argv[++i];
@@ -223,6 +331,7 @@ async function main() {
     else if (argv[i] === '--filter') filter = new RegExp(argv[++i]);
     else if (argv[i] === '--list') list = new Set(fs.readFileSync(argv[++i], 'utf8').split('\n').map(s => s.trim()).filter(s => s && !s.startsWith('#')));
     else if (argv[i] === '--summary-only') summaryOnly = true;
+    else if (argv[i] === '--supported-only') supportedOnly = true;
     else dirs.push(argv[i]);
   }
   const tests = [];
@@ -235,6 +344,22 @@ async function main() {
       if (list && !list.has(name)) continue;
       tests.push(full);
     }
+  // --supported-only: tests using an operator tnnc does not list are
+  // skipped without compiling (counted in the summary).
+  const skipped = [];
+  if (supportedOnly) {
+    const r = await run(tnnc, ['--list-ops']);
+    if (r.code !== 0) { console.error(`${tnnc} --list-ops failed: ${r.stderr}`); process.exit(2); }
+    const supported = new Set(r.stdout.split('\n').filter(s => s).map(s => (s.includes(':') ? s : ':' + s)));
+    for (let i = tests.length - 1; i >= 0; i--) {
+      const ops = [...modelOps(fs.readFileSync(path.join(tests[i], 'model.onnx')))];
+      const missing = ops.filter(o => !supported.has(o));
+      if (missing.length) {
+        skipped.push({ name: path.basename(path.dirname(tests[i])) + '/' + path.basename(tests[i]), missing });
+        tests.splice(i, 1);
+      }
+    }
+  }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tnnc-conf-'));
   const results = new Array(tests.length);
   let next = 0;
@@ -251,7 +376,8 @@ async function main() {
     count[r.status]++;
     if (!summaryOnly || r.status === 'fail') console.log(`${r.status.toUpperCase().padEnd(7)} ${r.name}: ${r.msg}`);
   }
-  console.log(`conformance: ${count.pass} passed, ${count.fail} failed, ${count.refused} refused`);
+  const skip = supportedOnly ? `; ${skipped.length} skipped (operators tnnc does not support)` : '';
+  console.log(`conformance: ${count.pass} passed, ${count.fail} failed, ${count.refused} refused${skip}`);
   process.exit(count.fail ? 1 : 0);
 }
 

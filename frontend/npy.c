@@ -1,0 +1,202 @@
+/* Binding a graph input to a constant from a .npy file (--const-input).
+ *
+ * tnnc compiles for static shapes.  An input that decides a shape (the
+ * `shape` of a Reshape, the `axes` of a reduction, the `pads` of a Pad...)
+ * must be known at compile time; a model that takes one at run time can
+ * still be compiled once its value is fixed.  bind_const_input turns the
+ * named runtime input into a constant with the file's value: it leaves
+ * the run function's parameter list, and constant folding sees its data.
+ *
+ * Reads NumPy format 1.0-3.0, C order, little-endian or single-byte
+ * element types whose ONNX type tnnc supports. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../ir/ir.h"
+
+static const struct {
+  const char *descr;
+  DType dtype;
+} npy_types[] = {
+    {"<f4", DT_FLOAT}, {"<f8", DT_DOUBLE}, {"|i1", DT_INT8},  {"|u1", DT_UINT8},
+    {"<i2", DT_INT16}, {"<u2", DT_UINT16}, {"<i4", DT_INT32}, {"<u4", DT_UINT32},
+    {"<i8", DT_INT64}, {"<u8", DT_UINT64}, {"|b1", DT_BOOL},
+};
+
+/* The quoted value after `'key':` in a header dict, copied into out. */
+static bool header_str(const char *h, const char *key, char *out, size_t cap) {
+  const char *p = strstr(h, key);
+  if (!p) return false;
+  p = strchr(p + strlen(key), '\'');
+  if (!p) return false;
+  const char *e = strchr(++p, '\'');
+  if (!e || (size_t)(e - p) >= cap) return false;
+  memcpy(out, p, (size_t)(e - p));
+  out[e - p] = 0;
+  return true;
+}
+
+/* Parses the header of `buf` into dtype/rank/dims and the data offset;
+ * false with a reason in *why. */
+static bool npy_header(const uint8_t *buf, size_t len, DType *dt, int *rank,
+                       int64_t *dims, size_t *data_off, const char **why) {
+  *why = "not a .npy file";
+  if (len < 10 || memcmp(buf, "\x93NUMPY", 6) != 0) return false;
+  size_t hlen, off;
+  if (buf[6] == 1) {
+    hlen = (size_t)buf[8] | (size_t)buf[9] << 8;
+    off = 10;
+  } else if (buf[6] == 2 || buf[6] == 3) {
+    if (len < 12) return false;
+    hlen = (size_t)buf[8] | (size_t)buf[9] << 8 | (size_t)buf[10] << 16 |
+           (size_t)buf[11] << 24;
+    off = 12;
+  } else {
+    *why = "unsupported .npy version";
+    return false;
+  }
+  if (hlen > len - off || hlen > 65536) return false;
+  char h[65537];
+  memcpy(h, buf + off, hlen);
+  h[hlen] = 0;
+  char descr[16];
+  if (!header_str(h, "'descr'", descr, sizeof descr)) return false;
+  *dt = DT_UNDEFINED;
+  for (size_t i = 0; i < sizeof npy_types / sizeof npy_types[0]; i++)
+    if (strcmp(descr, npy_types[i].descr) == 0) *dt = npy_types[i].dtype;
+  if (*dt == DT_UNDEFINED) {
+    *why = "unsupported element type (descr) in the .npy header";
+    return false;
+  }
+  const char *fo = strstr(h, "'fortran_order'");
+  if (fo && strstr(fo, "True") && strstr(fo, "True") < strchr(fo, ',')) {
+    *why = "Fortran-order arrays are not supported";
+    return false;
+  }
+  const char *sh = strstr(h, "'shape'");
+  sh = sh ? strchr(sh, '(') : NULL;
+  if (!sh) return false;
+  *rank = 0;
+  for (const char *p = sh + 1; *p && *p != ')';) {
+    if (*p == ' ' || *p == ',') {
+      p++;
+      continue;
+    }
+    char *end;
+    errno = 0;
+    long long v = strtoll(p, &end, 10);
+    if (end == p || errno || v < 0 || *rank >= IR_MAX_RANK) {
+      *why = "bad shape in the .npy header";
+      return false;
+    }
+    dims[(*rank)++] = v;
+    p = end;
+  }
+  *data_off = off + hlen;
+  return true;
+}
+
+bool bind_const_input(Graph *g, const char *spec) {
+  const char *eq = strchr(spec, '=');
+  if (!eq || eq == spec || !eq[1]) {
+    diag_error(g->diag, NULL, "--const-input wants NAME=FILE.npy, got '%s'", spec);
+    return false;
+  }
+  const char *name = arena_printf(g->arena, "%.*s", (int)(eq - spec), spec);
+  const char *path = eq + 1;
+  int idx = -1;
+  for (int i = 0; i < g->ninputs; i++)
+    if (strcmp(g->inputs[i]->name, name) == 0) idx = i;
+  if (idx < 0) {
+    diag_error(g->diag, NULL, "--const-input: '%s' is not a runtime input of "
+               "the model", name);
+    return false;
+  }
+  Tensor *t = g->inputs[idx];
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    diag_error(g->diag, NULL, "--const-input %s: cannot open %s: %s", name, path,
+               strerror(errno));
+    return false;
+  }
+  /* read it whole, bounded by the weight limit */
+  size_t cap = 4096, n = 0;
+  uint8_t *buf = malloc(cap);
+  bool too_big = false;
+  while (buf) {
+    n += fread(buf + n, 1, cap - n, f);
+    if (n < cap) break;
+    if ((int64_t)cap > g->limits->max_weight_bytes) {
+      too_big = true;
+      break;
+    }
+    uint8_t *nb = realloc(buf, cap * 2);
+    if (!nb) {
+      free(buf);
+      buf = NULL;
+      break;
+    }
+    buf = nb;
+    cap *= 2;
+  }
+  bool rerr = ferror(f);
+  fclose(f);
+  if (!buf || rerr || too_big) {
+    free(buf);
+    diag_error(g->diag, NULL, "--const-input %s: cannot read %s%s", name, path,
+               too_big ? ": larger than the weight limit" : "");
+    return false;
+  }
+  DType dt;
+  int rank;
+  int64_t dims[IR_MAX_RANK];
+  size_t off;
+  const char *why;
+  bool ok = npy_header(buf, n, &dt, &rank, dims, &off, &why);
+  if (!ok) {
+    diag_error(g->diag, NULL, "--const-input %s: %s: %s", name, path, why);
+  } else if (t->dtype != DT_UNDEFINED && dt != t->dtype) {
+    diag_error(g->diag, NULL, "--const-input %s: %s holds %s, the input is %s",
+               name, path, dtype_name(dt), dtype_name(t->dtype));
+    ok = false;
+  } else if (t->rank >= 0 && rank != t->rank) {
+    diag_error(g->diag, NULL, "--const-input %s: %s has rank %d, the input has "
+               "rank %d", name, path, rank, t->rank);
+    ok = false;
+  }
+  for (int d = 0; ok && t->rank >= 0 && d < rank; d++)
+    if (!t->dim_param[d] && t->dims[d] >= 0 && t->dims[d] != dims[d]) {
+      diag_error(g->diag, NULL, "--const-input %s: %s has dim %lld on axis %d, "
+                 "the input has %lld", name, path, (long long)dims[d], d,
+                 (long long)t->dims[d]);
+      ok = false;
+    }
+  int64_t count = 1;
+  for (int d = 0; ok && d < rank; d++) {
+    if (dims[d] && count > g->limits->max_tensor_elements / dims[d]) {
+      diag_error(g->diag, NULL, "--const-input %s: %s has more elements than "
+                 "the limit of %lld", name, path,
+                 (long long)g->limits->max_tensor_elements);
+      ok = false;
+    }
+    count *= dims[d];
+  }
+  if (ok) {
+    ir_tensor_set_shape(t, dt, rank, dims);
+    for (int d = 0; d < rank; d++) t->dim_param[d] = NULL;
+    int64_t bytes = ir_tensor_bytes(t);
+    if (bytes < 0 || (uint64_t)bytes > n - off) {
+      diag_error(g->diag, NULL, "--const-input %s: %s is truncated", name, path);
+      ok = false;
+    } else {
+      memcpy(ir_tensor_alloc_data(g, t), buf + off, (size_t)bytes);
+      t->is_input = false;
+      t->is_initializer = true;
+      for (int i = idx; i + 1 < g->ninputs; i++) g->inputs[i] = g->inputs[i + 1];
+      g->ninputs--;
+    }
+  }
+  free(buf);
+  return ok;
+}

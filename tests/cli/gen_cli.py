@@ -1,0 +1,33 @@
+#!/usr/bin/python3
+"""Writes the small fixtures tests/cli/run_cli.sh uses (run with Debian's
+/usr/bin/python3 and python3-onnx, python3-numpy; the outputs are committed).
+
+  reshape_runtime_shape.onnx  Reshape(x float[2,6], shape int64[2]): the
+                              target shape is a graph input, so tnnc needs
+                              --const-input shape=...
+  shape_3x4.npy               int64 [3, 4]
+  shape_float.npy             float32 [3, 4] (wrong element type)
+  x_2x6.npy                   float32 0..11 as [2, 6]
+"""
+import os
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper
+
+here = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'data')
+os.makedirs(here, exist_ok=True)
+g = helper.make_graph(
+    [helper.make_node('Reshape', ['x', 'shape'], ['y'], name='reshape')],
+    'reshape_runtime_shape',
+    [helper.make_tensor_value_info('x', TensorProto.FLOAT, [2, 6]),
+     helper.make_tensor_value_info('shape', TensorProto.INT64, [2])],
+    [helper.make_tensor_value_info('y', TensorProto.FLOAT, ['a', 'b'])])
+m = helper.make_model(g, producer_name='tnnc-tests',
+                      opset_imports=[helper.make_opsetid('', 13)])
+m.ir_version = 8
+onnx.checker.check_model(m)
+onnx.save(m, os.path.join(here, 'reshape_runtime_shape.onnx'))
+np.save(os.path.join(here, 'shape_3x4.npy'), np.array([3, 4], dtype=np.int64))
+np.save(os.path.join(here, 'shape_float.npy'), np.array([3, 4], dtype=np.float32))
+np.save(os.path.join(here, 'x_2x6.npy'), np.arange(12, dtype=np.float32).reshape(2, 6))

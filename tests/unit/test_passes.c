@@ -211,6 +211,122 @@ Test(fold_bn, gemm_then_batchnorm) {
   t_free(&c);
 }
 
+/* A symbolic axis 0 takes --batch and the shape flows through the graph;
+ * a symbolic dim elsewhere is refused. */
+Test(infer_shapes, binds_the_batch_and_refuses_other_symbolic_dims) {
+  TestCtx c;
+  Graph *g = t_graph(&c, 13);
+  g->batch = 7;
+  int64_t d[] = {-1, 5};
+  Tensor *x = t_input(g, "x", 2, d);
+  x->dim_param[0] = "N";
+  Node *r = relu(g, x);
+  ir_graph_add_output(g, r->out[0]);
+  cr_assert(pass_canonicalize(g));
+  cr_assert(pass_infer_shapes(g));
+  t_expect_dims(r->out[0], 2, (int64_t[]){7, 5});
+  t_free(&c);
+
+  g = t_graph(&c, 13);
+  x = t_input(g, "x", 2, d);
+  x->dim_param[0] = NULL;
+  x->dims[0] = 1;
+  x->dims[1] = -1;
+  x->dim_param[1] = "C";
+  r = relu(g, x);
+  ir_graph_add_output(g, r->out[0]);
+  cr_assert(pass_canonicalize(g));
+  cr_assert_not(pass_infer_shapes(g));
+  cr_assert_gt(c.diag.nerrors, 0);
+  t_free(&c);
+}
+
+/* Reshape(x, Concat(Gather(Shape(x), 0), [-1])) - the flatten idiom of
+ * exporters - becomes a Reshape with a constant shape; the chain is dead. */
+Test(fold_constants, folds_a_shape_chain_once_shapes_are_static) {
+  TestCtx c;
+  Graph *g = t_graph(&c, 13);
+  g->batch = 3;
+  int64_t d[] = {-1, 2, 4};
+  Tensor *x = t_input(g, "x", 3, d);
+  x->dim_param[0] = "batch";
+  Tensor *xs[] = {x};
+  Node *shape = t_node(g, OP_SHAPE, 1, xs, 1);
+  int64_t zero = 0, one = 1, minus1 = -1;
+  Tensor *gin[] = {shape->out[0], t_const(g, "i0", DT_INT64, 0, NULL, &zero)};
+  Node *gather = t_node(g, OP_GATHER, 2, gin, 1);
+  Tensor *uin[] = {gather->out[0], t_const(g, "ax", DT_INT64, 1, &one, &zero)};
+  Node *unsq = t_node(g, OP_UNSQUEEZE, 2, uin, 1);
+  Tensor *cin[] = {unsq->out[0], t_const(g, "m1", DT_INT64, 1, &one, &minus1)};
+  Node *cat = t_node(g, OP_CONCAT, 2, cin, 1);
+  t_attr_int(g, cat, "axis", 0);
+  Tensor *rin[] = {x, cat->out[0]};
+  Node *reshape = t_node(g, OP_RESHAPE, 2, rin, 1);
+  ir_graph_add_output(g, reshape->out[0]);
+  run_to_plan(g);
+  cr_assert(shape->dead && gather->dead && unsq->dead && cat->dead);
+  cr_assert_not(reshape->dead);
+  cr_assert_not_null(reshape->in[1]->data);
+  t_expect_i64(reshape->in[1], (int64_t[]){3, -1}, 2);
+  t_expect_dims(reshape->out[0], 2, (int64_t[]){3, 8});
+  t_free(&c);
+}
+
+/* BatchNormalization after Conv folds into the Conv's weights and bias. */
+Test(fold_bn, conv_then_batchnorm) {
+  TestCtx c;
+  Graph *g = t_graph(&c, 13);
+  int64_t xd[] = {1, 1, 3, 3}, wd[] = {2, 1, 2, 2}, cd[] = {2};
+  float wv[] = {1, -1, 0.5f, 2, 0, 1, -2, 1};
+  float gam[] = {1.5f, -0.5f}, bet[] = {0.25f, 2}, mean[] = {1, -1}, var[] = {0.5f, 2};
+  Tensor *x = t_input(g, "x", 4, xd);
+  Tensor *cin[] = {x, t_const(g, "w", DT_FLOAT, 4, wd, wv)};
+  Node *conv = t_node(g, OP_CONV, 2, cin, 1);
+  Tensor *bin[] = {conv->out[0], t_const(g, "g", DT_FLOAT, 1, cd, gam),
+                   t_const(g, "be", DT_FLOAT, 1, cd, bet),
+                   t_const(g, "m", DT_FLOAT, 1, cd, mean),
+                   t_const(g, "v", DT_FLOAT, 1, cd, var)};
+  Node *bn = t_node(g, OP_BATCH_NORM, 5, bin, 1);
+  ir_graph_add_output(g, bn->out[0]);
+  run_to_plan(g);
+  cr_assert(bn->dead);
+  cr_assert_eq(conv->out[0], g->outputs[0]);
+  float xv[9] = {1, 2, 0, -1, 3, 1, 0, 2, -2}, out[8];
+  const void *inputs[] = {xv};
+  void *outputs[] = {out};
+  cr_assert(interp_run(g, inputs, outputs));
+  for (int m = 0; m < 2; m++)
+    for (int i = 0; i < 2; i++)
+      for (int j = 0; j < 2; j++) {
+        float y = 0;
+        for (int u = 0; u < 2; u++)
+          for (int v = 0; v < 2; v++) y += xv[(i + u) * 3 + j + v] * wv[m * 4 + u * 2 + v];
+        float want = gam[m] * (y - mean[m]) / sqrtf(var[m] + 1e-5f) + bet[m];
+        cr_assert_float_eq(out[m * 4 + i * 2 + j], want, 1e-4f);
+      }
+  t_free(&c);
+}
+
+/* After lower, every live node runs a kernel or is a view. */
+Test(lower, every_live_node_gets_a_kernel_or_is_a_view) {
+  TestCtx c;
+  Graph *g = t_graph(&c, 13);
+  int64_t d[] = {2, 3};
+  Tensor *x = t_input(g, "x", 2, d);
+  Node *r = relu(g, x);
+  Tensor *fin[] = {r->out[0]};
+  Node *fl = t_node(g, OP_FLATTEN, 1, fin, 1);
+  Tensor *sin[] = {fl->out[0]};
+  Node *sm = t_node(g, OP_SOFTMAX, 1, sin, 1);
+  ir_graph_add_output(g, sm->out[0]);
+  run_to_plan(g);
+  cr_assert_geq(r->call.kernel, 0);
+  cr_assert_geq(sm->call.kernel, 0);
+  cr_assert_eq(fl->call.kernel, -1, "Flatten is a view");
+  cr_assert_eq(fl->out[0]->alias, r->out[0]);
+  t_free(&c);
+}
+
 Test(verify, catches_use_before_definition) {
   TestCtx c;
   Graph *g = t_graph(&c, 13);

@@ -413,6 +413,9 @@ static void emit_main(Emitter *e) {
         "      return 1;\n"
         "  }\n"
         "  (void)in_shape;\n"
+        "  for (int i = 0; i < NOUT; i++) free(out[i]);\n"
+        "  for (int i = 0; i < NIN; i++) free(in[i].data);\n"
+        "  free(ws);\n"
         "  return 0;\n}\n",
         c);
 }

@@ -15,6 +15,7 @@ void tnnc_default_limits(tnnc_limits *l) {
   l->max_weight_bytes = INT64_C(1) << 31;
   l->max_nodes = 1000000;
   l->max_arena_bytes = INT64_C(8) << 30;
+  l->max_graph_depth = 100000;
 }
 
 static bool read_file(const char *path, uint8_t **buf, size_t *len, Diag *d) {
@@ -128,6 +129,7 @@ enum tnnc_status tnnc_compile(const tnnc_options *opt) {
   if (opt->limits.max_weight_bytes) lim.max_weight_bytes = opt->limits.max_weight_bytes;
   if (opt->limits.max_nodes) lim.max_nodes = opt->limits.max_nodes;
   if (opt->limits.max_arena_bytes) lim.max_arena_bytes = opt->limits.max_arena_bytes;
+  if (opt->limits.max_graph_depth) lim.max_graph_depth = opt->limits.max_graph_depth;
   if (opt->batch < 0) {
     diag_error(&diag, NULL, "--batch must be at least 1");
     return TNNC_ERR_USAGE;
@@ -168,7 +170,20 @@ enum tnnc_status tnnc_compile(const tnnc_options *opt) {
     st = TNNC_ERR_MODEL;
     goto done;
   }
-  if (opt->output_c) st = write_outputs(g, opt, &diag);
+  if (opt->output_c_stream && opt->output_h_stream) {
+    EmitOptions eo = {
+        .prefix = opt->prefix ? opt->prefix : "model",
+        .header_name = opt->output_h ? opt->output_h : "model.h",
+        .command_line = opt->command_line,
+        .emit_main = opt->emit_main,
+    };
+    if (!emit_c(g, &eo, opt->output_c_stream, opt->output_h_stream)) {
+      diag_error(&diag, NULL, "cannot write the output streams");
+      st = TNNC_ERR_IO;
+    }
+  } else if (opt->output_c) {
+    st = write_outputs(g, opt, &diag);
+  }
 done:
   arena_free(arena);
   free(owned);

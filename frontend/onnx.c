@@ -1,7 +1,8 @@
 /* ONNX frontend: protobuf bytes -> Graph.  The only file that sees protobuf-c.
  *
- * The model is unpacked with protobuf-c's default allocator, everything kept
- * is copied into the graph's arena, and the message is freed before
+ * The model is unpacked with a malloc-based allocator bounded by the
+ * compile-time memory limit (a hostile file cannot make protobuf-c exhaust
+ * memory), everything kept is copied into the graph's arena, and the message is freed before
  * returning on every path (an arena longjmp on out-of-memory is intercepted,
  * the message freed, and the jump passed on).
  *
@@ -19,6 +20,8 @@
  * ir_tensor_find is a linear scan.
  */
 #include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ir.h"
@@ -169,7 +172,7 @@ static bool load_tensor(Import *im, Tensor *t, const Onnx__TensorProto *tp,
                       &numel)) {
     diag_error(g->diag, w.node,
                "%s has more elements than the limit of %lld (or its element "
-               "count overflows)",
+               "count overflows; see --limit elements=N)",
                w.what, (long long)g->limits->max_tensor_elements);
     return false;
   }
@@ -184,7 +187,8 @@ static bool load_tensor(Import *im, Tensor *t, const Onnx__TensorProto *tp,
   if (im->weight_bytes > g->limits->max_weight_bytes - bytes) {
     if (!im->weight_limit_hit)
       diag_error(g->diag, w.node,
-                 "%s takes the constant data beyond the limit of %lld bytes",
+                 "%s takes the constant data beyond the limit of %lld bytes "
+                 "(see --limit weight-bytes=N)",
                  w.what, (long long)g->limits->max_weight_bytes);
     im->weight_limit_hit = true;
     return false;
@@ -332,7 +336,8 @@ static void import_input_type(Import *im, Tensor *t,
       len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%lld",
                               d ? "x" : "", (long long)known[d]);
     diag_error(g->diag, NULL, "input '%s' has shape %s: more elements than "
-               "the limit of %lld (or its element count overflows)",
+               "the limit of %lld (or its element count overflows; see --limit "
+               "elements=N)",
                t->name, buf, (long long)g->limits->max_tensor_elements);
     return;
   }
@@ -607,7 +612,7 @@ static void import_model(Graph *g, const Onnx__ModelProto *m) {
   }
   if ((uint64_t)gp->n_node > (uint64_t)g->limits->max_nodes) {
     diag_error(g->diag, NULL, "the graph has %zu nodes, more than the limit "
-               "of %lld", gp->n_node, (long long)g->limits->max_nodes);
+               "of %lld (see --limit nodes=N)", gp->n_node, (long long)g->limits->max_nodes);
     return;
   }
   if (gp->n_sparse_initializer)
@@ -622,23 +627,61 @@ static void import_model(Graph *g, const Onnx__ModelProto *m) {
   import_outputs(&im, gp);
 }
 
+/* protobuf-c's allocations, counted against a budget.  Each block carries
+ * its size in a header so that free can give it back. */
+typedef struct {
+  size_t used, budget;
+  bool exceeded;
+} Budget;
+
+static void *budget_alloc(void *data, size_t size) {
+  Budget *b = data;
+  if (size > b->budget - b->used || size > SIZE_MAX - 16) {
+    b->exceeded = true;
+    return NULL;
+  }
+  size_t *p = malloc(size + 16);
+  if (!p) {
+    b->exceeded = true;
+    return NULL;
+  }
+  p[0] = size;
+  b->used += size;
+  return (char *)p + 16;
+}
+
+static void budget_free(void *data, void *ptr) {
+  Budget *b = data;
+  if (!ptr) return;
+  size_t *p = (size_t *)(void *)((char *)ptr - 16);
+  b->used -= p[0];
+  free(p);
+}
+
 bool onnx_import(Graph *g, const uint8_t *bytes, size_t len) {
   int errors = g->diag->nerrors;
   if (len == 0) {
     diag_error(g->diag, NULL, "empty file");
     return false;
   }
-  Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, len, bytes);
+  Budget budget = {0, (size_t)g->limits->max_arena_bytes, false};
+  ProtobufCAllocator pa = {budget_alloc, budget_free, &budget};
+  Onnx__ModelProto *m = onnx__model_proto__unpack(&pa, len, bytes);
   if (!m) {
-    diag_error(g->diag, NULL, "cannot parse ONNX model: the file is truncated "
-               "or not an ONNX protobuf");
+    if (budget.exceeded)
+      diag_error(g->diag, NULL, "reading the model needs more memory than the "
+                 "limit of %lld bytes (see --limit memory=N)",
+                 (long long)g->limits->max_arena_bytes);
+    else
+      diag_error(g->diag, NULL, "cannot parse ONNX model: the file is "
+                 "truncated or not an ONNX protobuf");
     return false;
   }
   /* Free the message even when the arena runs out and longjmps. */
   jmp_buf *outer = g->arena->oom;
   jmp_buf here;
   if (setjmp(here)) {
-    onnx__model_proto__free_unpacked(m, NULL);
+    onnx__model_proto__free_unpacked(m, &pa);
     g->arena->oom = outer;
     if (outer) longjmp(*outer, 1);
     diag_error(g->diag, NULL, "out of memory while reading the model");
@@ -647,6 +690,6 @@ bool onnx_import(Graph *g, const uint8_t *bytes, size_t len) {
   g->arena->oom = &here;
   import_model(g, m);
   g->arena->oom = outer;
-  onnx__model_proto__free_unpacked(m, NULL);
+  onnx__model_proto__free_unpacked(m, &pa);
   return g->diag->nerrors == errors;
 }

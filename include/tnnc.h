@@ -27,6 +27,7 @@ typedef struct tnnc_limits {
   int64_t max_weight_bytes;    /* sum of constant tensors */
   int64_t max_nodes;
   int64_t max_arena_bytes;     /* compile-time memory */
+  int64_t max_graph_depth;     /* longest chain of nodes */
 } tnnc_limits;
 
 typedef struct tnnc_options {
@@ -43,6 +44,8 @@ typedef struct tnnc_options {
   FILE *diag_sink;             /* where diagnostics go (NULL: discarded) */
   const char *command_line;    /* recorded in the output's front matter */
   tnnc_limits limits;          /* zero fields take the defaults */
+  FILE *output_c_stream;       /* if non-NULL, model.c goes here instead */
+  FILE *output_h_stream;       /* of to output_c/output_h (both needed) */
   const char *const *const_inputs; /* "NAME=FILE.npy": inputs fixed at */
   int nconst_inputs;               /* compile time (see bind_const_input) */
 } tnnc_options;

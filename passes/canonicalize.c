@@ -30,6 +30,28 @@ static void split_variadic(Graph *g, Node *n) {
   n->nin = 2;
 }
 
+/* The longest chain of nodes, against the limit (nodes are sorted). */
+static bool check_depth(Graph *g) {
+  int *depth = arena_calloc(g->arena, (size_t)g->ntensors + 1, sizeof(int));
+  for (int i = 0; i < g->nnodes; i++) {
+    Node *n = g->nodes[i];
+    if (n->dead) continue;
+    int d = 0;
+    for (int j = 0; j < n->nin; j++)
+      if (n->in[j] && depth[n->in[j]->id] > d) d = depth[n->in[j]->id];
+    d++;
+    if (d > g->limits->max_graph_depth) {
+      diag_error(g->diag, n, "the graph is deeper than the limit of %lld "
+                 "nodes (see --limit depth=N)",
+                 (long long)g->limits->max_graph_depth);
+      return false;
+    }
+    for (int j = 0; j < n->nout; j++)
+      if (n->out[j]) depth[n->out[j]->id] = d;
+  }
+  return true;
+}
+
 bool pass_canonicalize(Graph *g) {
   int count = g->nnodes;
   bool split = false;
@@ -48,5 +70,5 @@ bool pass_canonicalize(Graph *g) {
   }
   (void)split;
   if (!ir_toposort(g)) return false;
-  return true;
+  return check_depth(g);
 }

@@ -46,27 +46,53 @@ static int cmp_first(const void *a, const void *b) {
   return x->t->id - y->t->id;
 }
 
-/* Places bufs in the given order; returns the workspace size. */
-static int64_t place(Buf *b, int n, Arena *a) {
-  Buf **placed = arena_calloc(a, (size_t)n + 1, sizeof *placed);
-  int np = 0;
+/* Placed buffers indexed by time: block k lists the buffers whose interval
+ * meets positions [k*TB, (k+1)*TB).  Finding the buffers live together with
+ * a new one then scans only the blocks its interval covers, so planning is
+ * linear in the graph size for the short lifetimes of deep networks. */
+#define TB 32
+
+typedef struct {
+  int *items, n, cap;
+} Block;
+
+static void block_push(Arena *a, Block *b, int v) {
+  if (b->n == b->cap) {
+    int nc = b->cap ? 2 * b->cap : 8;
+    int *ni = arena_calloc(a, (size_t)nc, sizeof(int));
+    if (b->n) memcpy(ni, b->items, sizeof(int) * (size_t)b->n);
+    b->items = ni;
+    b->cap = nc;
+  }
+  b->items[b->n++] = v;
+}
+
+/* Places bufs in the given order over nn positions; returns the workspace
+ * size. */
+static int64_t place(Buf *b, int n, int nn, Arena *a) {
+  int nblk = nn / TB + 1;
+  Block *blk = arena_calloc(a, (size_t)nblk, sizeof(Block));
+  int *seen = arena_calloc(a, (size_t)n + 1, sizeof(int));
+  Buf **conf = arena_calloc(a, (size_t)n + 1, sizeof *conf);
   int64_t total = 0;
   for (int i = 0; i < n; i++) {
     /* Conflicting placed buffers, sorted by offset (insertion sort: the
      * list is short in practice). */
     int nc = 0;
-    Buf **conf = arena_calloc(a, (size_t)np + 1, sizeof *conf);
-    for (int j = 0; j < np; j++) {
-      Buf *p = placed[j];
-      if (p->first <= b[i].last && b[i].first <= p->last) {
-        int k = nc++;
-        while (k > 0 && conf[k - 1]->offset > p->offset) {
-          conf[k] = conf[k - 1];
-          k--;
+    for (int k = b[i].first / TB; k <= b[i].last / TB; k++)
+      for (int j = 0; j < blk[k].n; j++) {
+        int q = blk[k].items[j];
+        Buf *p = &b[q];
+        if (seen[q] == i + 1) continue;
+        seen[q] = i + 1;
+        if (!(p->first <= b[i].last && b[i].first <= p->last)) continue;
+        int m = nc++;
+        while (m > 0 && conf[m - 1]->offset > p->offset) {
+          conf[m] = conf[m - 1];
+          m--;
         }
-        conf[k] = p;
+        conf[m] = p;
       }
-    }
     int64_t off = 0;
     for (int j = 0; j < nc; j++) {
       if (conf[j]->offset >= off + b[i].size) break;
@@ -75,7 +101,8 @@ static int64_t place(Buf *b, int n, Arena *a) {
     }
     b[i].offset = off;
     if (off + b[i].size > total) total = off + b[i].size;
-    placed[np++] = &b[i];
+    for (int k = b[i].first / TB; k <= b[i].last / TB; k++)
+      block_push(a, &blk[k], i);
   }
   return total;
 }
@@ -122,20 +149,23 @@ bool pass_plan_memory(Graph *g) {
     int64_t size = (ir_tensor_bytes(t) + WS_ALIGN - 1) / WS_ALIGN * WS_ALIGN;
     bufs[nb++] = (Buf){t, size > 0 ? size : WS_ALIGN, first[i], last[i], 0};
   }
-  /* Peak of live buffers over time. */
-  int64_t peak = 0;
+  /* Peak of live buffers over time (a difference array over positions). */
+  int64_t *delta = arena_calloc(g->arena, (size_t)nn + 2, sizeof(int64_t));
+  for (int i = 0; i < nb; i++) {
+    delta[bufs[i].first] += bufs[i].size;
+    delta[bufs[i].last + 1] -= bufs[i].size;
+  }
+  int64_t peak = 0, live = 0;
   for (int s = 0; s < nn; s++) {
-    int64_t live = 0;
-    for (int i = 0; i < nb; i++)
-      if (bufs[i].first <= s && s <= bufs[i].last) live += bufs[i].size;
+    live += delta[s];
     if (live > peak) peak = live;
   }
   Buf *alt = arena_calloc(g->arena, (size_t)nb + 1, sizeof(Buf));
   memcpy(alt, bufs, sizeof(Buf) * (size_t)nb);
   qsort(bufs, (size_t)nb, sizeof(Buf), cmp_size);
   qsort(alt, (size_t)nb, sizeof(Buf), cmp_first);
-  int64_t s1 = place(bufs, nb, g->arena);
-  int64_t s2 = place(alt, nb, g->arena);
+  int64_t s1 = place(bufs, nb, nn, g->arena);
+  int64_t s2 = place(alt, nb, nn, g->arena);
   Buf *best = s2 < s1 ? alt : bufs;
   for (int i = 0; i < nb; i++) best[i].t->offset = best[i].offset;
   g->ws_size = s2 < s1 ? s2 : s1;

@@ -34,6 +34,10 @@ static void usage(FILE *f) {
         f);
   for (int i = 0; i < n; i++) fprintf(f, " %s", p[i].name);
   fputs("\n"
+        "  --limit KEY=N       raise or lower a bound; a model beyond one is\n"
+        "                      refused.  KEY: elements (per tensor, default\n"
+        "                      2^30), weight-bytes (2^31), nodes (10^6),\n"
+        "                      depth (10^5), memory (compile-time bytes, 2^33)\n"
         "  --list-ops          print the supported ONNX operators, one per line\n"
         "  --version           print the version\n"
         "  --help              print this help\n"
@@ -83,6 +87,24 @@ int main(int argc, char **argv) {
         goto out;
       }
       consts[o.nconst_inputs++] = v;
+    } else if (strcmp(a, "--limit") == 0 || strncmp(a, "--limit=", 8) == 0) {
+      const char *v = a[7] == '=' ? a + 8 : (++i < argc ? argv[i] : NULL);
+      const char *eq = v ? strchr(v, '=') : NULL;
+      char *end = NULL;
+      long long n = eq ? strtoll(eq + 1, &end, 10) : 0;
+      if (!eq || !eq[1] || *end || n < 1) {
+        rc = bad_usage("--limit needs KEY=N with N >= 1", v);
+        goto out;
+      }
+      size_t kl = (size_t)(eq - v);
+      int64_t *slot = NULL;
+      if (kl == 8 && strncmp(v, "elements", 8) == 0) slot = &o.limits.max_tensor_elements;
+      else if (kl == 12 && strncmp(v, "weight-bytes", 12) == 0) slot = &o.limits.max_weight_bytes;
+      else if (kl == 5 && strncmp(v, "nodes", 5) == 0) slot = &o.limits.max_nodes;
+      else if (kl == 5 && strncmp(v, "depth", 5) == 0) slot = &o.limits.max_graph_depth;
+      else if (kl == 6 && strncmp(v, "memory", 6) == 0) slot = &o.limits.max_arena_bytes;
+      if (!slot) { rc = bad_usage("unknown --limit key (see --help)", v); goto out; }
+      *slot = n;
     } else if (strcmp(a, "--version") == 0) {
       printf("tnnc %s\n", TNNC_VERSION);
       goto out;

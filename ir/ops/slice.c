@@ -260,6 +260,15 @@ static bool pad_spec(Graph *g, Node *n, PadSpec *ps) {
                2 * na);
     return false;
   }
+  /* a pad beyond the element limit could only overflow the arithmetic */
+  int64_t bound = g->limits->max_tensor_elements;
+  if (bound > INT64_MAX / 4) bound = INT64_MAX / 4;
+  for (int k = 0; k < np; k++)
+    if (pads[k] > bound || pads[k] < -bound) {
+      diag_error(g->diag, n, "pad %lld is beyond the element limit of %lld",
+                 (long long)pads[k], (long long)bound);
+      return false;
+    }
   for (int d = 0; d < r; d++) ps->before[d] = ps->after[d] = 0;
   for (int k = 0; k < na; k++) {
     ps->before[axes[k]] = pads[k];

@@ -57,7 +57,7 @@ expect_exit "--const-input" 0 "$d/reshape_runtime_shape.onnx" -o "$w/r.c" --emit
   --const-input "shape=$d/shape_3x4.npy"
 grep -q '#define R_NUM_INPUTS 1' "$w/r.h" && grep -q '#define R_OUTPUT0_SHAPE {3, 4}' "$w/r.h" \
   && ok "--const-input removes the input and fixes the shape" || ko "--const-input header: $(grep -E 'NUM_INPUTS|OUTPUT0_SHAPE' "$w/r.h")"
-if ${CC:-gcc} -std=c99 -Wall -Wextra -Werror "$w/r.c" -o "$w/r" -lm 2> "$w/cc.txt" \
+if ${CC:-gcc} -std=c99 -Wall -Wextra -Werror ${CFLAGS_EXTRA:-} "$w/r.c" -o "$w/r" -lm 2> "$w/cc.txt" \
    && "$w/r" "$d/x_2x6.npy" "$w/y.npy" && cmp -s <(tail -c 48 "$w/y.npy") <(tail -c 48 "$d/x_2x6.npy") \
    && grep -q "'shape': (3, 4)" "$w/y.npy"; then
   ok "--const-input program runs"

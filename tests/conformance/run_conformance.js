@@ -8,7 +8,8 @@
 // Each DIR holds test folders (model.onnx + test_data_set_N/input_K.pb,
 // output_K.pb), as Debian's libonnx-testdata installs them under
 // /usr/share/libonnx-testdata/data/{node,pytorch-converted,...}.  For every
-// test: compile with tnnc --emit-main, build the C with gcc, run it on each
+// test: compile with tnnc --emit-main, build the C with $CC (gcc) and
+// $CFLAGS_EXTRA (e.g. sanitizers), run it on each
 // data set and compare with the expected outputs using the suite's
 // tolerances (rtol 1e-3, atol 1e-7; exact for integers and bool).  Prints one
 // line per test and the summary `N passed, N failed, N refused`.  A refusal
@@ -220,8 +221,9 @@ async function build(model, tnnc, w, tag, consts) {
     return { status: 'refused', msg: line.replace(model + ': ', '') };
   }
   if (r.code !== 0) return { status: 'fail', msg: `tnnc exit ${r.code} ${r.signal || ''}: ${r.stderr.slice(0, 300)}` };
+  const extra = (process.env.CFLAGS_EXTRA || '').split(/\s+/).filter(s => s);
   const cc = await run(process.env.CC || 'gcc', ['-std=c99', '-O1', '-Wall', '-Wextra', '-Werror',
-    path.join(d, 'm.c'), '-o', path.join(d, 'prog'), '-lm']);
+    ...extra, path.join(d, 'm.c'), '-o', path.join(d, 'prog'), '-lm']);
   if (cc.code !== 0) return { status: 'fail', msg: 'C build failed: ' + cc.stderr.slice(0, 400) };
   return { prog: path.join(d, 'prog') };
 }

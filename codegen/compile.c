@@ -150,7 +150,7 @@ enum tnnc_status tnnc_compile(const tnnc_options *opt) {
   jmp_buf oom;
   enum tnnc_status st = TNNC_OK;
   if (setjmp(oom)) {
-    diag_error(&diag, NULL, "out of memory (compile-time limit %lld bytes)",
+    diag_error(&diag, NULL, "out of memory (compile-time limit %lld bytes; see --limit memory=N)",
                (long long)lim.max_arena_bytes);
     st = TNNC_ERR_NOMEM;
     goto done;

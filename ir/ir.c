@@ -310,13 +310,26 @@ int ir_attr_ints(const Node *n, const char *name, int64_t *out, int max) {
 }
 
 Attr *ir_node_add_attr(Graph *g, Node *n, const char *name, AttrType type) {
-  Attr *na = arena_calloc(g->arena, (size_t)n->nattrs + 1, sizeof *na);
-  if (n->nattrs) memcpy(na, n->attrs, sizeof *na * (size_t)n->nattrs);
-  n->attrs = na;
-  Attr *a = &na[n->nattrs++];
+  /* capacity doubles at each power of two: linear in the attribute count */
+  if (n->nattrs == 0 || (n->nattrs & (n->nattrs - 1)) == 0) {
+    Attr *na = arena_calloc(g->arena, n->nattrs ? 2 * (size_t)n->nattrs : 1,
+                            sizeof *na);
+    if (n->nattrs) memcpy(na, n->attrs, sizeof *na * (size_t)n->nattrs);
+    n->attrs = na;
+  }
+  Attr *a = &n->attrs[n->nattrs++];
   a->name = arena_strdup(g->arena, name);
   a->type = type;
   return a;
+}
+
+/* A float as an integer, truncated, saturated at the int64 range, NaN as
+ * 0 (a bare cast is undefined behaviour out of range). */
+static int64_t saturate_i64(double v) {
+  if (v != v) return 0;
+  if (v >= 9223372036854775807.0) return INT64_MAX;
+  if (v <= -9223372036854775808.0) return INT64_MIN;
+  return (int64_t)v;
 }
 
 int64_t ir_const_int(const Tensor *t, int64_t i) {
@@ -325,8 +338,8 @@ int64_t ir_const_int(const Tensor *t, int64_t i) {
   case DT_INT32: return ((const int32_t *)t->data)[i];
   case DT_INT8: return ((const int8_t *)t->data)[i];
   case DT_UINT8: case DT_BOOL: return ((const uint8_t *)t->data)[i];
-  case DT_FLOAT: return (int64_t)((const float *)t->data)[i];
-  case DT_DOUBLE: return (int64_t)((const double *)t->data)[i];
+  case DT_FLOAT: return saturate_i64(((const float *)t->data)[i]);
+  case DT_DOUBLE: return saturate_i64(((const double *)t->data)[i]);
   default: tnnc_unreachable();
   }
 }

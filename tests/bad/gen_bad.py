@@ -99,6 +99,32 @@ def main():
         [helper.make_node("Add", ["x", "w"], ["y"], name="add")],
         [vi("x", [4])], [vi("y", [4])], [w]))
 
+    # Malicious shapes.
+    save("negative_dim.onnx", model(
+        [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+        [vi("x", [2, -5])], [vi("y", [2, 5])]))
+    huge = onnx.TensorProto()
+    huge.name, huge.data_type = "w", TensorProto.FLOAT
+    huge.dims.extend([1 << 40, 1 << 40])
+    save("huge_initializer.onnx", model(
+        [helper.make_node("Add", ["x", "w"], ["y"], name="add")],
+        [vi("x", [1])], [vi("y", [1])], [huge]))
+    shape = helper.make_tensor("shape", TensorProto.INT64, [2], [3, 5])
+    save("reshape_mismatch.onnx", model(
+        [helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape")],
+        [vi("x", [3, 4])], [vi("y", [3, 5])], [shape]))
+    data = helper.make_tensor("data", TensorProto.FLOAT, [4], [1, 2, 3, 4])
+    idx = helper.make_tensor("idx", TensorProto.INT64, [2], [1, 10])
+    save("gather_out_of_range.onnx", model(
+        [helper.make_node("Gather", ["data", "idx"], ["g"], name="gather"),
+         helper.make_node("Add", ["x", "g"], ["y"], name="add")],
+        [vi("x", [2])], [vi("y", [2])], [data, idx]))
+    big = helper.make_tensor("big", TensorProto.INT64, [3], [1 << 21, 1 << 21, 1 << 21])
+    save("constantofshape_overflow.onnx", model(
+        [helper.make_node("ConstantOfShape", ["big"], ["c"], name="cos"),
+         helper.make_node("Add", ["x", "c"], ["y"], name="add")],
+        [vi("x", [1])], [vi("y", [1])], [big]))
+
 
 if __name__ == "__main__":
     main()

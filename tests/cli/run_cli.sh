@@ -114,7 +114,25 @@ overflow_shape.onnx|elements|overflow
 unsupported_ops.onnx|FooBar
 unsupported_dtype.onnx|not support
 external_data.onnx|external
+negative_dim.onnx|negative dimension
+huge_initializer.onnx|more elements than the limit
+reshape_mismatch.onnx|reshape|15 elements
+gather_out_of_range.onnx|out of range
+constantofshape_overflow.onnx|more than
 LIST
+
+# --limit lowers a bound; the model is refused with the bound named.
+expect_exit "--limit elements" 1 "$model" -o "$w/l.c" --limit elements=100
+grep -q 'limit of 100' "$w/err.txt" && [ ! -e "$w/l.c" ] && ok "--limit elements refuses" \
+  || ko "--limit elements: $(cat "$w/err.txt")"
+expect_exit "--limit weight-bytes" 1 "$model" -o "$w/l.c" --limit weight-bytes=1000
+grep -q 'beyond the limit of 1000 bytes' "$w/err.txt" && ok "--limit weight-bytes refuses" \
+  || ko "--limit weight-bytes: $(cat "$w/err.txt")"
+expect_exit "--limit memory" 1 "$model" -o "$w/l.c" --limit memory=10000
+grep -qi 'memory' "$w/err.txt" && ok "--limit memory refuses: $(head -n 1 "$w/err.txt" | cut -c1-120)" \
+  || ko "--limit memory: $(cat "$w/err.txt")"
+expect_exit "--limit bad key" 2 "$model" -o "$w/l.c" --limit bogus=3
+expect_exit "--limit bad value" 2 "$model" -o "$w/l.c" --limit nodes=0
 
 # Every unsupported node is listed at once.
 "$TNNC" "$root/tests/bad/unsupported_ops.onnx" -o "$w/u.c" 2> "$w/err.txt"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what tnnc needs on Debian 12.
 #   tools/install-deps.sh          build dependencies
-#   tools/install-deps.sh --test   also the test dependencies (clang, Criterion,
+#   tools/install-deps.sh --test   also the test dependencies (clang and its
+#                                  sanitizer/fuzzer runtimes, Criterion, the ONNX
+#                                  backend test data,
 #                                  onnxruntime-node from npm)
 set -eu
 cd "$(dirname "$0")/.."
@@ -9,7 +11,7 @@ SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 pkgs="meson ninja-build gcc pkg-config libprotobuf-c-dev protobuf-c-compiler libonnx-dev"
 if [ "${1:-}" = "--test" ]; then
-  pkgs="$pkgs clang libcriterion-dev libonnx-testdata"
+  pkgs="$pkgs clang libclang-rt-14-dev libcriterion-dev libonnx-testdata"
   command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
 fi
 missing=""

@@ -24,12 +24,28 @@ const OpInfo *op_info(Op op) {
 
 const char *op_name(Op op) { return op_info(op)->name; }
 
-/* ai.onnx ops live in the "" or "ai.onnx" domain; other domains are looked
- * up by the passes that understand them (QONNX, FINN). */
+/* The domains of the QONNX custom ops: QONNX's own, Brevitas's export
+ * domain and FINN's older one. */
+static const char *const qonnx_domains[] = {
+    "qonnx.custom_op.general", "onnx.brevitas", "finn.custom_op.general"};
+
+bool op_is_qonnx(Op op) { return op == OP_QUANT || op == OP_BIPOLAR_QUANT; }
+
+const char *op_qonnx_domain(int i) {
+  return i >= 0 && i < (int)(sizeof qonnx_domains / sizeof qonnx_domains[0])
+             ? qonnx_domains[i] : NULL;
+}
+
+/* ai.onnx ops live in the "" or "ai.onnx" domain, the QONNX ops in one of
+ * qonnx_domains (whether or not the model imports that domain's opset). */
 bool op_lookup(const char *domain, const char *op_type, Op *out) {
-  if (domain && domain[0] && strcmp(domain, "ai.onnx") != 0) return false;
+  bool std = !domain || !domain[0] || strcmp(domain, "ai.onnx") == 0;
+  bool qonnx = false;
+  for (int i = 0; op_qonnx_domain(i); i++)
+    if (domain && strcmp(domain, op_qonnx_domain(i)) == 0) qonnx = true;
+  if (!std && !qonnx) return false;
   for (int i = 0; i < OP_COUNT; i++) {
-    if (strcmp(op_table[i].name, op_type) == 0) {
+    if (strcmp(op_table[i].name, op_type) == 0 && op_is_qonnx((Op)i) == qonnx) {
       *out = (Op)i;
       return true;
     }

@@ -76,6 +76,13 @@
   I(n) I(c) I(h) I(w) I(oh) I(ow) I(kh) I(kw) I(sh) I(sw) I(pt) I(pl) I(pb)   \
   I(pr) I(dh) I(dw) I(count_include_pad)
 #define TNN_FIELDS_bn(I, F, A) I(n) I(c) I(spatial) F(eps)
+/* Quant / BipolarQuant: integer range [lo, hi], rounding mode, broadcast
+ * strides of scale (ss) and zero point (sz) */
+#define TNN_FIELDS_quant(I, F, A)                                             \
+  I(n) I(rank) A(dims, TNN_MAX_RANK) A(ss, TNN_MAX_RANK) A(sz, TNN_MAX_RANK)  \
+  F(lo) F(hi) I(mode) I(bipolar)
+/* DequantizeLinear: x as [outer, c, inner], TNN_DT_* of x */
+#define TNN_FIELDS_dequant(I, F, A) I(outer) I(c) I(inner) I(dtype) I(has_zp)
 /* a tensor seen as [outer, len, inner]; flag is op-specific */
 #define TNN_FIELDS_axis(I, F, A) I(outer) I(len) I(inner) I(flag)
 /* reduce over the dims with red[d] = 1; output keeps the other dims */
@@ -102,7 +109,7 @@
 #define TNN_PARAM_KINDS(P)                                                    \
   P(conv) P(gemm) P(matmul) P(bcast) P(where) P(unary) P(cast) P(pool) P(bn)  \
   P(axis) P(reduce) P(topk) P(copy) P(transpose) P(concat) P(slice) P(pad)    \
-  P(gather)
+  P(gather) P(quant) P(dequant)
 
 #define TNN_FIELD_I(x) int64_t x;
 #define TNN_FIELD_F(x) double x;
@@ -133,11 +140,13 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
 #include "tnn_elementwise.h"
 #include "tnn_nn.h"
 #include "tnn_data.h"
+#include "tnn_quant.h"
 
 /* Every kernel, with the params kind it takes: tnnc's kernel table. */
 #define TNN_KERNELS(K)                                                        \
   TNN_KERNELS_ELEMENTWISE(K)                                                  \
   TNN_KERNELS_NN(K)                                                           \
-  TNN_KERNELS_DATA(K)
+  TNN_KERNELS_DATA(K)                                                         \
+  TNN_KERNELS_QUANT(K)
 
 #endif

@@ -78,7 +78,11 @@ int main(int argc, char **argv) {
       usage(stdout);
       goto out;
     } else if (strcmp(a, "--list-ops") == 0) {
-      for (int k = 0; k < OP_COUNT; k++) puts(op_name((Op)k));
+      for (int k = 0; k < OP_COUNT; k++) {
+        if (!op_is_qonnx((Op)k)) puts(op_name((Op)k));
+        for (int d = 0; op_is_qonnx((Op)k) && op_qonnx_domain(d); d++)
+          printf("%s:%s\n", op_qonnx_domain(d), op_name((Op)k));
+      }
       goto out;
     } else if (strcmp(a, "--const-input") == 0 || strncmp(a, "--const-input=", 14) == 0) {
       const char *v = a[13] == '=' ? a + 14 : (++i < argc ? argv[i] : NULL);

@@ -125,7 +125,7 @@ static bool dequant_infer(Graph *g, Node *n) {
     return false;
   }
   if (ns != 1 || s->rank == 1) {
-    bool ok;
+    bool ok = true;
     int axis = opk_norm_axis(g, n, ir_attr_int(n, "axis", 1), x->rank, &ok);
     if (!ok) return false;
     if (ns != 1 && x->dims[axis] != ns) {
@@ -146,7 +146,7 @@ static bool dequant_lower(Graph *g, Node *n) {
   p->c = 1;
   p->inner = ir_tensor_numel(x);
   if (ns != 1) {
-    bool ok;
+    bool ok = true;
     int axis = opk_norm_axis(g, n, ir_attr_int(n, "axis", 1), x->rank, &ok);
     p->outer = 1;
     for (int d = 0; d < axis; d++) p->outer *= x->dims[d];

@@ -73,9 +73,9 @@ def main():
 
     save("unsupported_ops.onnx", model(
         [helper.make_node("FooBar", ["x"], ["a"], name="foo"),
-         helper.make_node("Quant", ["a", "s", "z", "bw"], ["q"], name="q1",
-                          domain="qonnx.custom_op.general",
-                          narrow=0, rounding_mode="ROUND", signed=1),
+         helper.make_node("Trunc", ["a", "s", "z", "bw", "bw"], ["q"],
+                          name="t1", domain="qonnx.custom_op.general",
+                          rounding_mode="FLOOR"),
          helper.make_node("Relu", ["q"], ["y"], name="relu")],
         [vi("x", [1, 4])], [vi("y", [1, 4])],
         [helper.make_tensor("s", TensorProto.FLOAT, [], [1.0]),

@@ -243,7 +243,7 @@ typedef struct OpInfo {
 const OpInfo *op_info(Op op);
 bool op_lookup(const char *domain, const char *op_type, Op *out);
 const char *op_name(Op op);
-/* QONNX custom ops (Quant, BipolarQuant) and their domains, i = 0, 1, ...
+/* QONNX custom ops (Quant, BipolarQuant, MultiThreshold) and their domains, i = 0, 1, ...
  * until NULL. */
 bool op_is_qonnx(Op op);
 const char *op_qonnx_domain(int i);

@@ -29,7 +29,9 @@ const char *op_name(Op op) { return op_info(op)->name; }
 static const char *const qonnx_domains[] = {
     "qonnx.custom_op.general", "onnx.brevitas", "finn.custom_op.general"};
 
-bool op_is_qonnx(Op op) { return op == OP_QUANT || op == OP_BIPOLAR_QUANT; }
+bool op_is_qonnx(Op op) {
+  return op == OP_QUANT || op == OP_BIPOLAR_QUANT || op == OP_MULTI_THRESHOLD;
+}
 
 const char *op_qonnx_domain(int i) {
   return i >= 0 && i < (int)(sizeof qonnx_domains / sizeof qonnx_domains[0])

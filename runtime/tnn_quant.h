@@ -42,15 +42,21 @@ TNN_INLINE int tnn_f32_quant(const void *vp, const void *const *in,
                              void *const *out) {
   const tnn_quant_params *p = (const tnn_quant_params *)vp;
   const float *x = (const float *)in[0], *s = (const float *)in[1];
-  const float *z = (const float *)in[2];
   float *y = (float *)out[0];
   const float lo = (float)p->lo, hi = (float)p->hi;
   int64_t idx[TNN_MAX_RANK] = {0};
+  if (p->bipolar) {                    /* BipolarQuant has no in[2] */
+    for (int64_t i = 0; i < p->n; i++) {
+      const float sc = s[tnn_offset(p->rank, idx, p->ss)];
+      y[i] = x[i] >= 0.0f ? sc : -sc;
+      tnn_index_next(p->rank, p->dims, idx);
+    }
+    return TNN_OK;
+  }
+  const float *z = (const float *)in[2];
   for (int64_t i = 0; i < p->n; i++) {
     const float sc = s[tnn_offset(p->rank, idx, p->ss)];
-    if (p->bipolar) {
-      y[i] = x[i] >= 0.0f ? sc : -sc;
-    } else {
+    {
       const float zp = z[tnn_offset(p->rank, idx, p->sz)];
       float v = x[i] / sc + zp;
       v = v > hi ? hi : v < lo ? lo : v;
@@ -91,4 +97,26 @@ TNN_INLINE int tnn_x_dequantize(const void *vp, const void *const *in,
   return TNN_OK;
 }
 
-#define TNN_KERNELS_QUANT(K) K(f32_quant, quant) K(x_dequantize, dequant)
+/* MultiThreshold (FINN/QONNX): y = bias + scale * #{j : x >= thr[c][j]}. */
+TNN_INLINE int tnn_f32_multithreshold(const void *vp, const void *const *in,
+                                      void *const *out) {
+  const tnn_mthr_params *p = (const tnn_mthr_params *)vp;
+  const float *x = (const float *)in[0], *thr = (const float *)in[1];
+  float *y = (float *)out[0];
+  const float scale = (float)p->scale, bias = (float)p->bias;
+  int64_t i = 0;
+  for (int64_t o = 0; o < p->outer; o++)
+    for (int64_t c = 0; c < p->c; c++) {
+      const float *tc = thr + (p->global ? 0 : c * p->t);
+      for (int64_t k = 0; k < p->inner; k++, i++) {
+        int64_t cnt = 0;
+        for (int64_t j = 0; j < p->t; j++) cnt += x[i] >= tc[j];
+        y[i] = bias + scale * (float)cnt;
+      }
+    }
+  return TNN_OK;
+}
+
+#define TNN_KERNELS_QUANT(K)                                                  \
+  K(f32_quant, quant) K(x_dequantize, dequant)                                \
+  K(f32_multithreshold, mthr)

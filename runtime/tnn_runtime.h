@@ -83,6 +83,9 @@
   F(lo) F(hi) I(mode) I(bipolar)
 /* DequantizeLinear: x as [outer, c, inner], TNN_DT_* of x */
 #define TNN_FIELDS_dequant(I, F, A) I(outer) I(c) I(inner) I(dtype) I(has_zp)
+/* MultiThreshold: x as [outer, c, inner], thresholds [c or 1, t] */
+#define TNN_FIELDS_mthr(I, F, A)                                              \
+  I(outer) I(c) I(inner) I(t) I(global) F(scale) F(bias)
 /* a tensor seen as [outer, len, inner]; flag is op-specific */
 #define TNN_FIELDS_axis(I, F, A) I(outer) I(len) I(inner) I(flag)
 /* reduce over the dims with red[d] = 1; output keeps the other dims */
@@ -109,7 +112,7 @@
 #define TNN_PARAM_KINDS(P)                                                    \
   P(conv) P(gemm) P(matmul) P(bcast) P(where) P(unary) P(cast) P(pool) P(bn)  \
   P(axis) P(reduce) P(topk) P(copy) P(transpose) P(concat) P(slice) P(pad)    \
-  P(gather) P(quant) P(dequant)
+  P(gather) P(quant) P(dequant) P(mthr)
 
 #define TNN_FIELD_I(x) int64_t x;
 #define TNN_FIELD_F(x) double x;

@@ -162,3 +162,48 @@ static bool dequant_lower(Graph *g, Node *n) {
 }
 
 const OpKind opkind_dequant = {dequant_infer, dequant_lower};
+
+/* MultiThreshold(x, thresholds [C or 1, T]): the channel axis is 1 for
+ * NCHW (and 2-D) data, the last axis for NHWC and for other ranks. */
+static int mthr_axis(const Node *n, int rank) {
+  const char *layout = ir_attr_string(n, "data_layout", "NCHW");
+  if (rank == 2) return 1;
+  if (rank == 4 && strcmp(layout, "NHWC") != 0) return 1;
+  return rank - 1;
+}
+
+static bool mthr_infer(Graph *g, Node *n) {
+  const Tensor *x = n->in[0], *t = n->in[1];
+  if (!opk_check_float(g, n, 0) || !opk_check_float(g, n, 1)) return false;
+  if (x->rank < 1) {
+    diag_error(g->diag, n, "input 0 '%s' is a scalar", x->name);
+    return false;
+  }
+  int ax = mthr_axis(n, x->rank);
+  if (t->rank != 2 || (t->dims[0] != 1 && t->dims[0] != x->dims[ax])) {
+    diag_error(g->diag, n, "thresholds '%s' must be [C or 1, T] with C = %lld",
+               t->name, (long long)x->dims[ax]);
+    return false;
+  }
+  ir_tensor_set_shape(n->out[0], DT_FLOAT, x->rank, x->dims);
+  return true;
+}
+
+static bool mthr_lower(Graph *g, Node *n) {
+  const Tensor *x = n->in[0], *t = n->in[1];
+  tnn_mthr_params *p = opk_params(g, sizeof *p);
+  int ax = mthr_axis(n, x->rank);
+  p->outer = p->inner = 1;
+  for (int d = 0; d < ax; d++) p->outer *= x->dims[d];
+  for (int d = ax + 1; d < x->rank; d++) p->inner *= x->dims[d];
+  p->c = x->dims[ax];
+  p->t = t->dims[1];
+  p->global = t->dims[0] == 1 && p->c != 1;
+  p->scale = ir_attr_float(n, "out_scale", 1.0f);
+  p->bias = ir_attr_float(n, "out_bias", 0.0f);
+  n->call.kernel = TNN_K_f32_multithreshold;
+  n->call.params = p;
+  return true;
+}
+
+const OpKind opkind_multithreshold = {mthr_infer, mthr_lower};

@@ -126,7 +126,7 @@ static bool split_sizes(Graph *g, Node *n, int *axis, int64_t *len) {
                  "tensor", s->name);
       return false;
     }
-    cnt = (int)s->dims[0];
+    cnt = s->dims[0] > TNN_MAX_IO ? TNN_MAX_IO + 1 : (int)s->dims[0];
     if (cnt <= TNN_MAX_IO)
       for (int i = 0; i < cnt; i++) len[i] = ir_const_int(s, i);
   }
@@ -138,9 +138,9 @@ static bool split_sizes(Graph *g, Node *n, int *axis, int64_t *len) {
     }
     int64_t sum = 0;
     for (int i = 0; i < cnt; i++) {
-      if (len[i] < 0) {
-        diag_error(g->diag, n, "split size %lld is negative",
-                   (long long)len[i]);
+      if (len[i] < 0 || len[i] > dim) {
+        diag_error(g->diag, n, "split size %lld is %s", (long long)len[i],
+                   len[i] < 0 ? "negative" : "larger than the axis");
         return false;
       }
       sum += len[i];

@@ -1,5 +1,8 @@
-/* Pass fold-bn: fold an inference BatchNormalization into the Conv, Gemm or
- * MatMul that produces its input.
+/* Pass fold-bn: fold a per-channel affine that follows a Conv, Gemm or
+ * MatMul into its weights and bias: an inference BatchNormalization, or a
+ * Mul, Div, Add or Sub by a constant that varies only along the output
+ * channels (a scalar included).  Quantized layers rely on it: the scale of
+ * binary/ternary weights then carries the whole epilogue.
  *
  * BN(y)[c] = s[c] * (y[c] - mean[c]) + beta[c],  s = gamma / sqrt(var + eps).
  * With y = W x + b over output channel c:
@@ -67,15 +70,27 @@ static void set_inputs(Graph *g, Node *n, int nin) {
   n->nin = nin;
 }
 
-static bool fold_conv(Graph *g, Node *p, Node *bn) {
+/* Output channels of p (Conv: M; Gemm/MatMul with constant 2-D B and 2-D
+ * output: N), or -1 when p cannot absorb a per-channel affine. */
+static int64_t channels(const Node *p) {
+  if (p->op != OP_CONV && p->op != OP_GEMM && p->op != OP_MATMUL) return -1;
+  const Tensor *w = p->in[1], *y = p->out[0];
+  if (!w || !w->data || w->dtype != DT_FLOAT) return -1;
+  if (p->op == OP_CONV) {
+    const Tensor *b = p->nin > 2 ? p->in[2] : NULL;
+    return b && !b->data ? -1 : w->dims[0];
+  }
+  if ((p->op == OP_GEMM || p->op == OP_MATMUL) && w->rank == 2 && y->rank == 2) {
+    const Tensor *c = p->op == OP_GEMM && p->nin > 2 ? p->in[2] : NULL;
+    return c && (!c->data || c->dtype != DT_FLOAT) ? -1 : y->dims[1];
+  }
+  return -1;
+}
+
+static bool fold_conv(Graph *g, Node *p, const float *s, const float *sh) {
   const Tensor *w = p->in[1];
   const Tensor *b = p->nin > 2 ? p->in[2] : NULL;
-  if (!w->data || w->dtype != DT_FLOAT || (b && !b->data)) return false;
   int64_t m = w->dims[0], per = ir_tensor_numel(w) / (m ? m : 1);
-  if (!bn_params_ok(bn, m)) return false;
-  float *s = arena_calloc(g->arena, (size_t)m, sizeof(float));
-  float *sh = arena_calloc(g->arena, (size_t)m, sizeof(float));
-  bn_scale_shift(bn, m, s, sh);
   Tensor *nw = new_const(g, arena_printf(g->arena, "%s/folded", w->name),
                          w->rank, w->dims);
   Tensor *nb = new_const(g, arena_printf(g->arena, "%s/bias_folded", p->name),
@@ -94,21 +109,14 @@ static bool fold_conv(Graph *g, Node *p, Node *bn) {
 }
 
 /* Gemm, or a MatMul with constant 2-D B turned into one. */
-static bool fold_gemm(Graph *g, Node *p, Node *bn) {
+static bool fold_gemm(Graph *g, Node *p, const float *s, const float *sh) {
   const Tensor *bw = p->in[1];
   const Tensor *y = p->out[0];
-  if (!bw->data || bw->dtype != DT_FLOAT || bw->rank != 2 || y->rank != 2)
-    return false;
   bool is_mm = p->op == OP_MATMUL;
   int64_t tb = is_mm ? 0 : ir_attr_int(p, "transB", 0);
   float beta = is_mm ? 1.0f : ir_attr_float(p, "beta", 1.0f);
   const Tensor *c = !is_mm && p->nin > 2 ? p->in[2] : NULL;
-  if (c && (!c->data || c->dtype != DT_FLOAT)) return false;
   int64_t M = y->dims[0], N = y->dims[1];
-  if (!bn_params_ok(bn, N)) return false;
-  float *s = arena_calloc(g->arena, (size_t)N, sizeof(float));
-  float *sh = arena_calloc(g->arena, (size_t)N, sizeof(float));
-  bn_scale_shift(bn, N, s, sh);
   Tensor *nw = new_const(g, arena_printf(g->arena, "%s/folded", bw->name), 2,
                          bw->dims);
   const float *wd = bw->data;
@@ -148,25 +156,80 @@ static bool fold_gemm(Graph *g, Node *p, Node *bn) {
   return true;
 }
 
+/* A Mul/Add/Sub/Div of x (input xi) by a constant that varies at most
+ * along the channel axis of x (axis 1, the last of rank-2 Gemm outputs):
+ * its per-channel scale s and shift sh.  False if it is not such a node. */
+static bool affine_of(Graph *g, Node *n, int xi, int64_t m, float *s,
+                      float *sh) {
+  const Tensor *x = n->in[xi], *c = n->in[1 - xi];
+  if (!c || !c->data || c->dtype != DT_FLOAT || c->rank > x->rank) return false;
+  if (n->op == OP_SUB && xi == 1) return false;        /* c - x */
+  if (n->op == OP_DIV && xi == 1) return false;        /* c / x */
+  int64_t cn = ir_tensor_numel(c);
+  if (cn != 1 && cn != m) return false;
+  if (cn == m && m != 1) {
+    /* aligned to the right: the constant's channel dim must sit on axis 1 */
+    int off = x->rank - c->rank;
+    for (int d = 0; d < c->rank; d++)
+      if (c->dims[d] != 1 && d + off != 1) return false;
+  }
+  const float *cv = c->data;
+  for (int64_t i = 0; i < m; i++) {
+    float v = cv[cn == 1 ? 0 : i];
+    switch (n->op) {
+    case OP_MUL: s[i] = v; sh[i] = 0; break;
+    case OP_DIV: s[i] = 1.0f / v; sh[i] = 0; break;
+    case OP_ADD: s[i] = 1; sh[i] = v; break;
+    default: s[i] = 1; sh[i] = -v; break;
+    }
+  }
+  (void)g;
+  return true;
+}
+
 bool pass_fold_bn(Graph *g) {
   ir_recount(g);
   for (int i = 0; i < g->nnodes; i++) {
-    Node *bn = g->nodes[i];
-    if (bn->dead || bn->op != OP_BATCH_NORM) continue;
-    Tensor *x = bn->in[0];
+    Node *n = g->nodes[i];
+    if (n->dead) continue;
+    bool is_bn = n->op == OP_BATCH_NORM;
+    bool is_affine = n->op == OP_MUL || n->op == OP_ADD || n->op == OP_SUB ||
+                     n->op == OP_DIV;
+    if (!is_bn && !is_affine) continue;
+    /* the input coming from a Conv/Gemm/MatMul */
+    int xi = 0;
+    if (is_affine && !(n->in[0]->producer && !n->in[0]->producer->dead))
+      xi = 1;
+    Tensor *x = n->in[xi];
     Node *p = x->producer;
     if (!p || p->dead || x->nuses != 1 || x->is_output || p->out[0] != x)
       continue;
-    bool ok = false;
-    if (p->op == OP_CONV) ok = fold_conv(g, p, bn);
-    else if (p->op == OP_GEMM || p->op == OP_MATMUL) ok = fold_gemm(g, p, bn);
-    if (!ok) continue;
-    p->out[0] = bn->out[0];
-    p->fused = p->fused ? arena_printf(g->arena, "%s, '%s'", p->fused, bn->name)
-                        : arena_printf(g->arena, "'%s' (BatchNormalization)",
-                                       bn->name);
-    bn->dead = true;
-    ir_recount(g);
+    int64_t m = channels(p);
+    if (m < 0 || n->out[0]->dtype != DT_FLOAT) continue;
+    float *s = arena_calloc(g->arena, (size_t)m + 1, sizeof(float));
+    float *sh = arena_calloc(g->arena, (size_t)m + 1, sizeof(float));
+    if (is_bn) {
+      if (!bn_params_ok(n, m)) continue;
+      bn_scale_shift(n, m, s, sh);
+    } else if (!affine_of(g, n, xi, m, s, sh)) {
+      continue;
+    }
+    /* the result must keep p's output shape (no broadcasting beyond it) */
+    const Tensor *y = n->out[0];
+    if (y->rank != x->rank ||
+        memcmp(y->dims, x->dims, sizeof(int64_t) * (size_t)x->rank) != 0)
+      continue;
+    if (p->op == OP_CONV) fold_conv(g, p, s, sh);
+    else fold_gemm(g, p, s, sh);
+    p->out[0] = n->out[0];
+    n->out[0]->producer = p;
+    p->fused = p->fused ? arena_printf(g->arena, "%s, '%s' (%s)", p->fused,
+                                       n->name, n->op_type)
+                        : arena_printf(g->arena, "'%s' (%s)", n->name,
+                                       n->op_type);
+    n->dead = true;
+    x->nuses = 0;
   }
+  ir_recount(g);
   return true;
 }

@@ -307,6 +307,42 @@ Test(fold_bn, conv_then_batchnorm) {
   t_free(&c);
 }
 
+/* Per-channel Mul and Add after a Gemm fold into it; a Mul by a tensor
+ * that varies along the batch axis does not. */
+Test(fold_bn, per_channel_mul_and_add_after_gemm) {
+  TestCtx c;
+  Graph *g = t_graph(&c, 13);
+  int64_t xd[] = {2, 3}, wd[] = {3, 2}, cd[] = {2}, rd[] = {2, 1};
+  float wv[] = {1, -1, 1, 1, -1, -1}, mv[] = {0.5f, -2}, av[] = {3, 4};
+  float rv[] = {2, 3};
+  Tensor *x = t_input(g, "x", 2, xd);
+  Tensor *gin[] = {x, t_const(g, "w", DT_FLOAT, 2, wd, wv)};
+  Node *mm = t_node(g, OP_MATMUL, 2, gin, 1);
+  Tensor *min[] = {mm->out[0], t_const(g, "m", DT_FLOAT, 1, cd, mv)};
+  Node *mul = t_node(g, OP_MUL, 2, min, 1);
+  Tensor *ain[] = {t_const(g, "a", DT_FLOAT, 1, cd, av), mul->out[0]};
+  Node *add = t_node(g, OP_ADD, 2, ain, 1);
+  Tensor *rin[] = {add->out[0], t_const(g, "r", DT_FLOAT, 2, rd, rv)};
+  Node *rowmul = t_node(g, OP_MUL, 2, rin, 1);       /* varies along rows */
+  ir_graph_add_output(g, rowmul->out[0]);
+  run_to_plan(g);
+  cr_assert(mul->dead && add->dead, "the channel affine is folded");
+  cr_assert_not(rowmul->dead, "a row-wise Mul is not");
+  cr_assert_eq(mm->op, OP_GEMM);
+  float xv[] = {1, 2, 3, -1, 0, 2}, out[4];
+  const void *inputs[] = {xv};
+  void *outputs[] = {out};
+  cr_assert(interp_run(g, inputs, outputs));
+  for (int i = 0; i < 2; i++)
+    for (int j = 0; j < 2; j++) {
+      float y = 0;
+      for (int k = 0; k < 3; k++) y += xv[i * 3 + k] * wv[k * 2 + j];
+      float want = (y * mv[j] + av[j]) * rv[i];
+      cr_assert_float_eq(out[i * 2 + j], want, 1e-5f);
+    }
+  t_free(&c);
+}
+
 /* After lower, every live node runs a kernel or is a view. */
 Test(lower, every_live_node_gets_a_kernel_or_is_a_view) {
   TestCtx c;

@@ -158,6 +158,10 @@ enum tnnc_status tnnc_compile(const tnnc_options *opt) {
   arena->oom = &oom;
   Graph *g = ir_graph_new(arena, &diag, &lim);
   g->batch = opt->batch ? opt->batch : 1;
+  g->quantize = opt->quantize;
+  g->tolerance = opt->tolerance > 0 ? opt->tolerance : 0.5;
+  g->quantize_all = opt->quantize_all;
+  g->pack = opt->pack_base3 ? PACK_BASE3 : PACK_2BIT;
   if (!onnx_import(g, bytes, len) || diag.nerrors) {
     st = TNNC_ERR_MODEL;
     goto done;
@@ -168,6 +172,11 @@ enum tnnc_status tnnc_compile(const tnnc_options *opt) {
   if (!pipeline_run(g, opt->dump_ir, opt->dump_ir ? (opt->dump_sink ? opt->dump_sink : stdout) : NULL) ||
       diag.nerrors) {
     st = TNNC_ERR_MODEL;
+    goto done;
+  }
+  if (opt->report &&
+      !emit_report(g, opt->report == 2, opt->report_sink ? opt->report_sink : stdout)) {
+    st = TNNC_ERR_IO;
     goto done;
   }
   if (opt->output_c_stream && opt->output_h_stream) {

@@ -44,6 +44,12 @@ typedef struct tnnc_options {
   FILE *diag_sink;             /* where diagnostics go (NULL: discarded) */
   const char *command_line;    /* recorded in the output's front matter */
   tnnc_limits limits;          /* zero fields take the defaults */
+  int report;                  /* 0 none, 1 text, 2 JSON (to report_sink) */
+  FILE *report_sink;           /* default stdout */
+  int quantize;                /* 0 none, 1 binary, 2 ternary, 3 auto */
+  double tolerance;            /* auto: relative L2 error bound (0: 0.5) */
+  bool quantize_all;           /* quantize the first and last layers too */
+  int pack_base3;              /* ternary weights at 1.6 bits (5 per byte) */
   FILE *output_c_stream;       /* if non-NULL, model.c goes here instead */
   FILE *output_h_stream;       /* of to output_c/output_h (both needed) */
   const char *const *const_inputs; /* "NAME=FILE.npy": inputs fixed at */

@@ -158,6 +158,20 @@ typedef struct KernelCall {
   void *params;                /* the kernel's tnn_*_params struct */
 } KernelCall;
 
+/* Binary/ternary weights of a Conv, Gemm or MatMul (pass quant-weights):
+ * W[m][k] = scale[m] * t[m][k], t in {-1, 0, +1}, rows per output channel
+ * in ONNX order (Conv [M][C/group*kh*kw]; Gemm/MatMul as op(B)^T). */
+typedef enum { PACK_2BIT = 0, PACK_BASE3 = 1 } PackFormat;
+
+typedef struct QuantInfo {
+  int bits;                    /* 1: binary, 2: ternary */
+  bool per_channel;            /* scales differ between channels */
+  bool from_quantize;          /* made by --quantize, not found in the model */
+  int64_t m, k;
+  float *scale;                /* [m], >= 0 */
+  int8_t *t;                   /* [m][k] */
+} QuantInfo;
+
 struct Node {
   Op op;
   int index;                   /* position in the ONNX graph's node list */
@@ -171,6 +185,7 @@ struct Node {
   Attr *attrs;
   bool dead;                   /* removed; skipped everywhere */
   const char *fused;           /* names of ONNX nodes folded into this one */
+  QuantInfo *quant;            /* binary/ternary weights, or NULL */
   KernelCall call;             /* set by pass lower */
 };
 
@@ -189,6 +204,11 @@ struct Graph {
   int ninputs;
   Tensor **outputs;
   int noutputs;
+  /* weight quantization (--quantize, --tolerance, --quantize-all, --pack) */
+  int quantize;                /* 0 none, 1 binary, 2 ternary, 3 auto */
+  double tolerance;            /* auto: max relative L2 error */
+  bool quantize_all;           /* also the first and last layers */
+  PackFormat pack;             /* storage of ternary weights */
   int64_t ws_size;             /* planned workspace bytes */
   int64_t ws_peak;             /* peak bytes of simultaneously live tensors */
 };
@@ -343,6 +363,7 @@ bool pass_canonicalize(Graph *g);
 bool pass_infer_shapes(Graph *g);
 bool pass_fold_constants(Graph *g);
 bool pass_fold_bn(Graph *g);
+bool pass_quant_weights(Graph *g);
 bool pass_dce(Graph *g);
 bool pass_lower(Graph *g);
 bool pass_plan_memory(Graph *g);
@@ -357,6 +378,8 @@ typedef struct EmitOptions {
 } EmitOptions;
 
 bool emit_c(Graph *g, const EmitOptions *o, FILE *c_out, FILE *h_out);
+/* codegen/report.c: --report (text or JSON) of the compiled graph. */
+bool emit_report(Graph *g, bool json, FILE *f);
 
 /* Runtime header text, embedded at build time (codegen/runtime_text.c). */
 extern const char tnnc_runtime_text[];

@@ -9,6 +9,7 @@ static const Pass passes[] = {
     {"infer-shapes", pass_infer_shapes},
     {"fold-constants", pass_fold_constants},
     {"fold-bn", pass_fold_bn},
+    {"quant-weights", pass_quant_weights},
     {"dce", pass_dce},
     {"lower", pass_lower},
     {"plan-memory", pass_plan_memory},

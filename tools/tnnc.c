@@ -24,6 +24,19 @@ static void usage(FILE *f) {
         "  --prefix NAME       C symbol prefix (default: from the output name)\n"
         "  --emit-main         add main(): prog IN.npy... OUT.npy...\n"
         "  --batch N           value of a symbolic batch dimension (default 1)\n"
+        "  --report[=json]     print per weighted layer: op, nodes, weight shape,\n"
+        "                      bits, scale granularity, bytes, MACs; totals and\n"
+        "                      the compression ratio (no -o needed)\n"
+        "  --quantize=binary|ternary|auto\n"
+        "                      quantize float layers' weights (post-training);\n"
+        "                      auto picks per layer the cheaper form within\n"
+        "                      --tolerance (relative L2 error, default 0.5);\n"
+        "                      the first and last layers stay float unless\n"
+        "                      --quantize-all.  Without it the numerics of the\n"
+        "                      model never change.\n"
+        "  --tolerance T       see --quantize=auto\n"
+        "  --quantize-all      quantize the first and last layers too\n"
+        "  --pack=2bit|base3   ternary storage: 2 bits (default) or 1.6 bits\n"
         "  --const-input NAME=FILE.npy\n"
         "                      fix runtime input NAME to the array in FILE.npy\n"
         "                      (for inputs that decide shapes: Reshape's shape,\n"
@@ -109,6 +122,25 @@ int main(int argc, char **argv) {
       else if (kl == 6 && strncmp(v, "memory", 6) == 0) slot = &o.limits.max_arena_bytes;
       if (!slot) { rc = bad_usage("unknown --limit key (see --help)", v); goto out; }
       *slot = n;
+    } else if (strcmp(a, "--report") == 0 || strcmp(a, "--report=text") == 0) {
+      o.report = 1;
+    } else if (strcmp(a, "--report=json") == 0) {
+      o.report = 2;
+    } else if (strncmp(a, "--quantize=", 11) == 0) {
+      const char *v = a + 11;
+      o.quantize = strcmp(v, "binary") == 0 ? 1 : strcmp(v, "ternary") == 0 ? 2
+                   : strcmp(v, "auto") == 0 ? 3 : -1;
+      if (o.quantize < 0) { rc = bad_usage("--quantize takes binary, ternary or auto", v); goto out; }
+    } else if (strcmp(a, "--quantize-all") == 0) {
+      o.quantize_all = true;
+    } else if (strcmp(a, "--tolerance") == 0 || strncmp(a, "--tolerance=", 12) == 0) {
+      const char *v = a[11] == '=' ? a + 12 : (++i < argc ? argv[i] : NULL);
+      char *end = NULL;
+      double t = v ? strtod(v, &end) : 0;
+      if (!v || *end || !(t > 0 && t <= 10)) { rc = bad_usage("--tolerance needs a number in (0, 10]", v); goto out; }
+      o.tolerance = t;
+    } else if (strcmp(a, "--pack=2bit") == 0 || strcmp(a, "--pack=base3") == 0) {
+      o.pack_base3 = a[7] == 'b';
     } else if (strcmp(a, "--version") == 0) {
       printf("tnnc %s\n", TNNC_VERSION);
       goto out;
@@ -158,7 +190,7 @@ int main(int argc, char **argv) {
     }
   }
   if (!o.input_path) { rc = bad_usage("no model given", NULL); goto out; }
-  if (!o.output_c && !o.dump_ir) { rc = bad_usage("no output given (-o FILE.c)", NULL); goto out; }
+  if (!o.output_c && !o.dump_ir && !o.report) { rc = bad_usage("no output given (-o FILE.c)", NULL); goto out; }
   switch (tnnc_compile(&o)) {
   case TNNC_OK: rc = 0; break;
   case TNNC_ERR_USAGE: rc = 2; break;

@@ -83,6 +83,12 @@
   F(lo) F(hi) I(mode) I(bipolar)
 /* DequantizeLinear: x as [outer, c, inner], TNN_DT_* of x */
 #define TNN_FIELDS_dequant(I, F, A) I(outer) I(c) I(inner) I(dtype) I(has_zp)
+/* binary/ternary weights x float activations (tnn_bitw.h): format is
+ * TNN_BW_*, [lo, hi] the output clamp */
+#define TNN_FIELDS_bwfc(I, F, A) I(n) I(m) I(k) I(format) F(lo) F(hi)
+#define TNN_FIELDS_bwconv(I, F, A)                                            \
+  I(n) I(c) I(h) I(w) I(m) I(oh) I(ow) I(kh) I(kw) I(sh) I(sw) I(pt) I(pl)    \
+  I(dh) I(dw) I(group) I(format) F(lo) F(hi)
 /* MultiThreshold: x as [outer, c, inner], thresholds [c or 1, t] */
 #define TNN_FIELDS_mthr(I, F, A)                                              \
   I(outer) I(c) I(inner) I(t) I(global) F(scale) F(bias)
@@ -112,7 +118,7 @@
 #define TNN_PARAM_KINDS(P)                                                    \
   P(conv) P(gemm) P(matmul) P(bcast) P(where) P(unary) P(cast) P(pool) P(bn)  \
   P(axis) P(reduce) P(topk) P(copy) P(transpose) P(concat) P(slice) P(pad)    \
-  P(gather) P(quant) P(dequant) P(mthr)
+  P(gather) P(quant) P(dequant) P(mthr) P(bwfc) P(bwconv)
 
 #define TNN_FIELD_I(x) int64_t x;
 #define TNN_FIELD_F(x) double x;
@@ -144,12 +150,14 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
 #include "tnn_nn.h"
 #include "tnn_data.h"
 #include "tnn_quant.h"
+#include "tnn_bitw.h"
 
 /* Every kernel, with the params kind it takes: tnnc's kernel table. */
 #define TNN_KERNELS(K)                                                        \
   TNN_KERNELS_ELEMENTWISE(K)                                                  \
   TNN_KERNELS_NN(K)                                                           \
   TNN_KERNELS_DATA(K)                                                         \
-  TNN_KERNELS_QUANT(K)
+  TNN_KERNELS_QUANT(K)                                                        \
+  TNN_KERNELS_BITW(K)
 
 #endif

@@ -11,7 +11,7 @@ SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 pkgs="meson ninja-build gcc pkg-config libprotobuf-c-dev protobuf-c-compiler libonnx-dev"
 if [ "${1:-}" = "--test" ]; then
-  pkgs="$pkgs clang libclang-rt-14-dev libcriterion-dev libonnx-testdata"
+  pkgs="$pkgs clang libclang-rt-14-dev libcriterion-dev libonnx-testdata gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user"
   command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
 fi
 missing=""

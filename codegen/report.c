@@ -17,7 +17,7 @@ typedef struct {
 } Row;
 
 static double layer_bits(const Graph *g, const Node *n) {
-  if (!n->quant) return 32;
+  if (!n->quant || !n->quant->packed) return 32;
   if (n->quant->bits == 1) return 1;
   return g->pack == PACK_BASE3 ? 1.6 : 2;
 }
@@ -83,7 +83,7 @@ bool emit_report(Graph *g, bool json, FILE *f) {
     const Node *n = g->nodes[i];
     if (n->dead || (n->op != OP_CONV && n->op != OP_GEMM && n->op != OP_MATMUL))
       continue;
-    const Tensor *w = n->nin > 1 ? n->in[1] : NULL;
+    const Tensor *w = n->quant ? n->quant->weight : n->nin > 1 ? n->in[1] : NULL;
     if (!w || !w->data) continue;       /* runtime weights: not a layer */
     Row *r = &rows[nr++];
     r->n = n;
@@ -92,7 +92,8 @@ bool emit_report(Graph *g, bool json, FILE *f) {
     r->nw = ir_tensor_numel(w);
     r->bytes = packed_bytes(r->bits, r->nw);
     r->macs = layer_macs(n, w);
-    r->gran = !n->quant ? "-" : n->quant->per_channel ? "per-channel" : "per-tensor";
+    r->gran = !n->quant || !n->quant->packed ? "-"
+              : n->quant->per_channel ? "per-channel" : "per-tensor";
   }
   double wbits32 = 0, wbits = 0;
   int64_t tw = 0, tbytes = 0, tmacs = 0;

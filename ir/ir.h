@@ -170,6 +170,9 @@ typedef struct QuantInfo {
   int64_t m, k;
   float *scale;                /* [m], >= 0 */
   int8_t *t;                   /* [m][k] */
+  const Tensor *weight;        /* the float weights it was read from */
+  bool packed;                 /* lowered to a packed kernel (pass lower) */
+  const char *float_reason;    /* else why the layer stays float */
 } QuantInfo;
 
 struct Node {

@@ -21,7 +21,10 @@ bool ir_verify(Graph *g) {
     const Node *n = g->nodes[i];
     if (n->dead) continue;
     const OpInfo *oi = op_info(n->op);
-    if (n->nin < oi->min_in || (oi->max_in >= 0 && n->nin > oi->max_in))
+    /* a layer lowered to a packed kernel takes {x, packed, scale, bias} */
+    bool packed = n->quant && n->quant->packed;
+    if (packed ? n->nin != 4
+               : n->nin < oi->min_in || (oi->max_in >= 0 && n->nin > oi->max_in))
       FAIL("node '%s' has %d inputs", n->name, n->nin);
     for (int j = 0; j < n->nin; j++) {
       if (!n->in[j]) continue;

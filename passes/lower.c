@@ -1,15 +1,151 @@
 /* Pass lower: choose each live node's runtime kernel and fill its params
  * (the op kind's lower hook).  After it, every live node has a KernelCall;
- * kernel -1 marks a view whose output may alias its input. */
+ * kernel -1 marks a view whose output may alias its input.
+ *
+ * A Conv, Gemm or MatMul with binary/ternary weights (pass quant-weights)
+ * then moves to the packed kernels of runtime/tnn_bitw.h: its inputs become
+ * {x, packed weights, scale[M], bias[M]}, the scale carrying Gemm's alpha
+ * and the bias Gemm's beta * C (when C varies only along the channels).  A
+ * layer the packed kernels cannot take (transA, a full-matrix C, a batched
+ * MatMul, a receptive field beyond TNN_BW_MAX_PATCH) keeps its float kernel
+ * and records why (--report shows it). */
+#include <math.h>
+#include <string.h>
+
 #include "../ir/ir.h"
+
+static Tensor *new_const(Graph *g, const char *name, DType dt, int64_t n) {
+  Tensor *t = ir_tensor_new(g, name);
+  ir_tensor_set_shape(t, dt, 1, &n);
+  ir_tensor_alloc_data(g, t);
+  return t;
+}
+
+static int64_t bw_format(const Graph *g, const QuantInfo *q) {
+  if (q->bits == 1) return TNN_BW_BINARY;
+  return g->pack == PACK_BASE3 ? TNN_BW_BASE3 : TNN_BW_TERNARY;
+}
+
+/* Replaces n's inputs by {x, packed, scale, bias}. */
+static void set_packed_inputs(Graph *g, Node *n, const QuantInfo *q,
+                              int64_t format, float alpha, const float *bias) {
+  Tensor *x = n->in[0];
+  const char *base = q->weight->name;
+  Tensor *pw = new_const(g, arena_printf(g->arena, "%s/packed", base), DT_UINT8,
+                         tnn_bw_bytes(format, q->m * q->k));
+  tnn_bw_pack(format, q->t, q->m * q->k, pw->data);
+  Tensor *sc = new_const(g, arena_printf(g->arena, "%s/scale", base), DT_FLOAT, q->m);
+  Tensor *bi = new_const(g, arena_printf(g->arena, "%s/bias", n->name), DT_FLOAT, q->m);
+  float *s = sc->data, *b = bi->data;
+  for (int64_t i = 0; i < q->m; i++) {
+    s[i] = q->scale[i] * alpha;
+    b[i] = bias ? bias[i] : 0.0f;
+  }
+  n->in = arena_calloc(g->arena, 4, sizeof(Tensor *));
+  n->nin = 4;
+  n->in[0] = x;
+  n->in[1] = pw;
+  n->in[2] = sc;
+  n->in[3] = bi;
+}
+
+static void lower_packed(Graph *g, Node *n) {
+  QuantInfo *q = n->quant;
+  int64_t format = bw_format(g, q);
+  if (n->op == OP_CONV) {
+    const tnn_conv_params *cp = n->call.params;
+    if (n->call.kernel != TNN_K_f32_conv2d || n->in[0]->rank != 4) {
+      q->float_reason = "not a 2-D convolution";
+      return;
+    }
+    int64_t k = cp->c / cp->group * cp->kh * cp->kw;
+    if (k != q->k || cp->m != q->m || k > TNN_BW_MAX_PATCH) {
+      q->float_reason = "receptive field too large for the packed kernel";
+      return;
+    }
+    const Tensor *b = n->nin > 2 ? n->in[2] : NULL;
+    if (b && !b->data) {
+      q->float_reason = "runtime bias";
+      return;
+    }
+    tnn_bwconv_params *p = opk_params(g, sizeof *p);
+    p->n = cp->n; p->c = cp->c; p->h = cp->h; p->w = cp->w; p->m = cp->m;
+    p->oh = cp->oh; p->ow = cp->ow; p->kh = cp->kh; p->kw = cp->kw;
+    p->sh = cp->sh; p->sw = cp->sw; p->pt = cp->pt; p->pl = cp->pl;
+    p->dh = cp->dh; p->dw = cp->dw; p->group = cp->group;
+    p->format = format;
+    p->lo = -INFINITY;
+    p->hi = INFINITY;
+    set_packed_inputs(g, n, q, format, 1.0f, b ? b->data : NULL);
+    n->call.kernel = TNN_K_f32_bwconv;
+    n->call.params = p;
+    q->packed = true;
+    return;
+  }
+  int64_t rows, mch, k;
+  float alpha = 1.0f;
+  float *bias = NULL;
+  if (n->op == OP_GEMM) {
+    const tnn_gemm_params *gp = n->call.params;
+    if (gp->ta) {
+      q->float_reason = "transA";
+      return;
+    }
+    if (gp->has_c && gp->c_rs != 0) {
+      q->float_reason = "C varies along the rows";
+      return;
+    }
+    if (gp->has_c && !n->in[2]->data) {
+      q->float_reason = "runtime C";
+      return;
+    }
+    rows = gp->m;
+    mch = gp->n;
+    k = gp->k;
+    alpha = (float)gp->alpha;
+    if (gp->has_c) {
+      bias = arena_calloc(g->arena, (size_t)mch + 1, sizeof(float));
+      const float *c = n->in[2]->data;
+      for (int64_t j = 0; j < mch; j++) bias[j] = (float)gp->beta * c[j * gp->c_cs];
+    }
+  } else {
+    const tnn_matmul_params *mp = n->call.params;
+    if (mp->brank != 0) {
+      q->float_reason = "batched MatMul";
+      return;
+    }
+    rows = mp->m;
+    mch = mp->n;
+    k = mp->k;
+  }
+  if (mch != q->m || k != q->k) {
+    q->float_reason = "shape mismatch";
+    return;
+  }
+  tnn_bwfc_params *p = opk_params(g, sizeof *p);
+  p->n = rows;
+  p->m = mch;
+  p->k = k;
+  p->format = format;
+  p->lo = -INFINITY;
+  p->hi = INFINITY;
+  set_packed_inputs(g, n, q, format, alpha, bias);
+  n->call.kernel = TNN_K_f32_bwfc;
+  n->call.params = p;
+  q->packed = true;
+}
 
 bool pass_lower(Graph *g) {
   bool ok = true;
   for (int i = 0; i < g->nnodes; i++) {
     Node *n = g->nodes[i];
     if (n->dead) continue;
-    if (!op_info(n->op)->kind->lower(g, n)) ok = false;
-    else TNNC_ASSERT(n->call.params != NULL);
+    if (!op_info(n->op)->kind->lower(g, n)) {
+      ok = false;
+      continue;
+    }
+    TNNC_ASSERT(n->call.params != NULL);
+    if (n->quant) lower_packed(g, n);
   }
   return ok;
 }

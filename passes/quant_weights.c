@@ -185,6 +185,7 @@ bool pass_quant_weights(Graph *g) {
     if (m <= 0 || k <= 0) continue;
     QuantInfo *q = arena_alloc(g->arena, sizeof *q);
     if (recognize(g, rows, m, k, q)) {
+      q->weight = w;
       n->quant = q;
       continue;
     }
@@ -203,6 +204,7 @@ bool pass_quant_weights(Graph *g) {
       }
     }
     apply(g, n, w, by_col, q);
+    q->weight = n->in[1];
     n->quant = q;
   }
   return true;

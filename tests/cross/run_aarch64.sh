@@ -29,7 +29,7 @@ if "$TNNC" "$m/model.onnx" -o "$w/cnn.c" --emit-main --batch 16 --quantize=terna
     # float sums may differ in the last bits between SIMD widths; compare loosely
     echo "NOTE outputs differ in bytes; checking tolerance"
     node -e '
-      const fs=require("fs");const r=f=>{const b=fs.readFileSync(f);const h=b.readUInt16LE(8);return new Float32Array(b.buffer.slice(b.byteOffset+10+h));};
+      const fs=require("fs");const r=f=>{const b=fs.readFileSync(f);const h=b.readUInt16LE(8);return new Float32Array(b.buffer.slice(b.byteOffset+10+h,b.byteOffset+b.length));};
       const a=r(process.argv[1]),b=r(process.argv[2]);let m=0,s=1;for(let i=0;i<a.length;i++){m=Math.max(m,Math.abs(a[i]-b[i]));s=Math.max(s,Math.abs(a[i]));}
       console.log((m<=1e-4*s?"PASS":"FAIL")+" ternary digits CNN: aarch64 vs host max abs error "+m);process.exit(m<=1e-4*s?0:1);' "$w/h.npy" "$w/a.npy" || fail=1
   fi

@@ -420,6 +420,31 @@ static void emit_main(Emitter *e) {
         c);
 }
 
+/* --target: the kernels' SIMD variant follows the C compiler's flags; a
+ * named target makes building without them an error instead of a silent
+ * fallback, and generic forces the scalar kernels. */
+static void emit_target(FILE *c, const char *target) {
+  static const struct {
+    const char *name, *cond, *flags;
+  } targets[] = {
+      {"x86-64-v3", "!defined(__AVX2__) || !defined(__FMA__)", "-march=x86-64-v3"},
+      {"x86-64-v4", "!defined(__AVX512F__) || !defined(__AVX512BW__)",
+       "-march=x86-64-v4"},
+      {"aarch64", "!defined(__ARM_NEON)", "an aarch64 compiler (NEON)"},
+  };
+  if (!target) return;
+  if (strcmp(target, "generic") == 0) {
+    fputs("/* --target=generic: portable scalar kernels */\n"
+          "#define TNN_NO_SIMD 1\n\n", c);
+    return;
+  }
+  for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
+    if (strcmp(target, targets[i].name) == 0)
+      fprintf(c, "/* --target=%s */\n#if %s\n#error \"compiled by tnnc for "
+                 "%s: build it with %s\"\n#endif\n\n",
+              targets[i].name, targets[i].cond, targets[i].name, targets[i].flags);
+}
+
 bool emit_c(Graph *g, const EmitOptions *o, FILE *c_out, FILE *h_out) {
   Emitter e = {g, o, c_out, h_out, NULL};
   e.upper = arena_strdup(g->arena, o->prefix);
@@ -433,6 +458,7 @@ bool emit_c(Graph *g, const EmitOptions *o, FILE *c_out, FILE *h_out) {
           (long long)g->opset);
   fputs(" */\n", c_out);
   fprintf(c_out, "#include \"%s\"\n\n", o->header_name);
+  emit_target(c_out, o->target);
   fputs("/* ---- runtime ---- */\n", c_out);
   fputs(tnnc_runtime_text, c_out);
   emit_constants(&e);

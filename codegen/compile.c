@@ -100,6 +100,7 @@ static enum tnnc_status write_outputs(Graph *g, const tnnc_options *opt,
       .header_name = slash ? slash + 1 : out_h,
       .command_line = opt->command_line,
       .emit_main = opt->emit_main,
+      .target = opt->target,
   };
   char *tc = NULL, *th = NULL;
   FILE *fc = open_temp(a, opt->output_c, &tc);
@@ -185,6 +186,7 @@ enum tnnc_status tnnc_compile(const tnnc_options *opt) {
         .header_name = opt->output_h ? opt->output_h : "model.h",
         .command_line = opt->command_line,
         .emit_main = opt->emit_main,
+        .target = opt->target,
     };
     if (!emit_c(g, &eo, opt->output_c_stream, opt->output_h_stream)) {
       diag_error(&diag, NULL, "cannot write the output streams");

@@ -378,6 +378,7 @@ typedef struct EmitOptions {
   const char *header_name;     /* file name the .c includes */
   const char *command_line;    /* recorded in the front matter */
   bool emit_main;
+  const char *target;          /* NULL: whatever the C compiler enables */
 } EmitOptions;
 
 bool emit_c(Graph *g, const EmitOptions *o, FILE *c_out, FILE *h_out);

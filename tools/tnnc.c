@@ -37,6 +37,11 @@ static void usage(FILE *f) {
         "  --tolerance T       see --quantize=auto\n"
         "  --quantize-all      quantize the first and last layers too\n"
         "  --pack=2bit|base3   ternary storage: 2 bits (default) or 1.6 bits\n"
+        "  --target=generic|x86-64-v3|x86-64-v4|aarch64\n"
+        "                      SIMD variant of the kernels: the output then\n"
+        "                      requires the matching compiler flags (e.g.\n"
+        "                      -march=x86-64-v4); generic is portable scalar.\n"
+        "                      Default: whatever the C compiler enables.\n"
         "  --const-input NAME=FILE.npy\n"
         "                      fix runtime input NAME to the array in FILE.npy\n"
         "                      (for inputs that decide shapes: Reshape's shape,\n"
@@ -131,6 +136,14 @@ int main(int argc, char **argv) {
       o.quantize = strcmp(v, "binary") == 0 ? 1 : strcmp(v, "ternary") == 0 ? 2
                    : strcmp(v, "auto") == 0 ? 3 : -1;
       if (o.quantize < 0) { rc = bad_usage("--quantize takes binary, ternary or auto", v); goto out; }
+    } else if (strncmp(a, "--target=", 9) == 0) {
+      const char *v = a + 9;
+      if (strcmp(v, "generic") && strcmp(v, "x86-64-v3") && strcmp(v, "x86-64-v4") &&
+          strcmp(v, "aarch64")) {
+        rc = bad_usage("--target takes generic, x86-64-v3, x86-64-v4 or aarch64", v);
+        goto out;
+      }
+      o.target = v;
     } else if (strcmp(a, "--quantize-all") == 0) {
       o.quantize_all = true;
     } else if (strcmp(a, "--tolerance") == 0 || strncmp(a, "--tolerance=", 12) == 0) {

@@ -77,6 +77,37 @@ expect_exit "--const-input not npy" 1 "$d/reshape_runtime_shape.onnx" -o "$w/r2.
 grep -q "not a .npy file" "$w/err.txt" && ok "--const-input non-npy diagnosed" || ko "non-npy: $(cat "$w/err.txt")"
 expect_exit "--const-input without =" 2 "$d/reshape_runtime_shape.onnx" -o "$w/r2.c" --const-input shape
 
+# --report: bits per layer and the compression ratio by hand:
+# 32*(32+64+24) / (32*32 + 1*64 + 2*24) = 3840 / 1136 = 3.38
+expect_exit "--report" 0 --report "$d/mixed_layers.onnx"
+if grep -Eq '^0 +Gemm +8x4 +32 ' "$w/out.txt" && grep -Eq '^1 +Gemm +8x8 +1 +per-tensor +8 ' "$w/out.txt" \
+   && grep -Eq '^2 +MatMul +8x3 +2 +per-tensor +6 ' "$w/out.txt" \
+   && grep -q 'compression ratio sum(#W\*32)/sum(#W\*bits): 3.38' "$w/out.txt"; then
+  ok "--report bits and ratio (3840/1136 = 3.38)"
+else
+  ko "--report: $(cat "$w/out.txt")"
+fi
+expect_exit "--report=json" 0 --report=json "$d/mixed_layers.onnx"
+grep -q '"compression_ratio": 3.380282' "$w/out.txt" && ok "--report=json ratio" || ko "--report=json: $(cat "$w/out.txt")"
+expect_exit "--report --pack=base3" 0 --report --pack=base3 "$d/mixed_layers.onnx"
+grep -Eq '^2 +MatMul +8x3 +1.6 +per-tensor +5 ' "$w/out.txt" && ok "--pack=base3: 1.6 bits, ceil(24/5) bytes" \
+  || ko "--pack=base3: $(cat "$w/out.txt")"
+expect_exit "--quantize=auto --quantize-all" 0 --report --quantize=auto --quantize-all --tolerance 0.7 "$d/mixed_layers.onnx"
+grep -Eq '^0 +Gemm +8x4 +(1|2) ' "$w/out.txt" && ok "--quantize=auto quantizes the float layer" \
+  || ko "--quantize=auto: $(cat "$w/out.txt")"
+expect_exit "--quantize=auto keeps first layer" 0 --report --quantize=auto "$d/mixed_layers.onnx"
+grep -Eq '^0 +Gemm +8x4 +32 ' "$w/out.txt" && ok "--quantize without --quantize-all keeps the first layer float" \
+  || ko "--quantize first layer: $(cat "$w/out.txt")"
+expect_exit "bad --quantize" 2 --report --quantize=septenary "$d/mixed_layers.onnx"
+expect_exit "bad --target" 2 "$d/mixed_layers.onnx" -o "$w/t.c" --target=vax
+expect_exit "--target=x86-64-v4" 0 "$d/mixed_layers.onnx" -o "$w/t.c" --target=x86-64-v4
+if ${CC:-gcc} -std=c99 -c "$w/t.c" -o "$w/t.o" 2> "$w/cc.txt"; then
+  ko "--target=x86-64-v4 built without -march"
+else
+  grep -q 'build it with -march=x86-64-v4' "$w/cc.txt" && ok "--target=x86-64-v4 asks for -march" \
+    || ko "--target message: $(cat "$w/cc.txt")"
+fi
+
 # Determinism: same model, same flags, same bytes, whatever the locale.
 mkdir -p "$w/a" "$w/b"
 # Same command line (the front matter records it), different directories,

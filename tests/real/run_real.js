@@ -61,16 +61,17 @@ function npyRead(file) {
 }
 
 // Compiles a model; returns {prog, inShape, outSize}.
-function build(name, w) {
+function build(name, w, target) {
   const model = path.join(modelsDir, `${name}.onnx`);
   const c = path.join(w, `${name}.c`);
-  execFileSync(tnnc, [model, '-o', c, '--emit-main']);
+  execFileSync(tnnc, [model, '-o', c, '--emit-main', ...(target ? [`--target=${target}`] : [])]);
   const h = fs.readFileSync(path.join(w, `${name}.h`), 'utf8');
   const P = name.toUpperCase();
   const inShape = new RegExp(`#define ${P}_INPUT0_SHAPE \\{([^}]*)\\}`).exec(h)[1].split(',').map(Number);
   const outSize = Number(new RegExp(`#define ${P}_OUTPUT0_SIZE (\\d+)`).exec(h)[1]);
   const prog = path.join(w, name);
   const extra = (process.env.CFLAGS_EXTRA || '').split(/\s+/).filter(s => s);
+  if (target) extra.push(`-march=${target}`);
   execFileSync(process.env.CC || 'gcc', ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', ...extra,
     c, '-o', prog, '-lm']);
   return { prog, inShape, outSize };
@@ -114,8 +115,18 @@ function mnistTest() {
   return { n, x, labels: lab.subarray(8) };
 }
 
-async function tfc(name, published, w, data) {
-  const b = build(name, w);
+// The SIMD target this CPU runs (the packed kernels' AVX-512 or AVX2 path).
+function hostTarget() {
+  let flags = '';
+  try { flags = fs.readFileSync('/proc/cpuinfo', 'utf8'); } catch (e) { return null; }
+  if (/\bavx512bw\b/.test(flags) && /\bavx512f\b/.test(flags)) return 'x86-64-v4';
+  if (/\bavx2\b/.test(flags) && /\bfma\b/.test(flags)) return 'x86-64-v3';
+  return null;
+}
+
+async function tfc(name, published, w, data, target) {
+  const b = build(name, w, target);
+  name = target ? `${name} --target=${target}` : name;
   const y = runProg(b, w, data.x, data.n);
   const k = b.outSize;
   let correct = 0;
@@ -123,7 +134,7 @@ async function tfc(name, published, w, data) {
   const acc = (100 * correct) / data.n;
   check(acc >= published - 1e-9, `${name}: MNIST accuracy ${acc.toFixed(2)}% ` +
     `(${correct}/${data.n}; published ${published.toFixed(2)}%)`);
-  const ref = await runOrt(path.join(modelsDir, 'lowered', `${name}.lowered.onnx`), data.x,
+  const ref = await runOrt(path.join(modelsDir, 'lowered', `${name.split(' ')[0]}.lowered.onnx`), data.x,
     data.n, b.inShape);
   let agree = 0, maxErr = 0, scale = 0;
   for (let i = 0; i < data.n; i++) {
@@ -171,6 +182,9 @@ async function main() {
     const data = mnistTest();
     if (want('tfc_w1a1_qonnx')) await tfc('tfc_w1a1_qonnx', 92.96, w, data);
     if (want('tfc_w2a2_qonnx')) await tfc('tfc_w2a2_qonnx', 96.60, w, data);
+    const t = hostTarget();
+    if (t && want('tfc_w1a1_qonnx')) await tfc('tfc_w1a1_qonnx', 92.96, w, data, t);
+    if (t && want('tfc_w2a2_qonnx')) await tfc('tfc_w2a2_qonnx', 96.60, w, data, t);
     if (want('finn_tfc_w1a1_streamlined')) {
       const b = build('finn_tfc_w1a1_streamlined', w);
       const out = path.join(w, 'finn.npy');

@@ -137,13 +137,14 @@ function usage(msg) {
   process.stderr.write(
     'usage: node ort_check.js MODEL.onnx --inputs IN.npy... (--got GOT.npy... | --write OUT.npy...)\n' +
     '                         [--stacked] [--tol T]\n' +
-    '       node ort_check.js --compare REF.npy... --got GOT.npy... [--tol T]\n');
+    '       node ort_check.js --compare REF.npy... --got GOT.npy... [--tol T]\n' +
+    '  --argmax P: also require the argmax of output 0 ([N, C]) to agree on P% of rows\n');
   process.exit(2);
 }
 
 function parseArgs(argv) {
   const a = { model: null, inputs: [], got: [], write: [], compare: [], stacked: false, tol: 1e-4,
-    mode: null };
+    mode: null, argmax: null };
   let list = null;
   for (let i = 0; i < argv.length; i++) {
     const s = argv[i];
@@ -152,6 +153,11 @@ function parseArgs(argv) {
     else if (s === '--write' || s === '--write-ref') { list = a.write; a.mode = a.mode || 'write'; }
     else if (s === '--compare') { list = a.compare; a.mode = 'compare'; }
     else if (s === '--stacked') { a.stacked = true; list = null; }
+    else if (s === '--argmax') {
+      a.argmax = Number(argv[++i]);
+      if (!(a.argmax >= 0 && a.argmax <= 100)) usage(`bad --argmax ${argv[i]}`);
+      list = null;
+    }
     else if (s === '--tol') {
       if (i + 1 >= argv.length) usage('--tol needs a value');
       a.tol = Number(argv[++i]);
@@ -244,7 +250,22 @@ async function runModel(ort, modelPath, inputs, stacked) {
 }
 
 // ------------------------------------------------------------- main ----
-function report(label, refs, gots, tol) {
+// Percentage of rows of a [N, C] output whose argmax agrees.
+function argmaxAgree(ref, got) {
+  const n = ref.dims[0], c = ref.data.length / n;
+  let agree = 0;
+  for (let i = 0; i < n; i++) {
+    let br = 0, bg = 0;
+    for (let j = 1; j < c; j++) {
+      if (Number(ref.data[i * c + j]) > Number(ref.data[i * c + br])) br = j;
+      if (Number(got.data[i * c + j]) > Number(got.data[i * c + bg])) bg = j;
+    }
+    agree += br === bg;
+  }
+  return (100 * agree) / n;
+}
+
+function report(label, refs, gots, tol, argmin) {
   if (refs.length !== gots.length) {
     console.log(`FAIL ${label} the model has ${refs.length} output(s), ${gots.length} got file(s) given`);
     return 1;
@@ -256,7 +277,16 @@ function report(label, refs, gots, tol) {
     const ratio = c.err / c.scale;
     if (ratio > worst.ratio) worst = { err: c.err, scale: c.scale, ratio };
   }
-  console.log(`PASS ${label} max_abs_err=${worst.err.toExponential(3)} scale=${worst.scale}`);
+  let extra = '';
+  if (argmin !== null && argmin !== undefined) {
+    const pct = argmaxAgree(refs[0], gots[0]);
+    extra = ` argmax_agree=${pct.toFixed(2)}%`;
+    if (pct < argmin) {
+      console.log(`FAIL ${label} argmax agrees on ${pct.toFixed(2)}% of ${refs[0].dims[0]} samples, under ${argmin}%`);
+      return 1;
+    }
+  }
+  console.log(`PASS ${label} max_abs_err=${worst.err.toExponential(3)} scale=${worst.scale}${extra}`);
   return 0;
 }
 
@@ -267,7 +297,7 @@ async function main() {
     try {
       const refs = a.compare.map(readNpy);
       const gots = a.got.map(readNpy);
-      return report(label, refs, gots, a.tol);
+      return report(label, refs, gots, a.tol, a.argmax);
     } catch (e) { console.log(`FAIL ${label} ${e.message}`); return 1; }
   }
   const label = a.model;
@@ -291,7 +321,7 @@ async function main() {
   }
   let gots;
   try { gots = a.got.map(readNpy); } catch (e) { console.log(`FAIL ${label} ${e.message}`); return 1; }
-  return report(label, outs, gots, a.tol);
+  return report(label, outs, gots, a.tol, a.argmax);
 }
 
 main().then((rc) => process.exit(rc), (e) => { console.log(`FAIL ${e && e.stack || e}`); process.exit(1); });

@@ -9,7 +9,9 @@
 # A model folder holds model.onnx (or model.path naming one relative to the
 # repository root), input_K.npy, ref_K.npy (one per output), and optionally
 # `flags` (extra tnnc flags), `tol` (relative tolerance, default 1e-4) and
-# `stacked` (the input holds N samples on axis 0 for a batch-1 model).
+# `stacked` (the input holds N samples on axis 0 for a batch-1 model),
+# `ref_model.onnx` (what onnxruntime runs instead, for QONNX models) and
+# `argmax` (the least percentage of samples whose argmax must agree).
 # Env: TNNC (the compiler), ORT_NODE_MODULES (where onnxruntime-node is),
 # CFLAGS_EXTRA (e.g. sanitizer flags), JOBS (parallel models, default 2).
 set -u
@@ -37,8 +39,12 @@ check_one() {
   if ! "$TNNC" "$model" -o "$w/model.c" --emit-main $flags 2> "$w/tnnc.err"; then
     echo "FAIL $name: tnnc: $(head -c 600 "$w/tnnc.err")"; return 1
   fi
-  local stacked=""
+  local stacked="" ortmodel=$model argm=()
   [ -f "$dir/stacked" ] && stacked=--stacked
+  # onnxruntime cannot run QONNX ops: such fixtures carry the same
+  # computation in standard ops as ref_model.onnx
+  [ -f "$dir/ref_model.onnx" ] && ortmodel=$dir/ref_model.onnx
+  [ -f "$dir/argmax" ] && argm=(--argmax "$(cat "$dir/argmax")")
   for cc in gcc clang; do
     # shellcheck disable=SC2086
     if ! $cc -std=c99 -O2 -Wall -Wextra -Werror ${CFLAGS_EXTRA:-} "$w/model.c" -o "$w/prog_$cc" -lm 2> "$w/$cc.err"; then
@@ -50,7 +56,7 @@ check_one() {
       echo "FAIL $name: running the $cc build: $(head -c 600 "$w/run_$cc.err")"; return 1
     fi
     local res
-    if ! res=$(node "$here/ort_check.js" "$model" --inputs "${ins[@]}" --got "${outs[@]}" --tol "$tol" $stacked 2>&1); then
+    if ! res=$(node "$here/ort_check.js" "$ortmodel" --inputs "${ins[@]}" --got "${outs[@]}" --tol "$tol" $stacked "${argm[@]}" 2>&1); then
       echo "FAIL $name ($cc vs onnxruntime): $res"; return 1
     fi
     local rr=""

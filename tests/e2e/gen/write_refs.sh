@@ -21,6 +21,8 @@ fail=0
 for dir in "${dirs[@]}"; do
   dir=${dir%/}
   if [ -f "$dir/model.path" ]; then model="$root/$(cat "$dir/model.path")"; else model="$dir/model.onnx"; fi
+  # QONNX fixtures: onnxruntime runs the standard-op twin
+  [ -f "$dir/ref_model.onnx" ] && model="$dir/ref_model.onnx"
   n_out=$(/usr/bin/python3 -c 'import onnx,sys; print(len(onnx.load(sys.argv[1]).graph.output))' "$model")
   ins=(); outs=()
   for i in $(seq 0 15); do [ -f "$dir/input_$i.npy" ] && ins+=("$dir/input_$i.npy"); done

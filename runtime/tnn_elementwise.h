@@ -49,15 +49,26 @@ TNN_UNARY(f32, float, round, tnn_roundf_even(v))
 TNN_UNARY(f32, float, floor, floorf(v))
 /* Clip: alpha = min, beta = max (infinite when absent). NaN passes. */
 TNN_UNARY(f32, float, clip, v < alpha ? alpha : (v > beta ? beta : v))
+/* Integer arithmetic wraps around (two's complement, as onnxruntime on
+ * every common target) instead of overflowing, which C leaves undefined:
+ * computed in uint64_t, then converted back. */
+#define TNN_WRAP(ct, expr) ((ct)(expr))
+/* A double as int64, saturated (a bare out-of-range cast is undefined). */
+TNN_INLINE int64_t tnn_sat_i64(double d) {
+  if (d != d) return 0;
+  if (d >= 9223372036854775807.0) return INT64_MAX;
+  if (d <= -9223372036854775808.0) return INT64_MIN;
+  return (int64_t)d;
+}
 TNN_UNARY(i64, int64_t, relu, v > 0 ? v : 0)
-TNN_UNARY(i64, int64_t, abs, v < 0 ? -v : v)
-TNN_UNARY(i64, int64_t, neg, -v)
+TNN_UNARY(i64, int64_t, abs, v < 0 ? TNN_WRAP(int64_t, 0 - (uint64_t)v) : v)
+TNN_UNARY(i64, int64_t, neg, TNN_WRAP(int64_t, 0 - (uint64_t)v))
 TNN_UNARY(i64, int64_t, sign, (int64_t)((v > 0) - (v < 0)))
 TNN_UNARY(i64, int64_t, clip,
-          (double)v < p->alpha ? (int64_t)p->alpha
-                               : ((double)v > p->beta ? (int64_t)p->beta : v))
-TNN_UNARY(i32, int32_t, abs, v < 0 ? -v : v)
-TNN_UNARY(i32, int32_t, neg, -v)
+          (double)v < p->alpha ? tnn_sat_i64(p->alpha)
+                               : ((double)v > p->beta ? tnn_sat_i64(p->beta) : v))
+TNN_UNARY(i32, int32_t, abs, v < 0 ? TNN_WRAP(int32_t, 0 - (uint64_t)v) : v)
+TNN_UNARY(i32, int32_t, neg, TNN_WRAP(int32_t, 0 - (uint64_t)v))
 TNN_UNARY(i32, int32_t, sign, (int32_t)((v > 0) - (v < 0)))
 TNN_UNARY(b8, uint8_t, not, (uint8_t)!v)
 
@@ -89,15 +100,18 @@ TNN_UNARY(b8, uint8_t, not, (uint8_t)!v)
     return TNN_OK;                                                            \
   }
 
-/* Integer division and modulo as ONNX: truncation toward zero (C99). */
+/* Integer division and modulo as ONNX: truncation toward zero (C99);
+ * x / 0 gives 0 and INT64_MIN / -1 wraps, instead of trapping. */
 TNN_INLINE int64_t tnn_i64_divs(int64_t a, int64_t b) {
-  return b == 0 ? 0 : a / b;
+  if (b == 0) return 0;
+  if (b == -1) return TNN_WRAP(int64_t, 0 - (uint64_t)a);
+  return a / b;
 }
 
 #define TNN_BINARY_ARITH(T, ct)                                               \
-  TNN_BINARY(T, ct, ct, add, a + b)                                           \
-  TNN_BINARY(T, ct, ct, sub, a - b)                                           \
-  TNN_BINARY(T, ct, ct, mul, a * b)                                           \
+  TNN_BINARY(T, ct, ct, add, TNN_ARITH_ADD(ct, a, b))                         \
+  TNN_BINARY(T, ct, ct, sub, TNN_ARITH_SUB(ct, a, b))                         \
+  TNN_BINARY(T, ct, ct, mul, TNN_ARITH_MUL(ct, a, b))                         \
   TNN_BINARY(T, ct, ct, min, a < b ? a : b)                                   \
   TNN_BINARY(T, ct, ct, max, a > b ? a : b)                                   \
   TNN_BINARY(T, ct, uint8_t, greater, a > b)                                  \
@@ -106,7 +120,16 @@ TNN_INLINE int64_t tnn_i64_divs(int64_t a, int64_t b) {
   TNN_BINARY(T, ct, uint8_t, less_equal, a <= b)                              \
   TNN_BINARY(T, ct, uint8_t, equal, a == b)
 
+#define TNN_ARITH_ADD(ct, a, b) a + b
+#define TNN_ARITH_SUB(ct, a, b) a - b
+#define TNN_ARITH_MUL(ct, a, b) a * b
 TNN_BINARY_ARITH(f32, float)
+#undef TNN_ARITH_ADD
+#undef TNN_ARITH_SUB
+#undef TNN_ARITH_MUL
+#define TNN_ARITH_ADD(ct, a, b) TNN_WRAP(ct, (uint64_t)(a) + (uint64_t)(b))
+#define TNN_ARITH_SUB(ct, a, b) TNN_WRAP(ct, (uint64_t)(a) - (uint64_t)(b))
+#define TNN_ARITH_MUL(ct, a, b) TNN_WRAP(ct, (uint64_t)(a) * (uint64_t)(b))
 TNN_BINARY(f32, float, float, div, a / b)
 TNN_BINARY(f32, float, float, pow, powf(a, b))
 TNN_BINARY(f32, float, float, prelu, a < 0 ? a * b : a)
@@ -170,7 +193,7 @@ TNN_INLINE int tnn_x_cast(const void *vp, const void *const *in,
     }
     if (fin && !fout) {
       if (p->to == TNN_DT_BOOL) v = d != 0;
-      else v = d != d ? 0 : (int64_t)d;
+      else v = tnn_sat_i64(d);
     }
     if (!fin) d = (double)v;
     switch (p->to) {

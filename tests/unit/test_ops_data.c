@@ -1389,3 +1389,31 @@ Test(graph, runtime_gather_index_error) {
   cr_assert_eq(c.diag.nerrors, 1);
   t_free(&c);
 }
+
+/* Integer overflow wraps and float-to-int casts saturate: no undefined
+ * behaviour when constant folding meets extreme values (fuzzer finds). */
+Test(integers, arithmetic_wraps_and_casts_saturate) {
+  TestCtx c;
+  Graph *g = t_graph(&c, 13);
+  int64_t big[] = {INT64_MAX}, two[] = {2}, minv[] = {INT64_MIN}, m1[] = {-1};
+  Tensor *ain[] = {ci(g, "a", 1, big), ci(g, "b", 1, two)};
+  Node *add = t_node(g, OP_ADD, 2, ain, 1);
+  cr_assert(t_eval(g, add));
+  t_expect_i64(add->out[0], (int64_t[]){INT64_MIN + 1}, 1);
+  Tensor *din[] = {ci(g, "m", 1, minv), ci(g, "n1", 1, m1)};
+  Node *div = t_node(g, OP_DIV, 2, din, 1);
+  cr_assert(t_eval(g, div));
+  t_expect_i64(div->out[0], (int64_t[]){INT64_MIN}, 1);
+  Tensor *nin[] = {ci(g, "m2", 1, minv)};
+  Node *neg = t_node(g, OP_NEG, 1, nin, 1);
+  cr_assert(t_eval(g, neg));
+  t_expect_i64(neg->out[0], (int64_t[]){INT64_MIN}, 1);
+  float huge[] = {1e30f, -1e30f, NAN};
+  int64_t three = 3;
+  Tensor *cin[] = {t_const(g, "f", DT_FLOAT, 1, &three, huge)};
+  Node *cast = t_node(g, OP_CAST, 1, cin, 1);
+  t_attr_int(g, cast, "to", DT_INT64);
+  cr_assert(t_eval(g, cast));
+  t_expect_i64(cast->out[0], (int64_t[]){INT64_MAX, INT64_MIN, 0}, 3);
+  t_free(&c);
+}

@@ -163,6 +163,7 @@ enum tnnc_status tnnc_compile(const tnnc_options *opt) {
   g->tolerance = opt->tolerance > 0 ? opt->tolerance : 0.5;
   g->quantize_all = opt->quantize_all;
   g->pack = opt->pack_base3 ? PACK_BASE3 : PACK_2BIT;
+  g->float_acts = opt->float_acts;
   if (!onnx_import(g, bytes, len) || diag.nerrors) {
     st = TNNC_ERR_MODEL;
     goto done;

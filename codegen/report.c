@@ -1,7 +1,9 @@
 /* tnnc --report: per weighted layer (Conv, Gemm, MatMul), its op, the ONNX
  * nodes it came from, weight shape, bits per weight (32 float, 2 ternary in
  * two planes, 1.6 ternary base-3, 1 binary), scale granularity, weight bytes
- * and MACs; then totals with Smart Quantization's compression ratio
+ * and MACs, the layer's mode (W<bits>A<activation bits>, A32 for float
+ * activations; '>A1'/'>A2' when it writes packed activations) and the
+ * runtime kernel it runs; then totals with Smart Quantization's compression ratio
  * sum(#W * 32) / sum(#W * bits) and the bytes of constant data the
  * generated C actually holds.  Text, or JSON with --report=json. */
 #include <string.h>
@@ -14,7 +16,16 @@ typedef struct {
   double bits;
   int64_t nw, bytes, macs;
   const char *gran;
+  const char *mode, *kernel;
 } Row;
+
+static const char *layer_mode(Graph *g, const Node *n, double bits) {
+  const QuantInfo *q = n->quant;
+  int ab = q && q->packed ? q->abits : 0, ob = q && q->packed ? q->obits : 0;
+  const char *w = bits == 1.6 ? "1.6" : bits == 32 ? "32" : bits == 2 ? "2" : "1";
+  return arena_printf(g->arena, "W%sA%d%s", w, ab ? ab : 32,
+                      ob == 1 ? ">A1" : ob == 2 ? ">A2" : "");
+}
 
 static double layer_bits(const Graph *g, const Node *n) {
   if (!n->quant || !n->quant->packed) return 32;
@@ -31,6 +42,10 @@ static int64_t packed_bytes(double bits, int64_t nw) {
 }
 
 static int64_t layer_macs(const Node *n, const Tensor *w) {
+  if (n->call.kernel == TNN_K_x_bafc) {  /* its output may be packed bits */
+    const tnn_bafc_params *p = n->call.params;
+    return p->n * p->m * p->k;
+  }
   const Tensor *y = n->out[0];
   int64_t out = ir_tensor_numel(y);
   if (n->op == OP_CONV) {
@@ -94,6 +109,8 @@ bool emit_report(Graph *g, bool json, FILE *f) {
     r->macs = layer_macs(n, w);
     r->gran = !n->quant || !n->quant->packed ? "-"
               : n->quant->per_channel ? "per-channel" : "per-tensor";
+    r->mode = layer_mode(g, n, r->bits);
+    r->kernel = n->call.kernel >= 0 ? kernel_info(n->call.kernel)->name : "view";
   }
   double wbits32 = 0, wbits = 0;
   int64_t tw = 0, tbytes = 0, tmacs = 0;
@@ -125,6 +142,10 @@ bool emit_report(Graph *g, bool json, FILE *f) {
       fprintf(f, ", \"weight_bytes\": %lld, \"macs\": %lld, \"quantized_by\": ",
               (long long)r->bytes, (long long)r->macs);
       json_str(f, !r->n->quant ? "" : r->n->quant->from_quantize ? "tnnc" : "model");
+      fputs(", \"mode\": ", f);
+      json_str(f, r->mode);
+      fputs(", \"kernel\": ", f);
+      json_str(f, r->kernel);
       fputc('}', f);
     }
     fprintf(f, "\n], \"totals\": {\"weights\": %lld, \"weight_bytes\": %lld, "
@@ -134,8 +155,9 @@ bool emit_report(Graph *g, bool json, FILE *f) {
             (long long)emitted);
     return !ferror(f);
   }
-  fprintf(f, "%-4s %-8s %-16s %5s %-12s %12s %14s  %s\n", "#", "op",
-          "weight shape", "bits", "scale", "weight bytes", "MACs", "ONNX nodes");
+  fprintf(f, "%-4s %-8s %-16s %5s %-12s %12s %14s  %-9s %-10s %s\n", "#", "op",
+          "weight shape", "bits", "scale", "weight bytes", "MACs", "mode",
+          "kernel", "ONNX nodes");
   for (int i = 0; i < nr; i++) {
     const Row *r = &rows[i];
     char shape[64] = "";
@@ -146,9 +168,9 @@ bool emit_report(Graph *g, bool json, FILE *f) {
     const char *names = r->n->fused
         ? arena_printf(g->arena, "'%s' + %s", r->n->name, r->n->fused)
         : arena_printf(g->arena, "'%s'", r->n->name);
-    fprintf(f, "%-4d %-8s %-16s %5g %-12s %12lld %14lld  %s\n", i,
+    fprintf(f, "%-4d %-8s %-16s %5g %-12s %12lld %14lld  %-9s %-10s %s\n", i,
             op_name(r->n->op), shape, r->bits, r->gran, (long long)r->bytes,
-            (long long)r->macs, names);
+            (long long)r->macs, r->mode, r->kernel, names);
   }
   fprintf(f, "total: %d layers, %lld weights, %lld weight bytes, %lld MACs\n",
           nr, (long long)tw, (long long)tbytes, (long long)tmacs);

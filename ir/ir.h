@@ -172,6 +172,8 @@ typedef struct QuantInfo {
   int8_t *t;                   /* [m][k] */
   const Tensor *weight;        /* the float weights it was read from */
   bool packed;                 /* lowered to a packed kernel (pass lower) */
+  int abits;                   /* packed input activations: 1, 2 (0 float) */
+  int obits;                   /* packed output activations: 1, 2 (0 float) */
   const char *float_reason;    /* else why the layer stays float */
 } QuantInfo;
 
@@ -212,6 +214,7 @@ struct Graph {
   double tolerance;            /* auto: max relative L2 error */
   bool quantize_all;           /* also the first and last layers */
   PackFormat pack;             /* storage of ternary weights */
+  bool float_acts;             /* --float-acts: no packed activations */
   int64_t ws_size;             /* planned workspace bytes */
   int64_t ws_peak;             /* peak bytes of simultaneously live tensors */
 };
@@ -369,6 +372,7 @@ bool pass_fold_bn(Graph *g);
 bool pass_quant_weights(Graph *g);
 bool pass_dce(Graph *g);
 bool pass_lower(Graph *g);
+bool pass_quant_acts(Graph *g);
 bool pass_plan_memory(Graph *g);
 
 /* ----------------------------------------------------------- codegen/c.c */

@@ -12,6 +12,7 @@ static const Pass passes[] = {
     {"quant-weights", pass_quant_weights},
     {"dce", pass_dce},
     {"lower", pass_lower},
+    {"quant-acts", pass_quant_acts},
     {"plan-memory", pass_plan_memory},
 };
 

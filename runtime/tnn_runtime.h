@@ -89,6 +89,13 @@
 #define TNN_FIELDS_bwconv(I, F, A)                                            \
   I(n) I(c) I(h) I(w) I(m) I(oh) I(ow) I(kh) I(kw) I(sh) I(sw) I(pt) I(pl)    \
   I(dh) I(dw) I(group) I(format) F(lo) F(hi)
+/* binary/ternary activations (tnn_bitact.h): the first quantizer packs
+ * float x [outer][c][inner] into rows of `bits` planes; the packed fully
+ * connected layer takes abits/wbits 1 or 2 and writes float (obits 0) or
+ * packed (obits 1, 2) output */
+#define TNN_FIELDS_bapack(I, F, A) I(outer) I(c) I(inner) I(global) I(bits)
+#define TNN_FIELDS_bafc(I, F, A)                                              \
+  I(n) I(m) I(k) I(abits) I(wbits) I(obits) F(lo) F(hi)
 /* MultiThreshold: x as [outer, c, inner], thresholds [c or 1, t] */
 #define TNN_FIELDS_mthr(I, F, A)                                              \
   I(outer) I(c) I(inner) I(t) I(global) F(scale) F(bias)
@@ -118,7 +125,7 @@
 #define TNN_PARAM_KINDS(P)                                                    \
   P(conv) P(gemm) P(matmul) P(bcast) P(where) P(unary) P(cast) P(pool) P(bn)  \
   P(axis) P(reduce) P(topk) P(copy) P(transpose) P(concat) P(slice) P(pad)    \
-  P(gather) P(quant) P(dequant) P(mthr) P(bwfc) P(bwconv)
+  P(gather) P(quant) P(dequant) P(mthr) P(bwfc) P(bwconv) P(bapack) P(bafc)
 
 #define TNN_FIELD_I(x) int64_t x;
 #define TNN_FIELD_F(x) double x;
@@ -151,6 +158,7 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
 #include "tnn_data.h"
 #include "tnn_quant.h"
 #include "tnn_bitw.h"
+#include "tnn_bitact.h"
 
 /* Every kernel, with the params kind it takes: tnnc's kernel table. */
 #define TNN_KERNELS(K)                                                        \
@@ -158,6 +166,7 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
   TNN_KERNELS_NN(K)                                                           \
   TNN_KERNELS_DATA(K)                                                         \
   TNN_KERNELS_QUANT(K)                                                        \
-  TNN_KERNELS_BITW(K)
+  TNN_KERNELS_BITW(K)                                                         \
+  TNN_KERNELS_BITACT(K)
 
 #endif

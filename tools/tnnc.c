@@ -37,6 +37,9 @@ static void usage(FILE *f) {
         "  --tolerance T       see --quantize=auto\n"
         "  --quantize-all      quantize the first and last layers too\n"
         "  --pack=2bit|base3   ternary storage: 2 bits (default) or 1.6 bits\n"
+        "  --float-acts        keep binary/ternary activations as floats (by\n"
+        "                      default a layer between two activation\n"
+        "                      quantizers runs XOR/popcount on packed bits)\n"
         "  --target=generic|x86-64-v3|x86-64-v4|aarch64\n"
         "                      SIMD variant of the kernels: the output then\n"
         "                      requires the matching compiler flags (e.g.\n"
@@ -154,6 +157,8 @@ int main(int argc, char **argv) {
       o.tolerance = t;
     } else if (strcmp(a, "--pack=2bit") == 0 || strcmp(a, "--pack=base3") == 0) {
       o.pack_base3 = a[7] == 'b';
+    } else if (strcmp(a, "--float-acts") == 0) {
+      o.float_acts = true;
     } else if (strcmp(a, "--version") == 0) {
       printf("tnnc %s\n", TNNC_VERSION);
       goto out;

@@ -17,6 +17,8 @@ trap 'rm -rf "$w"' EXIT
 fail=0
 "$CROSS" -std=c99 -O2 -Wall -Wextra -Werror -static "$here/bitw_check.c" -o "$w/check" -lm \
   && "$QEMU" "$w/check" || fail=1
+"$CROSS" -std=c99 -O2 -Wall -Wextra -Werror -static "$here/bitact_check.c" -o "$w/bacheck" -lm \
+  && "$QEMU" "$w/bacheck" || fail=1
 # a whole model: host and aarch64 builds agree bit for bit on its outputs
 m=$root/tests/e2e/models/torch_digits_cnn
 if "$TNNC" "$m/model.onnx" -o "$w/cnn.c" --emit-main --batch 16 --quantize=ternary --quantize-all \

@@ -61,10 +61,11 @@ function npyRead(file) {
 }
 
 // Compiles a model; returns {prog, inShape, outSize}.
-function build(name, w, target) {
+function build(name, w, target, flags = []) {
   const model = path.join(modelsDir, `${name}.onnx`);
   const c = path.join(w, `${name}.c`);
-  execFileSync(tnnc, [model, '-o', c, '--emit-main', ...(target ? [`--target=${target}`] : [])]);
+  execFileSync(tnnc, [model, '-o', c, '--emit-main', ...(target ? [`--target=${target}`] : []),
+    ...flags]);
   const h = fs.readFileSync(path.join(w, `${name}.h`), 'utf8');
   const P = name.toUpperCase();
   const inShape = new RegExp(`#define ${P}_INPUT0_SHAPE \\{([^}]*)\\}`).exec(h)[1].split(',').map(Number);
@@ -72,6 +73,7 @@ function build(name, w, target) {
   const prog = path.join(w, name);
   const extra = (process.env.CFLAGS_EXTRA || '').split(/\s+/).filter(s => s);
   if (target) extra.push(`-march=${target}`);
+  if (target === 'x86-64-v4' && cpuHas('avx512_vpopcntdq')) extra.push('-mavx512vpopcntdq');
   execFileSync(process.env.CC || 'gcc', ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', ...extra,
     c, '-o', prog, '-lm']);
   return { prog, inShape, outSize };
@@ -113,6 +115,38 @@ function mnistTest() {
   const x = new Float32Array(n * 784);
   for (let i = 0; i < n * 784; i++) x[i] = img[16 + i] / 255;
   return { n, x, labels: lab.subarray(8) };
+}
+
+function cpuHas(flag) {
+  try { return new RegExp(`\\b${flag}\\b`).test(fs.readFileSync('/proc/cpuinfo', 'utf8')); }
+  catch (e) { return false; }
+}
+
+// The packed-activation path (XOR/popcount through integer thresholds)
+// against the float-activation path (--float-acts) of the same model on
+// every test image: the thresholds must take the float path's decisions.
+// When the activation scale is a power of two both paths compute the same
+// floats, so the outputs must be identical, not just close.
+async function exactness(name, w, data, exact) {
+  const b = build(name, w);
+  const y = runProg(b, w, data.x, data.n);
+  const f = runProg(build(name, w, null, ['--float-acts']), w, data.x, data.n);
+  const k = b.outSize;
+  let same = 0, agree = 0, maxErr = 0, scale = 0;
+  for (let i = 0; i < data.n; i++) {
+    let eq = true;
+    for (let j = 0; j < k; j++) {
+      eq = eq && y[i * k + j] === f[i * k + j];
+      maxErr = Math.max(maxErr, Math.abs(y[i * k + j] - f[i * k + j]));
+      scale = Math.max(scale, Math.abs(f[i * k + j]));
+    }
+    same += eq;
+    agree += argmax(y, i * k, k) === argmax(f, i * k, k);
+  }
+  const ok = exact ? same === data.n : agree === data.n && maxErr <= 1e-5 * scale;
+  check(ok, `${name}: packed activations vs --float-acts on ${data.n} images: ` +
+    `${same} outputs identical, argmax ${agree}/${data.n}, max abs difference ` +
+    `${maxErr.toExponential(2)} (output scale ${scale.toFixed(3)})`);
 }
 
 // The SIMD target this CPU runs (the packed kernels' AVX-512 or AVX2 path).
@@ -182,6 +216,8 @@ async function main() {
     const data = mnistTest();
     if (want('tfc_w1a1_qonnx')) await tfc('tfc_w1a1_qonnx', 92.96, w, data);
     if (want('tfc_w2a2_qonnx')) await tfc('tfc_w2a2_qonnx', 96.60, w, data);
+    if (want('tfc_w1a1_qonnx')) await exactness('tfc_w1a1_qonnx', w, data, true);
+    if (want('tfc_w2a2_qonnx')) await exactness('tfc_w2a2_qonnx', w, data, true);
     const t = hostTarget();
     if (t && want('tfc_w1a1_qonnx')) await tfc('tfc_w1a1_qonnx', 92.96, w, data, t);
     if (t && want('tfc_w2a2_qonnx')) await tfc('tfc_w2a2_qonnx', 96.60, w, data, t);

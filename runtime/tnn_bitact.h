@@ -1,0 +1,281 @@
+/* tnn runtime: binary and ternary activations times binary and ternary
+ * weights, by XOR and popcount (RTN, FATNN; ../shared/DESIGN.md).
+ *
+ * Layout.  A row of k values in {-1, 0, +1} is stored in kb = ceil(k/8)
+ * bytes per bit plane, bits LSB first, bits beyond k zero:
+ *   1 bit  (binary, values +-1):   one sign plane, bit set = -1;
+ *   2 bits (ternary, -1/0/+1):     a nonzero plane, then a sign plane
+ *                                  (bit set = -1), kb bytes each.
+ * A packed tensor is rows one after the other, `bits * kb` bytes per row.
+ * Weights use the same layout, one row per output channel.
+ *
+ * Inner products, with X = sa ^ sw and M the AND of the nonzero planes
+ * present (the all-ones row when both are binary):
+ *   dot = popcount(M) - 2 * popcount(M & X)
+ * so binary x binary is k - 2 * popcount(sa ^ sw); a binary operand drops
+ * its AND; ternary x ternary needs the two popcounts.
+ *
+ * Epilogues.  The integer dot either becomes a float, y = dot * scale[m] +
+ * bias[m] (two roundings, as the float kernels of tnn_bitw.h), clamped to
+ * [lo, hi]; or goes straight to the next layer's packed input through
+ * per-channel integer thresholds: thr[m] = {dir, t0, t1}, v = dir * dot,
+ * level = -1 + (v >= t0) + (v >= t1), which tnnc derives from the float
+ * epilogue and the quantizer that followed it (pass quant-acts), so the
+ * decisions are the float graph's, ties included.
+ *
+ * Variants: tnn_ba_count_ref (scalar reference, portable C), AVX-512 with
+ * VPOPCNTDQ, AVX2 (nibble-table popcount), NEON (vcnt); tnn_ba_count picks
+ * the best one compiled in unless TNN_NO_SIMD is defined. */
+
+#if !defined(TNN_NO_SIMD) && defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
+#include <immintrin.h>
+#define TNN_BA_AVX512 1
+#elif !defined(TNN_NO_SIMD) && defined(__AVX2__)
+#include <immintrin.h>
+#define TNN_BA_AVX2 1
+#elif !defined(TNN_NO_SIMD) && defined(__ARM_NEON)
+#include <arm_neon.h>
+#define TNN_BA_NEON 1
+#endif
+
+TNN_INLINE int64_t tnn_popcount64(uint64_t v) {
+#if defined(__GNUC__) || defined(__clang__)
+  return __builtin_popcountll(v);
+#else
+  v = v - ((v >> 1) & 0x5555555555555555u);
+  v = (v & 0x3333333333333333u) + ((v >> 2) & 0x3333333333333333u);
+  v = (v + (v >> 4)) & 0x0f0f0f0f0f0f0f0fu;
+  return (int64_t)((v * 0x0101010101010101u) >> 56);
+#endif
+}
+
+/* Up to 8 bytes of a plane as a little-endian word (missing bytes zero). */
+TNN_INLINE uint64_t tnn_ba_word(const uint8_t *p, int64_t nbytes) {
+  uint64_t v = 0;
+  for (int64_t j = 0; j < nbytes && j < 8; j++) v |= (uint64_t)p[j] << (8 * j);
+  return v;
+}
+
+/* Over nbytes bytes: returns popcount(M & (sa ^ sw)) and stores
+ * popcount(M) in *pm, M = ma & mw where a NULL mask plane means all ones
+ * (then *pm counts bytes * 8, which callers with two binary operands
+ * ignore). */
+TNN_INLINE int64_t tnn_ba_count_ref(const uint8_t *ma, const uint8_t *sa,
+                                    const uint8_t *mw, const uint8_t *sw,
+                                    int64_t nbytes, int64_t *pm) {
+  int64_t cm = 0, cx = 0;
+  for (int64_t j = 0; j < nbytes; j += 8) {
+    const int64_t nb = nbytes - j < 8 ? nbytes - j : 8;
+    uint64_t m = ~(uint64_t)0;
+    if (nb < 8) m = ((uint64_t)1 << (8 * nb)) - 1;
+    if (ma) m &= tnn_ba_word(ma + j, nb);
+    if (mw) m &= tnn_ba_word(mw + j, nb);
+    const uint64_t x = tnn_ba_word(sa + j, nb) ^ tnn_ba_word(sw + j, nb);
+    cm += tnn_popcount64(m);
+    cx += tnn_popcount64(m & x);
+  }
+  *pm = cm;
+  return cx;
+}
+
+#if defined(TNN_BA_AVX512)
+TNN_INLINE int64_t tnn_ba_count_simd(const uint8_t *ma, const uint8_t *sa,
+                                     const uint8_t *mw, const uint8_t *sw,
+                                     int64_t nbytes, int64_t *pm) {
+  __m512i cm = _mm512_setzero_si512(), cx = _mm512_setzero_si512();
+  const __m512i ones = _mm512_set1_epi64(-1);
+  int64_t j = 0;
+  for (; j + 64 <= nbytes; j += 64) {
+    __m512i m = ma ? _mm512_loadu_si512((const void *)(ma + j)) : ones;
+    if (mw) m = _mm512_and_si512(m, _mm512_loadu_si512((const void *)(mw + j)));
+    const __m512i x = _mm512_xor_si512(_mm512_loadu_si512((const void *)(sa + j)),
+                                       _mm512_loadu_si512((const void *)(sw + j)));
+    cm = _mm512_add_epi64(cm, _mm512_popcnt_epi64(m));
+    cx = _mm512_add_epi64(cx, _mm512_popcnt_epi64(_mm512_and_si512(m, x)));
+  }
+  int64_t tm = 0;
+  int64_t tx = tnn_ba_count_ref(ma ? ma + j : NULL, sa + j, mw ? mw + j : NULL,
+                                sw + j, nbytes - j, &tm);
+  *pm = _mm512_reduce_add_epi64(cm) + tm;
+  return _mm512_reduce_add_epi64(cx) + tx;
+}
+#elif defined(TNN_BA_AVX2)
+/* popcount of each byte by two 16-entry table lookups, summed per 64-bit
+ * lane with vpsadbw */
+TNN_INLINE __m256i tnn_ba_pc256(__m256i v) {
+  const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3,
+                                       3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3,
+                                       2, 3, 3, 4);
+  const __m256i low = _mm256_set1_epi8(0x0f);
+  const __m256i lo = _mm256_shuffle_epi8(lut, _mm256_and_si256(v, low));
+  const __m256i hi =
+      _mm256_shuffle_epi8(lut, _mm256_and_si256(_mm256_srli_epi16(v, 4), low));
+  return _mm256_sad_epu8(_mm256_add_epi8(lo, hi), _mm256_setzero_si256());
+}
+
+TNN_INLINE int64_t tnn_ba_hsum256(__m256i v) {
+  const __m128i s = _mm_add_epi64(_mm256_castsi256_si128(v),
+                                  _mm256_extracti128_si256(v, 1));
+  return _mm_cvtsi128_si64(s) + _mm_extract_epi64(s, 1);
+}
+
+TNN_INLINE int64_t tnn_ba_count_simd(const uint8_t *ma, const uint8_t *sa,
+                                     const uint8_t *mw, const uint8_t *sw,
+                                     int64_t nbytes, int64_t *pm) {
+  __m256i cm = _mm256_setzero_si256(), cx = _mm256_setzero_si256();
+  const __m256i ones = _mm256_set1_epi64x(-1);
+  int64_t j = 0;
+  for (; j + 32 <= nbytes; j += 32) {
+    __m256i m = ma ? _mm256_loadu_si256((const __m256i *)(ma + j)) : ones;
+    if (mw) m = _mm256_and_si256(m, _mm256_loadu_si256((const __m256i *)(mw + j)));
+    const __m256i x =
+        _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(sa + j)),
+                         _mm256_loadu_si256((const __m256i *)(sw + j)));
+    if (ma || mw) cm = _mm256_add_epi64(cm, tnn_ba_pc256(m));
+    cx = _mm256_add_epi64(cx, tnn_ba_pc256(_mm256_and_si256(m, x)));
+  }
+  int64_t tm = 0;
+  int64_t tx = tnn_ba_count_ref(ma ? ma + j : NULL, sa + j, mw ? mw + j : NULL,
+                                sw + j, nbytes - j, &tm);
+  *pm = (ma || mw ? tnn_ba_hsum256(cm) : 8 * j) + tm;
+  return tnn_ba_hsum256(cx) + tx;
+}
+#elif defined(TNN_BA_NEON)
+TNN_INLINE int64_t tnn_ba_count_simd(const uint8_t *ma, const uint8_t *sa,
+                                     const uint8_t *mw, const uint8_t *sw,
+                                     int64_t nbytes, int64_t *pm) {
+  uint64x2_t cm = vdupq_n_u64(0), cx = vdupq_n_u64(0);
+  const uint8x16_t ones = vdupq_n_u8(0xff);
+  int64_t j = 0;
+  for (; j + 16 <= nbytes; j += 16) {
+    uint8x16_t m = ma ? vld1q_u8(ma + j) : ones;
+    if (mw) m = vandq_u8(m, vld1q_u8(mw + j));
+    const uint8x16_t x = veorq_u8(vld1q_u8(sa + j), vld1q_u8(sw + j));
+    cm = vaddq_u64(cm, vpaddlq_u32(vpaddlq_u16(vpaddlq_u8(vcntq_u8(m)))));
+    cx = vaddq_u64(cx, vpaddlq_u32(vpaddlq_u16(vpaddlq_u8(
+                           vcntq_u8(vandq_u8(m, x))))));
+  }
+  int64_t tm = 0;
+  int64_t tx = tnn_ba_count_ref(ma ? ma + j : NULL, sa + j, mw ? mw + j : NULL,
+                                sw + j, nbytes - j, &tm);
+  *pm = (int64_t)(vgetq_lane_u64(cm, 0) + vgetq_lane_u64(cm, 1)) + tm;
+  return (int64_t)(vgetq_lane_u64(cx, 0) + vgetq_lane_u64(cx, 1)) + tx;
+}
+#endif
+
+TNN_INLINE int64_t tnn_ba_count(const uint8_t *ma, const uint8_t *sa,
+                                const uint8_t *mw, const uint8_t *sw,
+                                int64_t nbytes, int64_t *pm) {
+#if defined(TNN_BA_AVX512) || defined(TNN_BA_AVX2) || defined(TNN_BA_NEON)
+  return tnn_ba_count_simd(ma, sa, mw, sw, nbytes, pm);
+#else
+  return tnn_ba_count_ref(ma, sa, mw, sw, nbytes, pm);
+#endif
+}
+
+/* sum_j a[j] * w[j] over a row of k values: a in `abits` and w in `wbits`
+ * packed form (1 or 2), kb = ceil(k / 8). */
+TNN_INLINE int64_t tnn_ba_dot(const uint8_t *a, int64_t abits,
+                              const uint8_t *w, int64_t wbits, int64_t k,
+                              int64_t kb) {
+  const uint8_t *ma = abits == 2 ? a : NULL, *sa = abits == 2 ? a + kb : a;
+  const uint8_t *mw = wbits == 2 ? w : NULL, *sw = wbits == 2 ? w + kb : w;
+  int64_t pm = 0;
+  const int64_t px = tnn_ba_count(ma, sa, mw, sw, kb, &pm);
+  return (ma || mw ? pm : k) - 2 * px;
+}
+
+/* ------------------------------------------------------------- packing */
+
+/* Writes value v in {-1, 0, +1} at position j of a packed row. */
+TNN_INLINE void tnn_ba_put(uint8_t *row, int64_t bits, int64_t kb, int64_t j,
+                           int v) {
+  const uint8_t bit = (uint8_t)(1u << (j & 7));
+  if (bits == 2 && v != 0) row[j >> 3] |= bit;
+  if (v < 0) row[(bits == 2 ? kb : 0) + (j >> 3)] |= bit;
+}
+
+/* Value j of a packed row. */
+TNN_INLINE int tnn_ba_get(const uint8_t *row, int64_t bits, int64_t kb,
+                          int64_t j) {
+  const int s = (row[(bits == 2 ? kb : 0) + (j >> 3)] >> (j & 7)) & 1;
+  if (bits == 2 && !((row[j >> 3] >> (j & 7)) & 1)) return 0;
+  return s ? -1 : 1;
+}
+
+/* t[rows][k] in {-1, 0, +1} -> packed rows (binary: callers pass no 0). */
+TNN_INLINE void tnn_ba_pack_rows(const int8_t *t, int64_t rows, int64_t k,
+                                 int64_t bits, uint8_t *out) {
+  const int64_t kb = (k + 7) / 8;
+  memset(out, 0, (size_t)(rows * bits * kb));
+  for (int64_t r = 0; r < rows; r++)
+    for (int64_t j = 0; j < k; j++)
+      tnn_ba_put(out + r * bits * kb, bits, kb, j, t[r * k + j]);
+}
+
+/* ------------------------------------------------------------- layers */
+
+/* The first quantizer: float x seen as [outer][c][inner], each outer index
+ * one packed row of c * inner values; value = -1 + (x >= t0) + (x >= t1)
+ * with thresholds thr[c][2] (thr[0][2] for all channels when global).  A
+ * NaN threshold is never reached. */
+TNN_INLINE int tnn_f32_bapack(const void *vp, const void *const *in,
+                              void *const *out) {
+  const tnn_bapack_params *p = (const tnn_bapack_params *)vp;
+  const float *x = (const float *)in[0], *thr = (const float *)in[1];
+  uint8_t *y = (uint8_t *)out[0];
+  const int64_t k = p->c * p->inner, kb = (k + 7) / 8;
+  memset(y, 0, (size_t)(p->outer * p->bits * kb));
+  for (int64_t o = 0; o < p->outer; o++) {
+    uint8_t *row = y + o * p->bits * kb;
+    for (int64_t c = 0; c < p->c; c++) {
+      const float t0 = thr[p->global ? 0 : 2 * c];
+      const float t1 = thr[p->global ? 1 : 2 * c + 1];
+      for (int64_t i = 0; i < p->inner; i++) {
+        const float v = x[(o * p->c + c) * p->inner + i];
+        tnn_ba_put(row, p->bits, kb, c * p->inner + i,
+                   -1 + (v >= t0) + (v >= t1));
+      }
+    }
+  }
+  return TNN_OK;
+}
+
+/* Fully connected on packed rows: x [n][abits*kb], w [m][wbits*kb].
+ * obits 0: y float [n][m] = dot * scale[m] + bias[m] clamped to [lo, hi]
+ * (in[2] scale, in[3] bias); obits 1 or 2: y packed [n][obits*ceil(m/8)]
+ * through thresholds in[2] = int32 thr[m][3]. */
+TNN_INLINE int tnn_x_bafc(const void *vp, const void *const *in,
+                          void *const *out) {
+  const tnn_bafc_params *p = (const tnn_bafc_params *)vp;
+  const uint8_t *x = (const uint8_t *)in[0], *w = (const uint8_t *)in[1];
+  const int64_t kb = (p->k + 7) / 8, mb = (p->m + 7) / 8;
+  if (p->obits == 0) {
+    const float *scale = (const float *)in[2], *bias = (const float *)in[3];
+    const float lo = (float)p->lo, hi = (float)p->hi;
+    float *y = (float *)out[0];
+    for (int64_t i = 0; i < p->n; i++)
+      for (int64_t m = 0; m < p->m; m++) {
+        const int64_t d = tnn_ba_dot(x + i * p->abits * kb, p->abits,
+                                     w + m * p->wbits * kb, p->wbits, p->k, kb);
+        float v = (float)d * scale[m];
+        v = v + bias[m];
+        y[i * p->m + m] = v < lo ? lo : v > hi ? hi : v;
+      }
+    return TNN_OK;
+  }
+  const int32_t *thr = (const int32_t *)in[2];
+  uint8_t *y = (uint8_t *)out[0];
+  memset(y, 0, (size_t)(p->n * p->obits * mb));
+  for (int64_t i = 0; i < p->n; i++)
+    for (int64_t m = 0; m < p->m; m++) {
+      const int64_t d = tnn_ba_dot(x + i * p->abits * kb, p->abits,
+                                   w + m * p->wbits * kb, p->wbits, p->k, kb);
+      const int64_t v = thr[3 * m] * d;
+      tnn_ba_put(y + i * p->obits * mb, p->obits, mb, m,
+                 -1 + (v >= thr[3 * m + 1]) + (v >= thr[3 * m + 2]));
+    }
+  return TNN_OK;
+}
+
+#define TNN_KERNELS_BITACT(K) K(f32_bapack, bapack) K(x_bafc, bafc)

@@ -1,0 +1,204 @@
+/* Checks of runtime/tnn_bitact.h shared by the Criterion test
+ * (unit/test_bitact.c) and the aarch64 program run under qemu
+ * (cross/bitact_check.c).  Each returns true, or false with a message. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../../runtime/tnn_runtime.h"
+
+static const char *ba_variant(void) {
+#if defined(TNN_BA_AVX512)
+  return "AVX-512 VPOPCNTDQ";
+#elif defined(TNN_BA_AVX2)
+  return "AVX2";
+#elif defined(TNN_BA_NEON)
+  return "NEON";
+#else
+  return "scalar";
+#endif
+}
+
+static uint32_t ba_rng = 2024;
+static uint32_t ba_rnd(void) {
+  ba_rng = ba_rng * 1664525u + 1013904223u;
+  return ba_rng >> 8;
+}
+static int8_t ba_val(int64_t bits) {
+  return bits == 1 ? (ba_rnd() & 1 ? 1 : -1) : (int8_t)((int)(ba_rnd() % 3) - 1);
+}
+
+/* lengths: every k up to 300, then a few long rows */
+static int64_t ba_next_k(int64_t k) { return k < 300 ? k + 1 : k * 2 + 13; }
+#define BA_KMAX 5000
+
+static bool ba_check_pack(char *msg, size_t n) {
+  for (int64_t bits = 1; bits <= 2; bits++)
+    for (int64_t k = 1; k <= BA_KMAX; k = ba_next_k(k)) {
+      const int64_t rows = 3, kb = (k + 7) / 8;
+      int8_t *t = malloc((size_t)(rows * k));
+      uint8_t *p = malloc((size_t)(rows * bits * kb));
+      for (int64_t i = 0; i < rows * k; i++) t[i] = ba_val(bits);
+      tnn_ba_pack_rows(t, rows, k, bits, p);
+      bool ok = true;
+      for (int64_t r = 0; r < rows && ok; r++) {
+        for (int64_t j = 0; j < k; j++)
+          if (tnn_ba_get(p + r * bits * kb, bits, kb, j) != t[r * k + j]) {
+            snprintf(msg, n, "bits %lld k %lld row %lld value %lld", (long long)bits,
+                     (long long)k, (long long)r, (long long)j);
+            ok = false;
+            break;
+          }
+        /* padding bits beyond k stay zero */
+        for (int64_t b = 0; b < bits && ok; b++)
+          if (k % 8 && (p[r * bits * kb + b * kb + kb - 1] >> (k % 8)))
+            ok = false, snprintf(msg, n, "padding set: bits %lld k %lld",
+                                 (long long)bits, (long long)k);
+      }
+      free(t);
+      free(p);
+      if (!ok) return false;
+    }
+  return true;
+}
+
+static bool ba_check_count(char *msg, size_t n) {
+  for (int64_t nb = 1; nb <= 700; nb += nb < 140 ? 1 : 61) {
+    uint8_t *b[4];
+    for (int i = 0; i < 4; i++) {
+      b[i] = malloc((size_t)nb);
+      for (int64_t j = 0; j < nb; j++) b[i][j] = (uint8_t)ba_rnd();
+    }
+    for (int mask = 0; mask < 4; mask++) {
+      const uint8_t *ma = mask & 1 ? b[0] : NULL, *mw = mask & 2 ? b[2] : NULL;
+      int64_t pm_ref = 0, pm = 0;
+      const int64_t x_ref = tnn_ba_count_ref(ma, b[1], mw, b[3], nb, &pm_ref);
+      const int64_t x = tnn_ba_count(ma, b[1], mw, b[3], nb, &pm);
+      if (x != x_ref || ((ma || mw) && pm != pm_ref)) {
+        snprintf(msg, n, "%s count: %lld bytes, masks %d: %lld/%lld, want %lld/%lld",
+                 ba_variant(), (long long)nb, mask, (long long)x, (long long)pm,
+                 (long long)x_ref, (long long)pm_ref);
+        return false;
+      }
+    }
+    for (int i = 0; i < 4; i++) free(b[i]);
+  }
+  return true;
+}
+
+static bool ba_check_dot(char *msg, size_t n) {
+  for (int64_t ab = 1; ab <= 2; ab++)
+    for (int64_t wb = 1; wb <= 2; wb++)
+      for (int64_t k = 1; k <= BA_KMAX; k = ba_next_k(k)) {
+        const int64_t kb = (k + 7) / 8;
+        int8_t *a = malloc((size_t)k), *w = malloc((size_t)k);
+        uint8_t *pa = malloc((size_t)(2 * kb)), *pw = malloc((size_t)(2 * kb));
+        int64_t want = 0;
+        for (int64_t j = 0; j < k; j++) {
+          a[j] = ba_val(ab);
+          w[j] = ba_val(wb);
+          want += a[j] * w[j];
+        }
+        tnn_ba_pack_rows(a, 1, k, ab, pa);
+        tnn_ba_pack_rows(w, 1, k, wb, pw);
+        const int64_t got = tnn_ba_dot(pa, ab, pw, wb, k, kb);
+        free(a), free(w), free(pa), free(pw);
+        if (got != want) {
+          snprintf(msg, n, "%s W%lldA%lld k %lld: dot %lld, want %lld", ba_variant(),
+                   (long long)wb, (long long)ab, (long long)k, (long long)got,
+                   (long long)want);
+          return false;
+        }
+      }
+  return true;
+}
+
+/* y = fc(x) both ways on random shapes; packed output against the level
+ * rule applied to the naive dot. */
+static bool ba_check_fc(char *msg, size_t msglen) {
+  for (int trial = 0; trial < 60; trial++) {
+    const int64_t ab = 1 + trial % 2, wb = 1 + (trial / 2) % 2, ob = trial % 3;
+    const int64_t nr = 1 + ba_rnd() % 4, m = 1 + ba_rnd() % 70;
+    const int64_t k = 1 + ba_rnd() % (trial < 30 ? 130 : 1300);
+    const int64_t kb = (k + 7) / 8, mb = (m + 7) / 8;
+    int8_t *x = malloc((size_t)(nr * k)), *w = malloc((size_t)(m * k));
+    uint8_t *px = malloc((size_t)(nr * ab * kb)), *pw = malloc((size_t)(m * wb * kb));
+    float *scale = malloc(sizeof(float) * (size_t)m), *bias = malloc(sizeof(float) * (size_t)m);
+    int32_t *thr = malloc(sizeof(int32_t) * 3 * (size_t)m);
+    float *y = malloc(sizeof(float) * (size_t)(nr * m));
+    uint8_t *py = malloc((size_t)(nr * 2 * mb));
+    for (int64_t i = 0; i < nr * k; i++) x[i] = ba_val(ab);
+    for (int64_t i = 0; i < m * k; i++) w[i] = ba_val(wb);
+    for (int64_t j = 0; j < m; j++) {
+      scale[j] = (float)(ba_rnd() % 2001) / 1000.0f - 1.0f;
+      bias[j] = (float)(ba_rnd() % 2001) / 100.0f - 10.0f;
+      const int32_t a = (int32_t)(ba_rnd() % (2 * k + 3)) - (int32_t)k - 1;
+      const int32_t b = (int32_t)(ba_rnd() % (2 * k + 3)) - (int32_t)k - 1;
+      thr[3 * j] = ba_rnd() & 1 ? 1 : -1;
+      thr[3 * j + 1] = ob == 1 || a < b ? a : b;
+      thr[3 * j + 2] = ob == 1 ? a : a < b ? b : a;
+    }
+    tnn_ba_pack_rows(x, nr, k, ab, px);
+    tnn_ba_pack_rows(w, m, k, wb, pw);
+    tnn_bafc_params p = {nr, m, k, ab, wb, ob, -INFINITY, INFINITY};
+    const void *in[4] = {px, pw, ob ? (const void *)thr : (const void *)scale, bias};
+    void *out[1] = {ob ? (void *)py : (void *)y};
+    tnn_x_bafc(&p, in, out);
+    bool ok = true;
+    for (int64_t i = 0; i < nr && ok; i++)
+      for (int64_t j = 0; j < m && ok; j++) {
+        int64_t d = 0;
+        for (int64_t t = 0; t < k; t++) d += x[i * k + t] * w[j * k + t];
+        if (ob == 0) {
+          float v = (float)d * scale[j];
+          v = v + bias[j];
+          ok = y[i * m + j] == v;
+        } else {
+          const int64_t v = thr[3 * j] * d;
+          const int want = -1 + (v >= thr[3 * j + 1]) + (v >= thr[3 * j + 2]);
+          ok = tnn_ba_get(py + i * ob * mb, ob, mb, j) == want;
+        }
+        if (!ok)
+          snprintf(msg, msglen, "%s fc W%lldA%lld out %lld: n %lld m %lld k %lld at [%lld][%lld]",
+                   ba_variant(), (long long)wb, (long long)ab, (long long)ob,
+                   (long long)nr, (long long)m, (long long)k, (long long)i, (long long)j);
+      }
+    free(x), free(w), free(px), free(pw), free(scale), free(bias), free(thr);
+    free(y), free(py);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+static bool ba_check_pack_input(char *msg, size_t n) {
+  for (int64_t bits = 1; bits <= 2; bits++)
+    for (int global = 0; global <= 1; global++) {
+      const int64_t outer = 3, c = 37, inner = 5, k = c * inner, kb = (k + 7) / 8;
+      float x[3 * 37 * 5], thr[2 * 37];
+      uint8_t y[3 * 2 * 24];
+      for (int64_t i = 0; i < outer * k; i++) x[i] = (float)((int)(ba_rnd() % 9) - 4) / 2;
+      for (int64_t j = 0; j < c; j++) {
+        thr[2 * j] = (float)((int)(ba_rnd() % 5) - 3) / 2;
+        thr[2 * j + 1] = bits == 1 ? thr[2 * j] : thr[2 * j] + (float)(ba_rnd() % 3) / 2;
+      }
+      thr[1] = bits == 1 ? thr[0] : NAN;     /* a level never reached */
+      tnn_bapack_params p = {outer, c, inner, global, bits};
+      const void *in[2] = {x, thr};
+      void *out[1] = {y};
+      tnn_f32_bapack(&p, in, out);
+      for (int64_t o = 0; o < outer; o++)
+        for (int64_t ch = 0; ch < c; ch++)
+          for (int64_t i = 0; i < inner; i++) {
+            const float v = x[(o * c + ch) * inner + i];
+            const float *t = thr + (global ? 0 : 2 * ch);
+            const int want = -1 + (v >= t[0]) + (v >= t[1]);
+            if (tnn_ba_get(y + o * bits * kb, bits, kb, ch * inner + i) != want) {
+              snprintf(msg, n, "pack bits %lld global %d at %lld/%lld/%lld",
+                       (long long)bits, global, (long long)o, (long long)ch,
+                       (long long)i);
+              return false;
+            }
+          }
+    }
+  return true;
+}

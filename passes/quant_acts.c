@@ -29,113 +29,6 @@
 
 #include "../ir/ir.h"
 
-typedef struct {
-  int bits;                    /* 1: {-v, +v}; 2: within {-v, 0, +v} */
-  float v;
-} Levels;
-
-/* ------------------------------------------------- one value through a node */
-
-/* Runs n's lowered kernel on the single value x at channel c (the layer's
- * output channel, axis 1).  Views pass x through. */
-static float eval1(const Node *n, int64_t c, float x) {
-  float y = x;
-  const int k = n->call.kernel;
-  if (k < 0) return x;
-  const KernelInfo *ki = kernel_info(k);
-  const void *in[5] = {&x, NULL, NULL, NULL, NULL};
-  void *out[1] = {&y};
-  if (strcmp(ki->params_kind, "unary") == 0) {
-    tnn_unary_params p = *(const tnn_unary_params *)n->call.params;
-    p.n = 1;
-    ki->fn(&p, in, out);
-  } else if (k == TNN_K_f32_quant) {
-    tnn_quant_params p = *(const tnn_quant_params *)n->call.params;
-    p.n = 1;
-    p.rank = 1;
-    p.dims[0] = 1;
-    p.ss[0] = p.sz[0] = 0;
-    in[1] = n->in[1]->data;
-    if (!p.bipolar) in[2] = n->in[2]->data;
-    ki->fn(&p, in, out);
-  } else if (k == TNN_K_f32_multithreshold) {
-    tnn_mthr_params p = *(const tnn_mthr_params *)n->call.params;
-    const float *thr = n->in[1]->data;
-    in[1] = thr + (p.global ? 0 : c * p.t);
-    p.outer = p.c = p.inner = 1;
-    p.global = 1;
-    ki->fn(&p, in, out);
-  } else if (k == TNN_K_f32_batchnorm) {
-    tnn_bn_params p = *(const tnn_bn_params *)n->call.params;
-    p.n = p.c = p.spatial = 1;
-    for (int i = 1; i < 5; i++) in[i] = (const float *)n->in[i]->data + c;
-    ki->fn(&p, in, out);
-  } else {
-    tnnc_unreachable();
-  }
-  return y;
-}
-
-/* -1, 0 or +1 for a quantizer output value, 2 for none of v * those. */
-static int level_of(const Levels *lv, float y) {
-  if (y == lv->v) return 1;
-  if (y == -lv->v) return -1;
-  if (y == 0.0f) return 0;
-  return 2;
-}
-
-/* ------------------------------------------------------ the quantizers */
-
-static bool scalar_const(const Tensor *t) {
-  return t && t->data && t->dtype == DT_FLOAT && ir_tensor_numel(t) == 1;
-}
-
-/* Whether q is an activation quantizer of 1 or 2 bits; fills lv. */
-static bool quantizer_levels(const Node *q, Levels *lv) {
-  float vals[64];
-  int nv = 0;
-  const int k = q->call.kernel;
-  if (q->in[0]->dtype != DT_FLOAT) return false;
-  if (k == TNN_K_f32_sign) {
-    vals[nv++] = -1.0f;
-    vals[nv++] = 0.0f;
-    vals[nv++] = 1.0f;
-  } else if (k == TNN_K_f32_quant) {
-    const tnn_quant_params *p = q->call.params;
-    if (!scalar_const(q->in[1])) return false;
-    const float s = *(const float *)q->in[1]->data;
-    if (p->bipolar) {
-      vals[nv++] = -s;
-      vals[nv++] = s;
-    } else {
-      if (!scalar_const(q->in[2]) || p->hi - p->lo > 3) return false;
-      const float z = *(const float *)q->in[2]->data;
-      for (double r = p->lo; r <= p->hi; r++) vals[nv++] = ((float)r - z) * s;
-    }
-  } else if (k == TNN_K_f32_multithreshold) {
-    const tnn_mthr_params *p = q->call.params;
-    if (p->t > 3) return false;
-    for (int64_t j = 0; j <= p->t; j++)
-      vals[nv++] = (float)p->bias + (float)p->scale * (float)j;
-  } else {
-    return false;
-  }
-  float v = 0.0f;
-  for (int i = 0; i < nv; i++) v = fmaxf(v, fabsf(vals[i]));
-  if (!(v > 0.0f) || isinf(v)) return false;
-  lv->v = v;
-  bool zero = false;
-  for (int i = 0; i < nv; i++) {
-    int l = level_of(lv, vals[i]);
-    if (l == 2) return false;
-    zero |= l == 0;
-  }
-  lv->bits = zero ? 2 : 1;
-  return true;
-}
-
-/* -------------------------------------------------------------- helpers */
-
 /* Consumers of every tensor: users[off[id] .. off[id + 1]), each node once. */
 typedef struct {
   Node **users;
@@ -171,10 +64,389 @@ static int nusers(const Uses *u, const Tensor *t) {
   return u->off[t->id + 1] - u->off[t->id];
 }
 
-/* A packed-weight float-activation layer that can take packed input. */
+static Node *const *users_of(const Uses *u, const Tensor *t, int *n) {
+  *n = nusers(u, t);
+  return u->users + u->off[t->id];
+}
+
+/* An activation quantizer: a small subgraph of elementwise nodes from one
+ * float tensor x to its output y (the last node's), monotone in x, whose
+ * values are off + v * {-1, +1} (1 bit) or off + v * {-1, 0, +1} (2 bits).
+ * Its other inputs are constants (scalars, or MultiThreshold's per-channel
+ * thresholds). */
+#define QG_MAX 12
+
+typedef struct {
+  Node *nodes[QG_MAX];         /* in graph order; the last one produces y */
+  int n;
+  const Tensor *x;
+  int dir;                     /* +1 non-decreasing in x, -1 non-increasing */
+  int bits;
+  float v, off;
+} QGroup;
+
+/* ------------------------------------------------- one value through a node */
+
+/* Runs n's lowered kernel on single values: in[i] point to one element
+ * each (constants: their data), out to one element; c is the channel
+ * (the layer's output channel, axis 1) for per-channel nodes. */
+static void eval_node(const Node *n, int64_t c, const void **in, void *out) {
+  const int k = n->call.kernel;
+  void *o[1] = {out};
+  if (k < 0) {                         /* a view */
+    memcpy(out, in[0], dtype_size(n->out[0]->dtype));
+    return;
+  }
+  const KernelInfo *ki = kernel_info(k);
+  const char *kind = ki->params_kind;
+  if (strcmp(kind, "unary") == 0) {
+    tnn_unary_params p = *(const tnn_unary_params *)n->call.params;
+    p.n = 1;
+    ki->fn(&p, in, o);
+  } else if (strcmp(kind, "bcast") == 0) {
+    tnn_bcast_params p = *(const tnn_bcast_params *)n->call.params;
+    p.n = p.rank = 1;
+    p.dims[0] = 1;
+    p.sa[0] = p.sb[0] = 0;
+    ki->fn(&p, in, o);
+  } else if (strcmp(kind, "where") == 0) {
+    tnn_where_params p = *(const tnn_where_params *)n->call.params;
+    p.n = p.rank = 1;
+    p.dims[0] = 1;
+    p.sc[0] = p.sa[0] = p.sb[0] = 0;
+    ki->fn(&p, in, o);
+  } else if (strcmp(kind, "cast") == 0) {
+    tnn_cast_params p = *(const tnn_cast_params *)n->call.params;
+    p.n = 1;
+    ki->fn(&p, in, o);
+  } else if (k == TNN_K_f32_quant) {
+    tnn_quant_params p = *(const tnn_quant_params *)n->call.params;
+    p.n = p.rank = 1;
+    p.dims[0] = 1;
+    p.ss[0] = p.sz[0] = 0;
+    ki->fn(&p, in, o);
+  } else if (k == TNN_K_f32_multithreshold) {
+    tnn_mthr_params p = *(const tnn_mthr_params *)n->call.params;
+    const void *in2[2] = {in[0], (const float *)in[1] + (p.global ? 0 : c * p.t)};
+    p.outer = p.c = p.inner = 1;
+    p.global = 1;
+    ki->fn(&p, in2, o);
+  } else if (k == TNN_K_f32_batchnorm) {
+    tnn_bn_params p = *(const tnn_bn_params *)n->call.params;
+    const void *in2[5] = {in[0], NULL, NULL, NULL, NULL};
+    p.n = p.c = p.spatial = 1;
+    for (int i = 1; i < 5; i++) in2[i] = (const float *)n->in[i]->data + c;
+    ki->fn(&p, in2, o);
+  } else {
+    tnnc_unreachable();
+  }
+}
+
+/* A single-input float node of the chain between a layer and its
+ * quantizer (per channel; constants are the node's own). */
+static float eval1(const Node *n, int64_t c, float x) {
+  float y = x;
+  const void *in[5] = {&x, NULL, NULL, NULL, NULL};
+  for (int i = 1; i < n->nin && i < 5; i++) in[i] = n->in[i] ? n->in[i]->data : NULL;
+  eval_node(n, c, in, &y);
+  return y;
+}
+
+/* The quantizer's float output for input value x at channel c. */
+static float eval_group(const QGroup *q, int64_t c, float x) {
+  uint64_t slot[QG_MAX][2];              /* one value of any dtype each */
+  memset(slot, 0, sizeof slot);
+  for (int i = 0; i < q->n; i++) {
+    const Node *n = q->nodes[i];
+    const void *in[5] = {NULL, NULL, NULL, NULL, NULL};
+    for (int j = 0; j < n->nin && j < 5; j++) {
+      const Tensor *t = n->in[j];
+      if (!t) continue;
+      if (t == q->x) in[j] = &x;
+      else if (t->data) in[j] = t->data;
+      else
+        for (int a = 0; a < i; a++)
+          if (q->nodes[a]->out[0] == t) in[j] = slot[a];
+      TNNC_ASSERT(in[j] != NULL);
+    }
+    eval_node(n, c, in, slot[i]);
+  }
+  float y;
+  memcpy(&y, slot[q->n - 1], sizeof y);
+  return y;
+}
+
+/* -1, 0 or +1 for a quantizer output value, 2 for none of its levels. */
+static int level_of(const QGroup *q, float y) {
+  if (y == q->off + q->v) return 1;
+  if (y == q->off - q->v) return -1;
+  if (q->bits == 2 && y == q->off) return 0;
+  return 2;
+}
+
+/* ------------------------------------------------------ the quantizers */
+
+static bool scalar_const(const Tensor *t) {
+  return t && t->data && ir_tensor_numel(t) == 1;
+}
+
+static int sgn(double v) { return (v > 0) - (v < 0); }
+
+/* Direction of n's output in x given its inputs' directions d[] (0 for
+ * constants); false when n is not a monotone elementwise node tnnc can
+ * evaluate on one value. */
+static bool node_dir(const Node *n, const int *d, int *out) {
+  const int k = n->call.kernel;
+  if (k < 0 || n->nout != 1) return false;
+  const KernelInfo *ki = kernel_info(k);
+  const char *kind = ki->params_kind;
+  for (int j = 1; j < n->nin; j++)        /* constants must be scalars */
+    if (n->in[j] && n->in[j]->data && !scalar_const(n->in[j]) &&
+        k != TNN_K_f32_multithreshold)
+      return false;
+  if (strcmp(kind, "unary") == 0) {
+    const tnn_unary_params *p = n->call.params;
+    switch (k) {
+    case TNN_K_f32_relu: case TNN_K_f32_sigmoid: case TNN_K_f32_tanh:
+    case TNN_K_f32_sign: case TNN_K_f32_exp: case TNN_K_f32_round:
+    case TNN_K_f32_floor: case TNN_K_f32_clip:
+      *out = d[0];
+      return true;
+    case TNN_K_f32_leaky_relu:
+      *out = d[0];
+      return p->alpha >= 0;
+    case TNN_K_f32_hard_sigmoid:
+      *out = d[0] * (p->alpha >= 0 ? 1 : -1);
+      return true;
+    case TNN_K_f32_neg: case TNN_K_b8_not:
+      *out = -d[0];
+      return true;
+    default:
+      return false;
+    }
+  }
+  if (strcmp(kind, "bcast") == 0) {
+    const Tensor *a = n->in[0], *b = n->in[1];
+    switch (k) {
+    case TNN_K_f32_add: case TNN_K_f32_min: case TNN_K_f32_max:
+    case TNN_K_f32_fmin: case TNN_K_f32_fmax:
+      if (d[0] && d[1] && d[0] != d[1]) return false;
+      *out = d[0] ? d[0] : d[1];
+      return true;
+    case TNN_K_f32_sub:
+      if (d[0] && d[1] && d[0] != -d[1]) return false;
+      *out = d[0] ? d[0] : -d[1];
+      return true;
+    case TNN_K_f32_mul:
+      if (d[0] && d[1]) return false;
+      *out = d[0] ? d[0] * sgn(ir_const_double(b, 0)) : d[1] * sgn(ir_const_double(a, 0));
+      return true;
+    case TNN_K_f32_div:
+      if (d[1]) return false;
+      *out = d[0] * sgn(ir_const_double(b, 0));
+      return true;
+    case TNN_K_f32_greater: case TNN_K_f32_greater_equal:
+      if (d[0] && d[1]) return false;
+      *out = d[0] ? d[0] : -d[1];
+      return true;
+    case TNN_K_f32_less: case TNN_K_f32_less_equal:
+      if (d[0] && d[1]) return false;
+      *out = d[0] ? -d[0] : d[1];
+      return true;
+    default:
+      return false;
+    }
+  }
+  if (strcmp(kind, "cast") == 0) {
+    const tnn_cast_params *p = n->call.params;
+    if (p->to == TNN_DT_BOOL && p->from != TNN_DT_BOOL) return false;
+    *out = d[0];
+    return true;
+  }
+  if (strcmp(kind, "where") == 0) {
+    if (d[1] || d[2] || !n->in[1]->data || !n->in[2]->data) return false;
+    if (n->in[1]->dtype != DT_FLOAT) return false;
+    *out = d[0] * sgn(ir_const_double(n->in[1], 0) - ir_const_double(n->in[2], 0));
+    return true;
+  }
+  if (k == TNN_K_f32_quant) {
+    const tnn_quant_params *p = n->call.params;
+    if (!scalar_const(n->in[1]) || (!p->bipolar && !scalar_const(n->in[2])))
+      return false;
+    *out = d[0] * sgn(ir_const_double(n->in[1], 0));
+    return true;
+  }
+  if (k == TNN_K_f32_multithreshold) {
+    const tnn_mthr_params *p = n->call.params;
+    *out = d[0] * sgn(p->scale);
+    return true;
+  }
+  return false;
+}
+
+/* Floats in order as integers: -inf .. -0 = 0 = +0 .. +inf. */
+static int64_t fkey(float f) {
+  uint32_t u;
+  memcpy(&u, &f, sizeof u);
+  return u & 0x80000000u ? -(int64_t)(u & 0x7fffffffu) : (int64_t)u;
+}
+
+static float fval(int64_t key) {
+  uint32_t u = key < 0 ? (uint32_t)(-key) | 0x80000000u : (uint32_t)key;
+  float f;
+  memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+/* The distinct output values of the (monotone) group at channel c, in the
+ * order of increasing x, by bisection over the ordered floats; false when
+ * there are more than 3 or a NaN. */
+static bool group_values(const QGroup *q, int64_t c, float *vals, int *nv) {
+  int64_t lo = fkey(-INFINITY);
+  const int64_t hi = fkey(INFINITY);
+  float cur = eval_group(q, c, fval(lo));
+  const float last = eval_group(q, c, fval(hi));
+  if (cur != cur || last != last) return false;
+  *nv = 0;
+  vals[(*nv)++] = cur;
+  while (cur != last) {
+    int64_t a = lo + 1, b = hi;          /* first key whose value != cur */
+    while (a < b) {
+      const int64_t mid = a + (b - a) / 2;
+      if (eval_group(q, c, fval(mid)) != cur) b = mid;
+      else a = mid + 1;
+    }
+    cur = eval_group(q, c, fval(a));
+    if (cur != cur || *nv == 3) return false;
+    vals[(*nv)++] = cur;
+    lo = a;
+  }
+  return true;
+}
+
+/* Collects the quantizer subgraph that ends at node e: e's non-constant
+ * inputs' producers join while they are monotone elementwise nodes whose
+ * outputs only the group reads; what remains must be one float tensor x.
+ * Then finds its levels (over every channel for per-channel nodes). */
+static bool find_group(const Uses *u, Node *e, int64_t nch, QGroup *q) {
+  memset(q, 0, sizeof *q);
+  q->nodes[q->n++] = e;
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (int i = 0; i < q->n && !grew; i++)
+      for (int j = 0; j < q->nodes[i]->nin && !grew; j++) {
+        const Tensor *t = q->nodes[i]->in[j];
+        Node *p = t ? t->producer : NULL;
+        if (!t || t->data || !p || p->dead || q->n == QG_MAX || t->is_output ||
+            p->call.kernel < 0 || p->nout != 1)
+          continue;
+        bool in = false;
+        for (int a = 0; a < q->n; a++) in |= q->nodes[a] == p;
+        if (in) continue;
+        int nu;
+        Node *const *us = users_of(u, t, &nu);
+        bool mine = true;
+        for (int a = 0; a < nu && mine; a++) {
+          bool found = false;
+          for (int b = 0; b < q->n; b++) found |= q->nodes[b] == us[a];
+          mine = found;
+        }
+        int dd[5] = {0};
+        int dummy;
+        for (int a = 0; a < p->nin && a < 5; a++)
+          dd[a] = p->in[a] && !p->in[a]->data;
+        if (!mine || p->nin > 5 || !node_dir(p, dd, &dummy)) continue;
+        q->nodes[q->n++] = p;
+        grew = true;
+      }
+  }
+  /* graph order, and the one entry tensor */
+  for (int i = 1; i < q->n; i++)
+    for (int j = i; j > 0 && q->nodes[j]->index < q->nodes[j - 1]->index; j--) {
+      Node *t = q->nodes[j];
+      q->nodes[j] = q->nodes[j - 1];
+      q->nodes[j - 1] = t;
+    }
+  int dirs[QG_MAX];
+  for (int i = 0; i < q->n; i++) {
+    const Node *n = q->nodes[i];
+    int d[5] = {0};
+    if (n->nin > 5) return false;
+    for (int j = 0; j < n->nin; j++) {
+      const Tensor *t = n->in[j];
+      if (!t || t->data) continue;
+      int from = -1;
+      for (int a = 0; a < i; a++)
+        if (q->nodes[a]->out[0] == t) from = a;
+      if (from >= 0) {
+        d[j] = dirs[from];
+        continue;
+      }
+      if (q->x && q->x != t) return false;
+      if (t->dtype != DT_FLOAT) return false;
+      q->x = t;
+      d[j] = 1;
+    }
+    if (!node_dir(n, d, &dirs[i])) return false;
+  }
+  if (!q->x || e->out[0]->dtype != DT_FLOAT || dirs[q->n - 1] == 0) return false;
+  q->dir = dirs[q->n - 1];
+  /* levels: the union over channels of 2 or 3 equally spaced values */
+  bool per_channel = false;
+  for (int i = 0; i < q->n; i++)
+    per_channel |= q->nodes[i]->call.kernel == TNN_K_f32_multithreshold &&
+                   !((const tnn_mthr_params *)q->nodes[i]->call.params)->global;
+  float all[3];
+  int na = 0;
+  for (int64_t c = 0; c < (per_channel ? nch : 1); c++) {
+    float vals[3];
+    int nv;
+    if (!group_values(q, c, vals, &nv)) return false;
+    for (int i = 0; i < nv; i++) {
+      bool seen = false;
+      for (int j = 0; j < na; j++) seen |= all[j] == vals[i];
+      if (seen) continue;
+      if (na == 3) return false;
+      all[na++] = vals[i];
+    }
+  }
+  for (int i = 1; i < na; i++)                /* ascending */
+    for (int j = i; j > 0 && all[j] < all[j - 1]; j--) {
+      float t = all[j];
+      all[j] = all[j - 1];
+      all[j - 1] = t;
+    }
+  if (na == 2) {
+    q->bits = 1;
+    q->off = (all[0] + all[1]) / 2;
+    q->v = (all[1] - all[0]) / 2;
+    if (q->off - q->v != all[0] || q->off + q->v != all[1]) return false;
+  } else if (na == 3) {
+    q->bits = 2;
+    q->off = all[1];
+    q->v = all[1] - all[0];
+    if (all[2] - all[1] != q->v || q->off - q->v != all[0] || q->off + q->v != all[2])
+      return false;
+  } else {
+    return false;
+  }
+  return q->v > 0 && isfinite(q->v) && isfinite(q->off);
+}
+
+/* A packed-weight float-activation layer that can take packed input x:
+ * fully connected (rows of k) or a group-1 convolution (images). */
 static bool bw_layer(const Graph *g, const Node *n, const Tensor *x) {
-  return n->call.kernel == TNN_K_f32_bwfc && n->in[0] == x && n->quant &&
-         n->quant->packed && !(n->quant->bits == 2 && g->pack == PACK_BASE3);
+  if (n->in[0] != x || !n->quant || !n->quant->packed ||
+      (n->quant->bits == 2 && g->pack == PACK_BASE3))
+    return false;
+  if (n->call.kernel == TNN_K_f32_bwfc) return true;
+  if (n->call.kernel != TNN_K_f32_bwconv) return false;
+  const tnn_bwconv_params *p = n->call.params;
+  return p->group == 1 && p->kh * p->kw * ((p->c + 7) / 8) <= TNN_BA_MAX_PATCH;
+}
+
+static bool is_conv(const Node *n) {
+  return n->call.kernel == TNN_K_f32_bwconv || n->call.kernel == TNN_K_x_baconv;
 }
 
 static void add_fused(Graph *g, Node *p, const Node *n) {
@@ -225,23 +497,20 @@ static bool channel_shape(const Tensor *t, int64_t n, int64_t m) {
 /* ------------------------------------------------------------ thresholds */
 
 typedef struct {
-  const Node *layer;           /* x_bafc with float epilogue */
+  const float *scale, *bias;   /* the layer's float epilogue */
+  float lo, hi;
   const Node **chain;
   int nchain;
-  const Node *q;
-  const Levels *lv;
+  const QGroup *q;
 } StepFn;
 
 /* The quantizer level the float path gives for integer dot d at channel m. */
 static int step_level(const StepFn *s, int64_t m, int64_t d) {
-  const tnn_bafc_params *p = s->layer->call.params;
-  const float *scale = s->layer->in[2]->data, *bias = s->layer->in[3]->data;
-  const float lo = (float)p->lo, hi = (float)p->hi;
-  float v = (float)d * scale[m];
-  v = v + bias[m];
-  v = v < lo ? lo : v > hi ? hi : v;
+  float v = (float)d * s->scale[m];
+  v = v + s->bias[m];
+  v = v < s->lo ? s->lo : v > s->hi ? s->hi : v;
   for (int i = 0; i < s->nchain; i++) v = eval1(s->chain[i], m, v);
-  return level_of(s->lv, eval1(s->q, m, v));
+  return level_of(s->q, eval_group(s->q, m, v));
 }
 
 /* Smallest v in [lo, hi] with f(v) >= j for non-decreasing f, or hi + 1. */
@@ -287,32 +556,16 @@ static bool int_thresholds(const StepFn *s, int64_t mch, int64_t k,
   return true;
 }
 
-/* Floats in order as integers: -inf .. -0 = 0 = +0 .. +inf. */
-static int64_t fkey(float f) {
-  uint32_t u;
-  memcpy(&u, &f, sizeof u);
-  return u & 0x80000000u ? -(int64_t)(u & 0x7fffffffu) : (int64_t)u;
-}
-
-static float fval(int64_t key) {
-  uint32_t u = key < 0 ? (uint32_t)(-key) | 0x80000000u : (uint32_t)key;
-  float f;
-  memcpy(&f, &u, sizeof f);
-  return f;
-}
-
-/* Float thresholds {t0, t1} of quantizer q at channel c: level = -1 + (x >=
- * t0) + (x >= t1); NaN when a level is never reached. */
-static bool float_thresholds(const Node *q, const Levels *lv, int64_t c,
-                             float *t) {
+/* Float thresholds {t0, t1} of the quantizer at channel c (non-decreasing
+ * in x): level = -1 + (x >= t0) + (x >= t1); NaN when never reached. */
+static bool float_thresholds(const QGroup *q, int64_t c, float *t) {
   const int64_t lo = fkey(-INFINITY), hi = fkey(INFINITY);
-#define G(v) level_of(lv, eval1(q, c, fval(v)))
+#define G(v) level_of(q, eval_group(q, c, fval(v)))
   if (G(lo) == 2 || G(hi) == 2 || G(lo) > G(hi)) return false;
   for (int j = 0; j < 2; j++) {
     int64_t r;
     FIRST_AT_LEAST(r, lo, hi, j, G);
     t[j] = r > hi ? NAN : r == lo ? -INFINITY : fval(r);
-    /* the float just below must be below the level (monotone check) */
     if (r > lo && r <= hi && G(r - 1) >= j) return false;
   }
 #undef G
@@ -321,16 +574,30 @@ static bool float_thresholds(const Node *q, const Levels *lv, int64_t c,
 
 /* ------------------------------------------------------------ rewriting */
 
-/* Moves layer L (f32_bwfc) to x_bafc on packed input of `abits`; the
- * activation scale v joins its per-channel scale. */
-static void to_bafc(Graph *g, Node *L, int abits, float v) {
+/* The activations x = off + v * level join layer L's epilogue:
+ * sum_k x_k s t_k + bias = (v s) dot + (bias + off s sum_k t_k). */
+static void fold_act_scale(Node *L, const QGroup *q) {
+  const QuantInfo *qi = L->quant;
+  float *scale = L->in[2]->data, *bias = L->in[3]->data;
+  for (int64_t m = 0; m < qi->m; m++) {
+    if (q->off != 0.0f) {
+      int64_t st = 0;
+      for (int64_t k = 0; k < qi->k; k++) st += qi->t[m * qi->k + k];
+      bias[m] = bias[m] + q->off * scale[m] * (float)st;
+    }
+    scale[m] = scale[m] * q->v;
+  }
+}
+
+/* Moves layer L (f32_bwfc) to x_bafc on packed input. */
+static void to_bafc(Graph *g, Node *L, const QGroup *qg) {
   const tnn_bwfc_params *old = L->call.params;
   QuantInfo *q = L->quant;
   tnn_bafc_params *p = opk_params(g, sizeof *p);
   p->n = old->n;
   p->m = old->m;
   p->k = old->k;
-  p->abits = abits;
+  p->abits = qg->bits;
   p->wbits = q->bits;
   p->obits = 0;
   p->lo = old->lo;
@@ -341,133 +608,242 @@ static void to_bafc(Graph *g, Node *L, int abits, float v) {
                         DT_UINT8, 2, dims);
   tnn_ba_pack_rows(q->t, q->m, q->k, q->bits, w->data);
   L->in[1] = w;
-  float *scale = L->in[2]->data;
-  for (int64_t m = 0; m < q->m; m++) scale[m] = scale[m] * v;
+  fold_act_scale(L, qg);
   L->call.kernel = TNN_K_x_bafc;
   L->call.params = p;
-  q->abits = abits;
+  q->abits = qg->bits;
 }
 
-/* Output tensor t becomes packed rows of `bits` planes of `len` values. */
-static void make_packed(Tensor *t, int64_t rows, int64_t len, int bits) {
-  int64_t dims[2] = {rows, bits * ((len + 7) / 8)};
+/* Moves convolution L (f32_bwconv, group 1) to x_baconv on packed images. */
+static void to_baconv(Graph *g, Node *L, const QGroup *qg) {
+  const tnn_bwconv_params *old = L->call.params;
+  QuantInfo *q = L->quant;
+  tnn_baconv_params *p = opk_params(g, sizeof *p);
+  p->n = old->n; p->c = old->c; p->h = old->h; p->w = old->w; p->m = old->m;
+  p->oh = old->oh; p->ow = old->ow; p->kh = old->kh; p->kw = old->kw;
+  p->sh = old->sh; p->sw = old->sw; p->pt = old->pt; p->pl = old->pl;
+  p->dh = old->dh; p->dw = old->dw;
+  p->abits = qg->bits;
+  p->wbits = q->bits;
+  p->obits = 0;
+  p->lo = old->lo;
+  p->hi = old->hi;
+  int64_t dims[2] = {q->m, q->bits * p->kh * p->kw * ((p->c + 7) / 8)};
+  Tensor *w = new_const(g, arena_printf(g->arena, "%s/bitwise", q->weight->name),
+                        DT_UINT8, 2, dims);
+  tnn_ba_pack_conv(q->t, q->m, p->c, p->kh, p->kw, q->bits, w->data);
+  L->in[1] = w;
+  fold_act_scale(L, qg);
+  L->call.kernel = TNN_K_x_baconv;
+  L->call.params = p;
+  q->abits = qg->bits;
+}
+
+/* What the packed layers reading a quantizer's output take: rows of k
+ * values (fully connected) or images of c channels and hw pixels. */
+typedef struct {
+  bool images;
+  int64_t k, c, hw;
+} Layout;
+
+/* Bytes per packed row / image of `bits` planes. */
+static int64_t packed_bytes(const Layout *l, int bits) {
+  return l->images ? bits * l->hw * ((l->c + 7) / 8) : bits * ((l->k + 7) / 8);
+}
+
+/* Output tensor t (numel elements) becomes packed rows / images. */
+static void make_packed(Tensor *t, const Layout *l, int bits) {
+  const int64_t per = l->images ? l->c * l->hw : l->k;
+  int64_t dims[2] = {ir_tensor_numel(t) / per, packed_bytes(l, bits)};
   ir_tensor_set_shape(t, DT_UINT8, 2, dims);
 }
 
 /* Tries to fold q (and the chain before it) into the packed layer that
  * produces its input.  True when done. */
-static bool fuse_into_producer(Graph *g, const Uses *u, Node *q,
-                               const Levels *lv) {
+static bool fuse_into_producer(Graph *g, const Uses *u, const QGroup *q,
+                               const Layout *want) {
   const Node *chain[64];
   int nchain = 0;
-  const Tensor *t = q->in[0];
+  const Tensor *t = q->x;
   Node *n = t->producer;
-  while (n && n->call.kernel != TNN_K_x_bafc) {
+  while (n && n->call.kernel != TNN_K_x_bafc && n->call.kernel != TNN_K_x_baconv) {
     if (nchain == 64 || !chain_op(n) || n->nout != 1) return false;
     chain[nchain++] = n;
     t = n->in[0];
     n = t->producer;
   }
-  if (!n) return false;
-  const tnn_bafc_params *lp = n->call.params;
-  if (lp->obits != 0 || n->quant->k >= INT32_MAX) return false;
-  /* chain[] runs from q backwards; every tensor on the way has one user */
+  if (!n || n->quant->obits != 0) return false;
+  /* the layer's output: [nb, m, spatial...]; its dot spans [-k, k] */
+  int64_t nb, m, k;
+  float lo, hi;
+  Layout have = {false, 0, 0, 0};
+  if (n->call.kernel == TNN_K_x_bafc) {
+    const tnn_bafc_params *lp = n->call.params;
+    nb = lp->n, m = lp->m, k = lp->k, lo = (float)lp->lo, hi = (float)lp->hi;
+    have.k = m;
+  } else {
+    const tnn_baconv_params *lp = n->call.params;
+    nb = lp->n, m = lp->m, k = lp->c * lp->kh * lp->kw;
+    lo = (float)lp->lo, hi = (float)lp->hi;
+    have.images = true;
+    have.c = m;
+    have.hw = lp->oh * lp->ow;
+  }
+  if (have.images != want->images || (have.images && have.hw != want->hw) ||
+      (have.images ? have.c != want->c : have.k != want->k) || k >= INT32_MAX)
+    return false;
+  const Tensor *y0 = n->out[0];
+  /* chain[] runs from q backwards; every tensor on the way has one user
+   * and keeps the layer's [nb, m, ...] layout */
   for (int i = nchain - 1; i >= -1; i--) {
-    const Node *c = i >= 0 ? chain[i] : q;
-    const Tensor *x = c->in[0];
-    if (x->is_output || nusers(u, x) != 1 || !channel_shape(x, lp->n, lp->m))
-      return false;
-    if (c->op == OP_MULTI_THRESHOLD && x->rank != 2 &&
-        !((const tnn_mthr_params *)c->call.params)->global)
+    const Tensor *x = i >= 0 ? chain[i]->in[0] : q->x;
+    if (x->is_output || (i >= 0 && nusers(u, x) != 1)) return false;
+    if (have.images ? x->rank != y0->rank ||
+                          memcmp(x->dims, y0->dims, sizeof(int64_t) * (size_t)x->rank)
+                    : !channel_shape(x, nb, m))
       return false;
   }
   const Node *fwd[64];
   for (int i = 0; i < nchain; i++) fwd[i] = chain[nchain - 1 - i];
-  StepFn s = {n, fwd, nchain, q, lv};
-  int64_t dims[2] = {lp->m, 3};
-  Tensor *thr = new_const(g, arena_printf(g->arena, "%s/thresholds", q->name),
+  StepFn s = {n->in[2]->data, n->in[3]->data, lo, hi, fwd, nchain, q};
+  int64_t dims[2] = {m, 3};
+  Node *e = q->nodes[q->n - 1];
+  Tensor *thr = new_const(g, arena_printf(g->arena, "%s/thresholds", e->name),
                           DT_INT32, 2, dims);
   const char *why = NULL;
-  if (!int_thresholds(&s, lp->m, lp->k, thr->data, &why)) {
-    diag_warn(g->diag, q, "kept in float: %s", why);
+  if (!int_thresholds(&s, m, k, thr->data, &why)) {
+    diag_warn(g->diag, e, "kept in float: %s", why);
     return false;
   }
-  tnn_bafc_params *p = opk_params(g, sizeof *p);
-  *p = *lp;
-  p->obits = lv->bits;
-  n->call.params = p;
+  if (n->call.kernel == TNN_K_x_bafc) {
+    tnn_bafc_params *p = opk_params(g, sizeof *p);
+    *p = *(const tnn_bafc_params *)n->call.params;
+    p->obits = q->bits;
+    n->call.params = p;
+  } else {
+    tnn_baconv_params *p = opk_params(g, sizeof *p);
+    *p = *(const tnn_baconv_params *)n->call.params;
+    p->obits = q->bits;
+    n->call.params = p;
+  }
   n->in[2] = thr;
   n->in[3] = NULL;
   n->nin = 3;
-  Tensor *y = q->out[0];
-  make_packed(y, lp->n, lp->m, lv->bits);
+  Tensor *y = e->out[0];
+  make_packed(y, want, q->bits);
   n->out[0]->producer = NULL;
   n->out[0] = y;
   y->producer = n;
-  n->quant->obits = lv->bits;
+  n->quant->obits = q->bits;
   for (int i = 0; i < nchain; i++) {
     add_fused(g, n, fwd[i]);
     ((Node *)fwd[i])->dead = true;
   }
-  add_fused(g, n, q);
-  q->dead = true;
+  for (int i = 0; i < q->n; i++) {
+    add_fused(g, n, q->nodes[i]);
+    q->nodes[i]->dead = true;
+  }
   return true;
 }
 
-/* q packs its float input itself (tnn_f32_bapack). */
-static bool to_bapack(Graph *g, Node *q, const Levels *lv, int64_t k) {
-  const Tensor *x = q->in[0];
+/* The quantizer packs its float input itself (tnn_f32_bapack): its last
+ * node takes {x, thresholds}, the others go. */
+static bool to_bapack(Graph *g, const QGroup *q, const Layout *l) {
+  Node *e = q->nodes[q->n - 1];
+  Tensor *x = (Tensor *)q->x;
   const int64_t numel = ir_tensor_numel(x);
-  const bool per_channel = q->call.kernel == TNN_K_f32_multithreshold &&
-                           !((const tnn_mthr_params *)q->call.params)->global;
-  if (per_channel && (x->rank != 2 || x->dims[1] != k)) return false;
-  const int64_t nc = per_channel ? k : 1;
+  bool per_channel = false;
+  for (int i = 0; i < q->n; i++)
+    per_channel |= q->nodes[i]->call.kernel == TNN_K_f32_multithreshold &&
+                   !((const tnn_mthr_params *)q->nodes[i]->call.params)->global;
+  const int64_t c = l->images ? l->c : l->k;
+  if (q->dir < 0 || numel != ir_tensor_numel(e->out[0])) return false;
+  if (per_channel && !(l->images ? x->rank == 4 && x->dims[1] == c
+                                 : x->rank == 2 && x->dims[1] == c))
+    return false;
+  const int64_t nc = per_channel ? c : 1;
   int64_t dims[2] = {nc, 2};
-  Tensor *thr = new_const(g, arena_printf(g->arena, "%s/thresholds", q->name),
+  Tensor *thr = new_const(g, arena_printf(g->arena, "%s/thresholds", e->name),
                           DT_FLOAT, 2, dims);
   float *t = thr->data;
-  for (int64_t c = 0; c < nc; c++)
-    if (!float_thresholds(q, lv, c, t + 2 * c)) return false;
+  for (int64_t ch = 0; ch < nc; ch++)
+    if (!float_thresholds(q, ch, t + 2 * ch)) return false;
   tnn_bapack_params *p = opk_params(g, sizeof *p);
-  p->outer = numel / k;
-  p->c = k;
-  p->inner = 1;
+  p->outer = numel / (l->images ? l->c * l->hw : l->k);
+  p->c = c;
+  p->inner = l->images ? l->hw : 1;
   p->global = !per_channel;
-  p->bits = lv->bits;
-  Tensor *in0 = q->in[0];
-  q->in = arena_calloc(g->arena, 2, sizeof(Tensor *));
-  q->in[0] = in0;
-  q->in[1] = thr;
-  q->nin = 2;
-  make_packed(q->out[0], p->outer, k, lv->bits);
-  q->call.kernel = TNN_K_f32_bapack;
-  q->call.params = p;
+  p->bits = q->bits;
+  p->pixels = l->images;
+  e->in = arena_calloc(g->arena, 2, sizeof(Tensor *));
+  e->in[0] = x;
+  e->in[1] = thr;
+  e->nin = 2;
+  make_packed(e->out[0], l, q->bits);
+  e->call.kernel = TNN_K_f32_bapack;
+  e->call.params = p;
+  for (int i = 0; i < q->n - 1; i++) {
+    add_fused(g, e, q->nodes[i]);
+    q->nodes[i]->dead = true;
+  }
   return true;
+}
+
+/* The layout every consumer of y takes, or false when they differ or one
+ * is not a packed layer. */
+static bool consumers_layout(const Graph *g, Node *const *users, int nu,
+                             const Tensor *y, Layout *l) {
+  for (int j = 0; j < nu; j++) {
+    const Node *c = users[j];
+    if (!bw_layer(g, c, y)) return false;
+    Layout me = {is_conv(c), 0, 0, 0};
+    if (me.images) {
+      const tnn_bwconv_params *p = c->call.params;
+      if (y->rank != 4) return false;
+      me.c = p->c;
+      me.hw = p->h * p->w;
+    } else {
+      me.k = c->quant->k;
+      if (me.k <= 0 || ir_tensor_numel(y) % me.k) return false;
+    }
+    if (j > 0 && (me.images != l->images || me.k != l->k || me.c != l->c ||
+                  me.hw != l->hw))
+      return false;
+    *l = me;
+  }
+  return nu > 0;
 }
 
 bool pass_quant_acts(Graph *g) {
   if (g->float_acts) return true;
-  Uses u;
+  Uses u = {NULL, NULL};
   build_uses(g, &u);
   for (int i = 0; i < g->nnodes; i++) {
-    Node *q = g->nodes[i];
-    Levels lv;
-    if (q->dead || q->nout != 1 || !quantizer_levels(q, &lv)) continue;
-    Tensor *y = q->out[0];
+    Node *e = g->nodes[i];
+    if (e->dead || e->nout != 1 || e->call.kernel < 0) continue;
+    Tensor *y = e->out[0];
     const int nu = nusers(&u, y);
-    if (y->is_output || nu == 0) continue;
-    /* every consumer must be a packed layer reading y as its input x */
+    if (y->is_output || nu == 0 || y->dtype != DT_FLOAT) continue;
     Node **users = u.users + u.off[y->id];
-    int64_t k = -1;
-    bool ok = true;
-    for (int j = 0; j < nu && ok; j++) {
-      ok = bw_layer(g, users[j], y) && (k < 0 || users[j]->quant->k == k);
-      if (ok) k = users[j]->quant->k;
+    Layout l;
+    QGroup q;
+    if (!consumers_layout(g, users, nu, y, &l)) continue;
+    if (!find_group(&u, e, l.images ? l.c : l.k, &q)) continue;
+    if (q.off != 0.0f && l.images) {       /* padding would need the offset */
+      bool padded = false;
+      for (int j = 0; j < nu; j++) {
+        const tnn_bwconv_params *p = users[j]->call.params;
+        padded |= p->pt || p->pl ||
+                  (p->oh - 1) * p->sh + (p->kh - 1) * p->dh + 1 > p->h ||
+                  (p->ow - 1) * p->sw + (p->kw - 1) * p->dw + 1 > p->w;
+      }
+      if (padded) continue;
     }
-    if (!ok || k <= 0 || ir_tensor_numel(y) % k) continue;
-    if (!fuse_into_producer(g, &u, q, &lv) && !to_bapack(g, q, &lv, k))
-      continue;
-    for (int j = 0; j < nu; j++) to_bafc(g, users[j], lv.bits, lv.v);
+    if (!fuse_into_producer(g, &u, &q, &l) && !to_bapack(g, &q, &l)) continue;
+    for (int j = 0; j < nu; j++) {
+      if (is_conv(users[j])) to_baconv(g, users[j], &q);
+      else to_bafc(g, users[j], &q);
+    }
   }
   ir_recount(g);
   return true;

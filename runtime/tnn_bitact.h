@@ -9,6 +9,14 @@
  * A packed tensor is rows one after the other, `bits * kb` bytes per row.
  * Weights use the same layout, one row per output channel.
  *
+ * Images (the activations of convolutions): per image, per plane, its h*w
+ * pixels one after the other, each the cb = ceil(c/8) bytes of its
+ * channels: [bits][h*w][cb].  Conv weights per output channel: per plane,
+ * the kh*kw taps (row-major) each of cb bytes, [bits][kh*kw*cb], so one
+ * output pixel is one dot over a gathered patch of kh*kw*cb bytes.  Padding
+ * is exact: a tap outside the image contributes 0 (its nonzero bits are
+ * clear; binary activations get a nonzero plane on border pixels only).
+ *
  * Inner products, with X = sa ^ sw and M the AND of the nonzero planes
  * present (the all-ones row when both are binary):
  *   dot = popcount(M) - 2 * popcount(M & X)
@@ -215,26 +223,32 @@ TNN_INLINE void tnn_ba_pack_rows(const int8_t *t, int64_t rows, int64_t k,
 
 /* ------------------------------------------------------------- layers */
 
-/* The first quantizer: float x seen as [outer][c][inner], each outer index
- * one packed row of c * inner values; value = -1 + (x >= t0) + (x >= t1)
- * with thresholds thr[c][2] (thr[0][2] for all channels when global).  A
- * NaN threshold is never reached. */
+/* The first quantizer: float x seen as [outer][c][inner]; value = -1 + (x
+ * >= t0) + (x >= t1) with thresholds thr[c][2] (thr[0][2] for all channels
+ * when global; a NaN threshold is never reached).  pixels 0: each outer
+ * index is one packed row of c * inner values (for fully connected layers);
+ * pixels 1: each outer index is an image of `inner` pixels with c channels,
+ * written as [bits][inner][cb] (for convolutions). */
 TNN_INLINE int tnn_f32_bapack(const void *vp, const void *const *in,
                               void *const *out) {
   const tnn_bapack_params *p = (const tnn_bapack_params *)vp;
   const float *x = (const float *)in[0], *thr = (const float *)in[1];
   uint8_t *y = (uint8_t *)out[0];
-  const int64_t k = p->c * p->inner, kb = (k + 7) / 8;
-  memset(y, 0, (size_t)(p->outer * p->bits * kb));
+  const int64_t cb = (p->c + 7) / 8, kb = (p->c * p->inner + 7) / 8;
+  const int64_t per = p->pixels ? p->bits * p->inner * cb : p->bits * kb;
+  memset(y, 0, (size_t)(p->outer * per));
   for (int64_t o = 0; o < p->outer; o++) {
-    uint8_t *row = y + o * p->bits * kb;
+    uint8_t *img = y + o * per;
     for (int64_t c = 0; c < p->c; c++) {
       const float t0 = thr[p->global ? 0 : 2 * c];
       const float t1 = thr[p->global ? 1 : 2 * c + 1];
       for (int64_t i = 0; i < p->inner; i++) {
         const float v = x[(o * p->c + c) * p->inner + i];
-        tnn_ba_put(row, p->bits, kb, c * p->inner + i,
-                   -1 + (v >= t0) + (v >= t1));
+        const int l = -1 + (v >= t0) + (v >= t1);
+        if (p->pixels)
+          tnn_ba_put(img + i * cb, p->bits, p->inner * cb, c, l);
+        else
+          tnn_ba_put(img, p->bits, kb, c * p->inner + i, l);
       }
     }
   }
@@ -278,4 +292,94 @@ TNN_INLINE int tnn_x_bafc(const void *vp, const void *const *in,
   return TNN_OK;
 }
 
-#define TNN_KERNELS_BITACT(K) K(f32_bapack, bapack) K(x_bafc, bafc)
+/* Conv weights t[m][c][kh][kw] in {-1, 0, +1} -> [m][bits][kh*kw*cb]. */
+TNN_INLINE void tnn_ba_pack_conv(const int8_t *t, int64_t m, int64_t c,
+                                 int64_t kh, int64_t kw, int64_t bits,
+                                 uint8_t *out) {
+  const int64_t cb = (c + 7) / 8, pb = kh * kw * cb;
+  memset(out, 0, (size_t)(m * bits * pb));
+  for (int64_t o = 0; o < m; o++)
+    for (int64_t ch = 0; ch < c; ch++)
+      for (int64_t tap = 0; tap < kh * kw; tap++)
+        tnn_ba_put(out + o * bits * pb + tap * cb, bits, pb, ch,
+                   t[(o * c + ch) * kh * kw + tap]);
+}
+
+/* Patch bytes gathered on the stack per output pixel (per plane); tnnc
+ * keeps larger convolutions on the float-activation kernels. */
+#define TNN_BA_MAX_PATCH 4096
+
+/* 2-D convolution on packed images (group 1, zero padding, strides,
+ * dilations).  x [n][abits][h*w][cb], w [m][wbits][kh*kw*cb]; obits 0: y
+ * float NCHW = dot * scale[m] + bias[m] clamped to [lo, hi] (in[2], in[3]);
+ * obits 1, 2: y packed [n][obits][oh*ow][mb] through thresholds in[2]. */
+TNN_INLINE int tnn_x_baconv(const void *vp, const void *const *in,
+                            void *const *out) {
+  const tnn_baconv_params *p = (const tnn_baconv_params *)vp;
+  const uint8_t *x = (const uint8_t *)in[0], *w = (const uint8_t *)in[1];
+  const int64_t cb = (p->c + 7) / 8, mb = (p->m + 7) / 8;
+  const int64_t taps = p->kh * p->kw, pb = taps * cb, hw = p->h * p->w;
+  const int64_t ohw = p->oh * p->ow, k = taps * p->c;
+  uint8_t nz[TNN_BA_MAX_PATCH], sg[TNN_BA_MAX_PATCH];
+  const uint8_t last = (uint8_t)(p->c % 8 ? (1u << (p->c % 8)) - 1 : 0xff);
+  if (pb > TNN_BA_MAX_PATCH) return TNN_E_ARG;
+  if (p->obits) memset(out[0], 0, (size_t)(p->n * p->obits * ohw * mb));
+  for (int64_t b = 0; b < p->n; b++) {
+    const uint8_t *img = x + b * p->abits * hw * cb;
+    const uint8_t *inz = p->abits == 2 ? img : NULL;
+    const uint8_t *isg = p->abits == 2 ? img + hw * cb : img;
+    for (int64_t oy = 0; oy < p->oh; oy++)
+      for (int64_t ox = 0; ox < p->ow; ox++) {
+        int border = 0;
+        for (int64_t ky = 0; ky < p->kh; ky++)
+          for (int64_t kx = 0; kx < p->kw; kx++) {
+            const int64_t iy = oy * p->sh - p->pt + ky * p->dh;
+            const int64_t ix = ox * p->sw - p->pl + kx * p->dw;
+            uint8_t *dn = nz + (ky * p->kw + kx) * cb;
+            uint8_t *ds = sg + (ky * p->kw + kx) * cb;
+            if (iy < 0 || iy >= p->h || ix < 0 || ix >= p->w) {
+              border = 1;
+              memset(dn, 0, (size_t)cb);
+              memset(ds, 0, (size_t)cb);
+              continue;
+            }
+            const int64_t px = (iy * p->w + ix) * cb;
+            memcpy(ds, isg + px, (size_t)cb);
+            if (inz) {
+              memcpy(dn, inz + px, (size_t)cb);
+            } else {
+              memset(dn, 0xff, (size_t)cb);
+              dn[cb - 1] = last;
+            }
+          }
+        /* binary activations need the nonzero plane only at the border */
+        const uint8_t *ma = inz || border ? nz : NULL;
+        for (int64_t m = 0; m < p->m; m++) {
+          const uint8_t *wm = w + m * p->wbits * pb;
+          const uint8_t *mw = p->wbits == 2 ? wm : NULL;
+          const uint8_t *sw = p->wbits == 2 ? wm + pb : wm;
+          int64_t pm = 0;
+          const int64_t pxc = tnn_ba_count(ma, sg, mw, sw, pb, &pm);
+          const int64_t d = (ma || mw ? pm : k) - 2 * pxc;
+          const int64_t o = oy * p->ow + ox;
+          if (p->obits == 0) {
+            const float *scale = (const float *)in[2];
+            const float *bias = (const float *)in[3];
+            float v = (float)d * scale[m];
+            v = v + bias[m];
+            v = v < (float)p->lo ? (float)p->lo : v > (float)p->hi ? (float)p->hi : v;
+            ((float *)out[0])[(b * p->m + m) * ohw + o] = v;
+          } else {
+            const int32_t *thr = (const int32_t *)in[2];
+            const int64_t v = thr[3 * m] * d;
+            tnn_ba_put((uint8_t *)out[0] + b * p->obits * ohw * mb + o * mb,
+                       p->obits, ohw * mb, m,
+                       -1 + (v >= thr[3 * m + 1]) + (v >= thr[3 * m + 2]));
+          }
+        }
+      }
+  }
+  return TNN_OK;
+}
+
+#define TNN_KERNELS_BITACT(K) K(f32_bapack, bapack) K(x_bafc, bafc) K(x_baconv, baconv)

@@ -93,9 +93,14 @@
  * float x [outer][c][inner] into rows of `bits` planes; the packed fully
  * connected layer takes abits/wbits 1 or 2 and writes float (obits 0) or
  * packed (obits 1, 2) output */
-#define TNN_FIELDS_bapack(I, F, A) I(outer) I(c) I(inner) I(global) I(bits)
+#define TNN_FIELDS_bapack(I, F, A)                                            \
+  I(outer) I(c) I(inner) I(global) I(bits) I(pixels)
 #define TNN_FIELDS_bafc(I, F, A)                                              \
   I(n) I(m) I(k) I(abits) I(wbits) I(obits) F(lo) F(hi)
+/* packed 2-D convolution (group 1): packed NCHW images as [bits][h*w][cb] */
+#define TNN_FIELDS_baconv(I, F, A)                                            \
+  I(n) I(c) I(h) I(w) I(m) I(oh) I(ow) I(kh) I(kw) I(sh) I(sw) I(pt) I(pl)    \
+  I(dh) I(dw) I(abits) I(wbits) I(obits) F(lo) F(hi)
 /* MultiThreshold: x as [outer, c, inner], thresholds [c or 1, t] */
 #define TNN_FIELDS_mthr(I, F, A)                                              \
   I(outer) I(c) I(inner) I(t) I(global) F(scale) F(bias)
@@ -125,7 +130,8 @@
 #define TNN_PARAM_KINDS(P)                                                    \
   P(conv) P(gemm) P(matmul) P(bcast) P(where) P(unary) P(cast) P(pool) P(bn)  \
   P(axis) P(reduce) P(topk) P(copy) P(transpose) P(concat) P(slice) P(pad)    \
-  P(gather) P(quant) P(dequant) P(mthr) P(bwfc) P(bwconv) P(bapack) P(bafc)
+  P(gather) P(quant) P(dequant) P(mthr) P(bwfc) P(bwconv) P(bapack) P(bafc)     \
+  P(baconv)
 
 #define TNN_FIELD_I(x) int64_t x;
 #define TNN_FIELD_F(x) double x;

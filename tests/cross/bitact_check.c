@@ -8,7 +8,7 @@ int main(void) {
     const char *name;
     bool (*run)(char *, size_t);
   } cases[] = {{"pack", ba_check_pack},   {"count", ba_check_count},
-               {"dot", ba_check_dot},     {"fc", ba_check_fc},
+               {"dot", ba_check_dot},     {"fc", ba_check_fc},         {"conv", ba_check_conv},
                {"pack input", ba_check_pack_input}};
   char msg[256];
   int fail = 0;

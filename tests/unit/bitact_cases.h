@@ -182,7 +182,7 @@ static bool ba_check_pack_input(char *msg, size_t n) {
         thr[2 * j + 1] = bits == 1 ? thr[2 * j] : thr[2 * j] + (float)(ba_rnd() % 3) / 2;
       }
       thr[1] = bits == 1 ? thr[0] : NAN;     /* a level never reached */
-      tnn_bapack_params p = {outer, c, inner, global, bits};
+      tnn_bapack_params p = {outer, c, inner, global, bits, 0};
       const void *in[2] = {x, thr};
       void *out[1] = {y};
       tnn_f32_bapack(&p, in, out);
@@ -200,5 +200,96 @@ static bool ba_check_pack_input(char *msg, size_t n) {
             }
           }
     }
+  return true;
+}
+
+/* Packed convolution against a naive integer convolution with zero
+ * padding, every mix of activation/weight bits, float and packed outputs,
+ * random shapes (channels across byte and SIMD-block boundaries, strides,
+ * dilations, pads); the input packed from NCHW floats by tnn_f32_bapack. */
+static bool ba_check_conv(char *msg, size_t msglen) {
+  for (int trial = 0; trial < 48; trial++) {
+    const int64_t ab = 1 + trial % 2, wb = 1 + (trial / 2) % 2, ob = (trial / 4) % 3;
+    const int64_t nb = 1 + ba_rnd() % 2, c = 1 + ba_rnd() % (trial % 8 < 4 ? 20 : 140);
+    const int64_t h = 1 + ba_rnd() % 9, w = 1 + ba_rnd() % 9, m = 1 + ba_rnd() % 19;
+    const int64_t kh = 1 + ba_rnd() % 3, kw = 1 + ba_rnd() % 3;
+    const int64_t sh = 1 + ba_rnd() % 2, sw = 1 + ba_rnd() % 2;
+    const int64_t dh = 1 + ba_rnd() % 2, dw = 1 + ba_rnd() % 2;
+    const int64_t pt = ba_rnd() % 3, pl = ba_rnd() % 3, pbm = ba_rnd() % 3, pr = ba_rnd() % 3;
+    const int64_t oh = (h + pt + pbm - dh * (kh - 1) - 1) / sh + 1;
+    const int64_t ow = (w + pl + pr - dw * (kw - 1) - 1) / sw + 1;
+    if (oh < 1 || ow < 1) continue;
+    const int64_t cb = (c + 7) / 8, mb = (m + 7) / 8, ohw = oh * ow;
+    float *xf = malloc(sizeof(float) * (size_t)(nb * c * h * w));
+    int8_t *xt = malloc((size_t)(nb * c * h * w)), *wt = malloc((size_t)(m * c * kh * kw));
+    uint8_t *px = malloc((size_t)(nb * ab * h * w * cb));
+    uint8_t *pw = malloc((size_t)(m * wb * kh * kw * cb));
+    float *scale = malloc(sizeof(float) * (size_t)m), *bias = malloc(sizeof(float) * (size_t)m);
+    int32_t *thr = malloc(sizeof(int32_t) * 3 * (size_t)m);
+    float *y = malloc(sizeof(float) * (size_t)(nb * m * ohw));
+    uint8_t *py = malloc((size_t)(nb * 2 * ohw * mb));
+    const float t2[2] = {-0.5f, ab == 1 ? -0.5f : 0.5f};
+    for (int64_t i = 0; i < nb * c * h * w; i++) {
+      xt[i] = ba_val(ab);
+      xf[i] = (float)xt[i];
+    }
+    for (int64_t i = 0; i < m * c * kh * kw; i++) wt[i] = ba_val(wb);
+    const int64_t k = c * kh * kw;
+    for (int64_t j = 0; j < m; j++) {
+      scale[j] = (float)(ba_rnd() % 2001) / 1000.0f - 1.0f;
+      bias[j] = (float)(ba_rnd() % 2001) / 100.0f - 10.0f;
+      const int32_t a = (int32_t)(ba_rnd() % (2 * k + 3)) - (int32_t)k - 1;
+      const int32_t b = (int32_t)(ba_rnd() % (2 * k + 3)) - (int32_t)k - 1;
+      thr[3 * j] = ba_rnd() & 1 ? 1 : -1;
+      thr[3 * j + 1] = ob == 1 || a < b ? a : b;
+      thr[3 * j + 2] = ob == 1 ? a : a < b ? b : a;
+    }
+    tnn_bapack_params pp = {nb, c, h * w, 1, ab, 1};
+    const void *pin[2] = {xf, t2};
+    void *pout[1] = {px};
+    tnn_f32_bapack(&pp, pin, pout);
+    tnn_ba_pack_conv(wt, m, c, kh, kw, wb, pw);
+    tnn_baconv_params p = {nb, c, h, w, m, oh, ow, kh, kw, sh, sw, pt, pl, dh, dw,
+                           ab, wb, ob, -INFINITY, INFINITY};
+    const void *in[4] = {px, pw, ob ? (const void *)thr : (const void *)scale, bias};
+    void *out[1] = {ob ? (void *)py : (void *)y};
+    int rc = tnn_x_baconv(&p, in, out);
+    bool ok = rc == TNN_OK;
+    for (int64_t b = 0; b < nb && ok; b++)
+      for (int64_t o = 0; o < m && ok; o++)
+        for (int64_t oy = 0; oy < oh && ok; oy++)
+          for (int64_t ox = 0; ox < ow && ok; ox++) {
+            int64_t d = 0;
+            for (int64_t ch = 0; ch < c; ch++)
+              for (int64_t ky = 0; ky < kh; ky++)
+                for (int64_t kx = 0; kx < kw; kx++) {
+                  const int64_t iy = oy * sh - pt + ky * dh, ix = ox * sw - pl + kx * dw;
+                  if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                  d += xt[((b * c + ch) * h + iy) * w + ix] * wt[((o * c + ch) * kh + ky) * kw + kx];
+                }
+            const int64_t pix = oy * ow + ox;
+            if (ob == 0) {
+              float v = (float)d * scale[o];
+              v = v + bias[o];
+              ok = y[(b * m + o) * ohw + pix] == v;
+            } else {
+              const int64_t v = thr[3 * o] * d;
+              const int want = -1 + (v >= thr[3 * o + 1]) + (v >= thr[3 * o + 2]);
+              ok = tnn_ba_get(py + b * ob * ohw * mb + pix * mb, ob, ohw * mb, o) == want;
+            }
+            if (!ok)
+              snprintf(msg, msglen, "%s conv W%lldA%lld out %lld: c %lld %lldx%lld m %lld "
+                       "k %lldx%lld s %lld,%lld d %lld,%lld pads %lld,%lld at [%lld][%lld][%lld][%lld]",
+                       ba_variant(), (long long)wb, (long long)ab, (long long)ob,
+                       (long long)c, (long long)h, (long long)w, (long long)m,
+                       (long long)kh, (long long)kw, (long long)sh, (long long)sw,
+                       (long long)dh, (long long)dw, (long long)pt, (long long)pl,
+                       (long long)b, (long long)o, (long long)oy, (long long)ox);
+          }
+    if (rc != TNN_OK) snprintf(msg, msglen, "conv returned %d", rc);
+    free(xf), free(xt), free(wt), free(px), free(pw), free(scale), free(bias);
+    free(thr), free(y), free(py);
+    if (!ok) return false;
+  }
   return true;
 }

@@ -51,6 +51,12 @@ Test(bitact, fc_float_and_packed_epilogues) {
   cr_assert(ba_check_fc(msg, sizeof msg), "%s", msg);
 }
 
+Test(bitact, conv_all_mixes_with_padding) {
+  need_cpu();
+  char msg[256];
+  cr_assert(ba_check_conv(msg, sizeof msg), "%s", msg);
+}
+
 Test(bitact, first_quantizer_packs) {
   need_cpu();
   char msg[256];

@@ -82,7 +82,8 @@ typedef struct {
   const Tensor *x;
   int dir;                     /* +1 non-decreasing in x, -1 non-increasing */
   int bits;
-  float v, off;
+  float vals[3];               /* its levels -1, (0,) +1, ascending */
+  float v, off;                /* vals ~ off + v * level (rounding aside) */
 } QGroup;
 
 /* ------------------------------------------------- one value through a node */
@@ -178,16 +179,24 @@ static float eval_group(const QGroup *q, int64_t c, float x) {
 
 /* -1, 0 or +1 for a quantizer output value, 2 for none of its levels. */
 static int level_of(const QGroup *q, float y) {
-  if (y == q->off + q->v) return 1;
-  if (y == q->off - q->v) return -1;
-  if (q->bits == 2 && y == q->off) return 0;
+  if (y == q->vals[0]) return -1;
+  if (y == q->vals[q->bits]) return 1;
+  if (q->bits == 2 && y == q->vals[1]) return 0;
   return 2;
 }
 
 /* ------------------------------------------------------ the quantizers */
 
+/* A constant with one value (a scalar, or a broadcast tensor whose
+ * elements are all the same, as ones_like folds to). */
 static bool scalar_const(const Tensor *t) {
-  return t && t->data && ir_tensor_numel(t) == 1;
+  if (!t || !t->data) return false;
+  const int64_t n = ir_tensor_numel(t);
+  const size_t es = dtype_size(t->dtype);
+  if (n < 1 || es == 0) return false;
+  for (int64_t i = 1; i < n; i++)
+    if (memcmp((const char *)t->data + i * es, t->data, es)) return false;
+  return true;
 }
 
 static int sgn(double v) { return (v > 0) - (v < 0); }
@@ -284,6 +293,21 @@ static bool node_dir(const Node *n, const int *d, int *out) {
   return false;
 }
 
+/* Whether node_dir takes n for some directions of its variable inputs
+ * (the real ones are checked once the group is complete). */
+static bool groupable(const Node *n) {
+  if (n->nin > 5) return false;
+  for (int combo = 0; combo < 32; combo++) {
+    int d[5] = {0}, out;
+    for (int a = 0; a < n->nin; a++)
+      if (n->in[a] && !n->in[a]->data) d[a] = combo >> a & 1 ? -1 : 1;
+      else if (combo >> a & 1) goto next;
+    if (node_dir(n, d, &out)) return true;
+  next:;
+  }
+  return false;
+}
+
 /* Floats in order as integers: -inf .. -0 = 0 = +0 .. +inf. */
 static int64_t fkey(float f) {
   uint32_t u;
@@ -351,11 +375,7 @@ static bool find_group(const Uses *u, Node *e, int64_t nch, QGroup *q) {
           for (int b = 0; b < q->n; b++) found |= q->nodes[b] == us[a];
           mine = found;
         }
-        int dd[5] = {0};
-        int dummy;
-        for (int a = 0; a < p->nin && a < 5; a++)
-          dd[a] = p->in[a] && !p->in[a]->data;
-        if (!mine || p->nin > 5 || !node_dir(p, dd, &dummy)) continue;
+        if (!mine || !groupable(p)) continue;
         q->nodes[q->n++] = p;
         grew = true;
       }
@@ -416,20 +436,15 @@ static bool find_group(const Uses *u, Node *e, int64_t nch, QGroup *q) {
       all[j] = all[j - 1];
       all[j - 1] = t;
     }
-  if (na == 2) {
-    q->bits = 1;
-    q->off = (all[0] + all[1]) / 2;
-    q->v = (all[1] - all[0]) / 2;
-    if (q->off - q->v != all[0] || q->off + q->v != all[1]) return false;
-  } else if (na == 3) {
-    q->bits = 2;
-    q->off = all[1];
-    q->v = all[1] - all[0];
-    if (all[2] - all[1] != q->v || q->off - q->v != all[0] || q->off + q->v != all[2])
-      return false;
-  } else {
+  if (na < 2) return false;
+  for (int i = 0; i < na; i++) q->vals[i] = all[i];
+  q->bits = na == 2 ? 1 : 2;
+  q->off = na == 2 ? (all[0] + all[1]) / 2 : all[1];
+  q->v = (all[na - 1] - all[0]) / 2;
+  /* three levels must be equally spaced, up to float rounding */
+  const float big = fmaxf(fabsf(all[0]), fabsf(all[na - 1]));
+  if (na == 3 && fabsf((all[2] - all[1]) - (all[1] - all[0])) > 1e-6f * big)
     return false;
-  }
   return q->v > 0 && isfinite(q->v) && isfinite(q->off);
 }
 
@@ -574,6 +589,16 @@ static bool float_thresholds(const QGroup *q, int64_t c, float *t) {
 
 /* ------------------------------------------------------------ rewriting */
 
+/* A three-level quantizer (ONNX Sign: Sign(0) = 0) whose level 0 no
+ * integer dot reaches in any channel (t0 == t1) is stored and run as
+ * binary. */
+static void zero_never_taken(QGroup *q, const int32_t *thr, int64_t m,
+                             int stride) {
+  for (int64_t i = 0; i < m; i++)
+    if (thr[stride * i + 1] != thr[stride * i + 2]) return;
+  q->bits = 1;
+}
+
 /* The activations x = off + v * level join layer L's epilogue:
  * sum_k x_k s t_k + bias = (v s) dot + (bias + off s sum_k t_k). */
 static void fold_act_scale(Node *L, const QGroup *q) {
@@ -660,7 +685,7 @@ static void make_packed(Tensor *t, const Layout *l, int bits) {
 
 /* Tries to fold q (and the chain before it) into the packed layer that
  * produces its input.  True when done. */
-static bool fuse_into_producer(Graph *g, const Uses *u, const QGroup *q,
+static bool fuse_into_producer(Graph *g, const Uses *u, QGroup *q,
                                const Layout *want) {
   const Node *chain[64];
   int nchain = 0;
@@ -715,6 +740,7 @@ static bool fuse_into_producer(Graph *g, const Uses *u, const QGroup *q,
     diag_warn(g->diag, e, "kept in float: %s", why);
     return false;
   }
+  zero_never_taken(q, thr->data, m, 3);
   if (n->call.kernel == TNN_K_x_bafc) {
     tnn_bafc_params *p = opk_params(g, sizeof *p);
     *p = *(const tnn_bafc_params *)n->call.params;
@@ -748,7 +774,7 @@ static bool fuse_into_producer(Graph *g, const Uses *u, const QGroup *q,
 
 /* The quantizer packs its float input itself (tnn_f32_bapack): its last
  * node takes {x, thresholds}, the others go. */
-static bool to_bapack(Graph *g, const QGroup *q, const Layout *l) {
+static bool to_bapack(Graph *g, QGroup *q, const Layout *l) {
   Node *e = q->nodes[q->n - 1];
   Tensor *x = (Tensor *)q->x;
   const int64_t numel = ir_tensor_numel(x);
@@ -768,6 +794,10 @@ static bool to_bapack(Graph *g, const QGroup *q, const Layout *l) {
   float *t = thr->data;
   for (int64_t ch = 0; ch < nc; ch++)
     if (!float_thresholds(q, ch, t + 2 * ch)) return false;
+  bool zero = false;                     /* level 0 reachable somewhere? */
+  for (int64_t ch = 0; ch < nc; ch++)
+    zero |= !(t[2 * ch] == t[2 * ch + 1] || (isnan(t[2 * ch]) && isnan(t[2 * ch + 1])));
+  if (!zero) q->bits = 1;
   tnn_bapack_params *p = opk_params(g, sizeof *p);
   p->outer = numel / (l->images ? l->c * l->hw : l->k);
   p->c = c;

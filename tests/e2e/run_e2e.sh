@@ -65,6 +65,24 @@ check_one() {
     fi
     [ $cc = gcc ] && echo "PASS $name: ${res#PASS } | ref: ${rr#PASS }"
   done
+  # packed activations must take the float path's decisions: with
+  # `exact_float_acts` the --float-acts build's outputs are bit-identical
+  if [ -f "$dir/exact_float_acts" ]; then
+    local fouts=()
+    for i in $(seq 0 $((n_out - 1))); do fouts+=("$w/out_float_$i.npy"); done
+    # shellcheck disable=SC2086
+    if ! "$TNNC" "$model" -o "$w/float.c" --emit-main --float-acts $flags 2> "$w/tnnc.err" ||
+       ! gcc -std=c99 -O2 ${CFLAGS_EXTRA:-} "$w/float.c" -o "$w/prog_float" -lm 2> "$w/float.err" ||
+       ! "$w/prog_float" "${ins[@]}" "${fouts[@]}" 2> "$w/run_float.err"; then
+      echo "FAIL $name: --float-acts build: $(head -c 600 "$w/tnnc.err" "$w/float.err" "$w/run_float.err")"; return 1
+    fi
+    for i in $(seq 0 $((n_out - 1))); do
+      if ! cmp -s "$w/out_gcc_$i.npy" "$w/out_float_$i.npy"; then
+        echo "FAIL $name: output $i differs from the --float-acts build"; return 1
+      fi
+    done
+    echo "PASS $name: packed activations bit-identical to --float-acts"
+  fi
   return 0
 }
 export -f check_one

@@ -844,6 +844,48 @@ static bool consumers_layout(const Graph *g, Node *const *users, int nu,
   return nu > 0;
 }
 
+/* Users that are MaxPools over y whose outputs only packed convolutions
+ * read (pooling of binary/ternary values runs on the packed bits). */
+static bool pooled_layout(const Graph *g, const Uses *u, Node *const *users,
+                          int nu, const Tensor *y, Layout *l) {
+  if (y->rank != 4) return false;
+  for (int j = 0; j < nu; j++) {
+    const Node *p = users[j];
+    if (p->call.kernel != TNN_K_f32_max_pool || p->in[0] != y ||
+        (p->nout > 1 && p->out[1]) || p->out[0]->is_output)
+      return false;
+    int n2;
+    Node *const *u2 = users_of(u, p->out[0], &n2);
+    Layout l2;
+    if (!consumers_layout(g, u2, n2, p->out[0], &l2) || !l2.images) return false;
+  }
+  l->images = true;
+  l->k = 0;
+  l->c = y->dims[1];
+  l->hw = y->dims[2] * y->dims[3];
+  return nu > 0;
+}
+
+/* MaxPool p moves to the packed images of `bits` planes. */
+static void to_bamaxpool(Graph *g, Node *p, int bits) {
+  const tnn_pool_params *old = p->call.params;
+  tnn_bapool_params *bp = opk_params(g, sizeof *bp);
+  bp->n = old->n; bp->c = old->c; bp->h = old->h; bp->w = old->w;
+  bp->oh = old->oh; bp->ow = old->ow; bp->kh = old->kh; bp->kw = old->kw;
+  bp->sh = old->sh; bp->sw = old->sw; bp->pt = old->pt; bp->pl = old->pl;
+  bp->dh = old->dh; bp->dw = old->dw;
+  bp->bits = bits;
+  Layout l = {true, 0, old->c, old->oh * old->ow};
+  make_packed(p->out[0], &l, bits);
+  p->call.kernel = TNN_K_x_bamaxpool;
+  p->call.params = bp;
+}
+
+static void to_packed_layer(Graph *g, Node *n, const QGroup *q) {
+  if (is_conv(n)) to_baconv(g, n, q);
+  else to_bafc(g, n, q);
+}
+
 bool pass_quant_acts(Graph *g) {
   if (g->float_acts) return true;
   Uses u = {NULL, NULL};
@@ -857,11 +899,12 @@ bool pass_quant_acts(Graph *g) {
     Node **users = u.users + u.off[y->id];
     Layout l;
     QGroup q;
-    if (!consumers_layout(g, users, nu, y, &l)) continue;
+    const bool pooled = !consumers_layout(g, users, nu, y, &l);
+    if (pooled && !pooled_layout(g, &u, users, nu, y, &l)) continue;
     if (!find_group(&u, e, l.images ? l.c : l.k, &q)) continue;
     if (q.off != 0.0f && l.images) {       /* padding would need the offset */
-      bool padded = false;
-      for (int j = 0; j < nu; j++) {
+      bool padded = pooled;
+      for (int j = 0; j < nu && !pooled; j++) {
         const tnn_bwconv_params *p = users[j]->call.params;
         padded |= p->pt || p->pl ||
                   (p->oh - 1) * p->sh + (p->kh - 1) * p->dh + 1 > p->h ||
@@ -871,8 +914,14 @@ bool pass_quant_acts(Graph *g) {
     }
     if (!fuse_into_producer(g, &u, &q, &l) && !to_bapack(g, &q, &l)) continue;
     for (int j = 0; j < nu; j++) {
-      if (is_conv(users[j])) to_baconv(g, users[j], &q);
-      else to_bafc(g, users[j], &q);
+      if (!pooled) {
+        to_packed_layer(g, users[j], &q);
+        continue;
+      }
+      int n2;
+      Node *const *u2 = users_of(&u, users[j]->out[0], &n2);
+      to_bamaxpool(g, users[j], q.bits);
+      for (int a = 0; a < n2; a++) to_packed_layer(g, u2[a], &q);
     }
   }
   ir_recount(g);

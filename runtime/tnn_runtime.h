@@ -101,6 +101,10 @@
 #define TNN_FIELDS_baconv(I, F, A)                                            \
   I(n) I(c) I(h) I(w) I(m) I(oh) I(ow) I(kh) I(kw) I(sh) I(sw) I(pt) I(pl)    \
   I(dh) I(dw) I(abits) I(wbits) I(obits) F(lo) F(hi)
+/* max pooling of packed images (bits planes, pads never win) */
+#define TNN_FIELDS_bapool(I, F, A)                                            \
+  I(n) I(c) I(h) I(w) I(oh) I(ow) I(kh) I(kw) I(sh) I(sw) I(pt) I(pl) I(dh)   \
+  I(dw) I(bits)
 /* MultiThreshold: x as [outer, c, inner], thresholds [c or 1, t] */
 #define TNN_FIELDS_mthr(I, F, A)                                              \
   I(outer) I(c) I(inner) I(t) I(global) F(scale) F(bias)
@@ -131,7 +135,7 @@
   P(conv) P(gemm) P(matmul) P(bcast) P(where) P(unary) P(cast) P(pool) P(bn)  \
   P(axis) P(reduce) P(topk) P(copy) P(transpose) P(concat) P(slice) P(pad)    \
   P(gather) P(quant) P(dequant) P(mthr) P(bwfc) P(bwconv) P(bapack) P(bafc)     \
-  P(baconv)
+  P(baconv) P(bapool)
 
 #define TNN_FIELD_I(x) int64_t x;
 #define TNN_FIELD_F(x) double x;

@@ -9,6 +9,7 @@ int main(void) {
     bool (*run)(char *, size_t);
   } cases[] = {{"pack", ba_check_pack},   {"count", ba_check_count},
                {"dot", ba_check_dot},     {"fc", ba_check_fc},         {"conv", ba_check_conv},
+               {"maxpool", ba_check_maxpool},
                {"pack input", ba_check_pack_input}};
   char msg[256];
   int fail = 0;

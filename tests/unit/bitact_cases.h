@@ -293,3 +293,54 @@ static bool ba_check_conv(char *msg, size_t msglen) {
   }
   return true;
 }
+
+/* MaxPool on packed images against the max of the unpacked values. */
+static bool ba_check_maxpool(char *msg, size_t msglen) {
+  for (int trial = 0; trial < 40; trial++) {
+    const int64_t bits = 1 + trial % 2, nb = 1 + ba_rnd() % 2, c = 1 + ba_rnd() % 70;
+    const int64_t h = 1 + ba_rnd() % 9, w = 1 + ba_rnd() % 9;
+    const int64_t kh = 1 + ba_rnd() % 3, kw = 1 + ba_rnd() % 3;
+    const int64_t sh = 1 + ba_rnd() % 2, sw = 1 + ba_rnd() % 2, dh = 1, dw = 1 + ba_rnd() % 2;
+    const int64_t pt = ba_rnd() % kh, pl = ba_rnd() % kw;
+    const int64_t oh = (h + 2 * pt - dh * (kh - 1) - 1) / sh + 1;
+    const int64_t ow = (w + 2 * pl - dw * (kw - 1) - 1) / sw + 1;
+    if (oh < 1 || ow < 1) continue;
+    const int64_t cb = (c + 7) / 8, hw = h * w, ohw = oh * ow;
+    float *xf = malloc(sizeof(float) * (size_t)(nb * c * hw));
+    uint8_t *px = malloc((size_t)(nb * bits * hw * cb)), *py = malloc((size_t)(nb * bits * ohw * cb));
+    for (int64_t i = 0; i < nb * c * hw; i++) xf[i] = (float)ba_val(bits);
+    const float t2[2] = {-0.5f, bits == 1 ? -0.5f : 0.5f};
+    tnn_bapack_params pp = {nb, c, hw, 1, bits, 1};
+    const void *pin[2] = {xf, t2};
+    void *pout[1] = {px};
+    tnn_f32_bapack(&pp, pin, pout);
+    tnn_bapool_params p = {nb, c, h, w, oh, ow, kh, kw, sh, sw, pt, pl, dh, dw, bits};
+    const void *in[1] = {px};
+    void *out[1] = {py};
+    tnn_x_bamaxpool(&p, in, out);
+    bool ok = true;
+    for (int64_t b = 0; b < nb && ok; b++)
+      for (int64_t ch = 0; ch < c && ok; ch++)
+        for (int64_t oy = 0; oy < oh && ok; oy++)
+          for (int64_t ox = 0; ox < ow && ok; ox++) {
+            int best = -2;
+            for (int64_t ky = 0; ky < kh; ky++)
+              for (int64_t kx = 0; kx < kw; kx++) {
+                const int64_t iy = oy * sh - pt + ky * dh, ix = ox * sw - pl + kx * dw;
+                if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                const int v = (int)xf[(b * c + ch) * hw + iy * w + ix];
+                if (v > best) best = v;
+              }
+            const int got = tnn_ba_get(py + b * bits * ohw * cb + (oy * ow + ox) * cb,
+                                       bits, ohw * cb, ch);
+            ok = got == best;
+            if (!ok)
+              snprintf(msg, msglen, "maxpool bits %lld c %lld %lldx%lld k %lldx%lld: got %d want %d",
+                       (long long)bits, (long long)c, (long long)h, (long long)w,
+                       (long long)kh, (long long)kw, got, best);
+          }
+    free(xf), free(px), free(py);
+    if (!ok) return false;
+  }
+  return true;
+}

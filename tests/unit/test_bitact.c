@@ -57,6 +57,12 @@ Test(bitact, conv_all_mixes_with_padding) {
   cr_assert(ba_check_conv(msg, sizeof msg), "%s", msg);
 }
 
+Test(bitact, maxpool_on_packed_images) {
+  need_cpu();
+  char msg[256];
+  cr_assert(ba_check_maxpool(msg, sizeof msg), "%s", msg);
+}
+
 Test(bitact, first_quantizer_packs) {
   need_cpu();
   char msg[256];

@@ -26,6 +26,9 @@ activation quantizer is written in one of the forms exporters produce:
                 stride 2 pad 1 + BN + Sign, fc float 128->10
   qa_cnn_w2a2_rtn    the same with ternary weights, RTN activations and no
                 padding (valid convolutions: 8 -> 6 -> 4 -> 2)
+  qa_cnn_pool_w1a1_w2a2  float conv + BN + Where-sign + MaxPool, binary conv
+                + BN + Where-sign + MaxPool (pooling on packed bits), ternary
+                conv + BN + gtlt, fc float
   qa_resnet_w1a1     Bi-Real style: float stem conv + BN, two blocks
                 y = BN(binary conv(Sign(x))) + x with the float shortcut,
                 global average pool, fc float
@@ -106,6 +109,15 @@ def make_cnn(w, form, pad):
         nn.Flatten(), nn.Linear(32 * side * side, 10))
 
 
+def make_pool_cnn():
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16), Act('where'), nn.MaxPool2d(2),
+        QConv(16, 32, 3, padding=1, q=binarize), nn.BatchNorm2d(32), Act('where'),
+        nn.MaxPool2d(2),
+        QConv(32, 32, 3, padding=1, q=ternarize), nn.BatchNorm2d(32), Act('gtlt'),
+        nn.Flatten(), nn.Linear(32 * 2 * 2, 10))
+
+
 class Block(nn.Module):
     def __init__(self, c):
         super().__init__()
@@ -164,7 +176,8 @@ def main():
             ('qa_mlp_w2a2_rtn', lambda: make_mlp(2, 'rtn')),
             ('qa_cnn_w1a1_sign', lambda: make_cnn(1, 'sign', 1)),
             ('qa_cnn_w2a2_rtn', lambda: make_cnn(2, 'rtn', 0)),
-            ('qa_resnet_w1a1', make_resnet)]
+            ('qa_resnet_w1a1', make_resnet),
+            ('qa_cnn_pool_w1a1_w2a2', make_pool_cnn)]
     for i, (name, make) in enumerate(jobs):
         model = make()
         acc = train(model, x, y, epochs=30, seed=i)

@@ -410,12 +410,26 @@ static bool find_group(const Uses *u, Node *e, int64_t nch, QGroup *q) {
     if (!node_dir(n, d, &dirs[i])) return false;
   }
   if (!q->x || e->out[0]->dtype != DT_FLOAT || dirs[q->n - 1] == 0) return false;
+  /* elementwise on x's shape (a broadcast constant must not widen it) */
+  for (int i = 0; i < q->n; i++) {
+    const Tensor *o = q->nodes[i]->out[0];
+    if (o->rank != q->x->rank ||
+        memcmp(o->dims, q->x->dims, sizeof(int64_t) * (size_t)o->rank))
+      return false;
+  }
   q->dir = dirs[q->n - 1];
   /* levels: the union over channels of 2 or 3 equally spaced values */
   bool per_channel = false;
-  for (int i = 0; i < q->n; i++)
-    per_channel |= q->nodes[i]->call.kernel == TNN_K_f32_multithreshold &&
-                   !((const tnn_mthr_params *)q->nodes[i]->call.params)->global;
+  for (int i = 0; i < q->n; i++) {
+    const Node *n = q->nodes[i];
+    const tnn_mthr_params *p = n->call.params;
+    if (n->call.kernel != TNN_K_f32_multithreshold || p->global) continue;
+    /* per-channel thresholds on axis 1, one row per layer channel */
+    if (n->in[0]->rank < 2 || p->outer != n->in[0]->dims[0] ||
+        p->c != n->in[0]->dims[1] || p->c != nch)
+      return false;
+    per_channel = true;
+  }
   float all[3];
   int na = 0;
   for (int64_t c = 0; c < (per_channel ? nch : 1); c++) {

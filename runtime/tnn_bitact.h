@@ -60,6 +60,12 @@ TNN_INLINE int64_t tnn_popcount64(uint64_t v) {
 /* Up to 8 bytes of a plane as a little-endian word (missing bytes zero). */
 TNN_INLINE uint64_t tnn_ba_word(const uint8_t *p, int64_t nbytes) {
   uint64_t v = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (nbytes >= 8) {
+    memcpy(&v, p, 8);
+    return v;
+  }
+#endif
   for (int64_t j = 0; j < nbytes && j < 8; j++) v |= (uint64_t)p[j] << (8 * j);
   return v;
 }
@@ -193,6 +199,107 @@ TNN_INLINE int64_t tnn_ba_dot(const uint8_t *a, int64_t abits,
   return (ma || mw ? pm : k) - 2 * px;
 }
 
+/* Four dots at once: one activation row (nonzero plane ma, NULL when
+ * binary; sign plane sa) against weight rows w + r * wstride, r = 0..3
+ * (nonzero then sign plane when wbits is 2, sign plane only when 1), over
+ * nbytes bytes of k values.  The row is loaded once for the four; AVX-512
+ * keeps the eight popcount sums in registers and reduces once (tails by
+ * masked loads).  Elsewhere, four calls of tnn_ba_count. */
+#if defined(TNN_BA_AVX512)
+TNN_INLINE void tnn_ba_dots4(const uint8_t *ma, const uint8_t *sa,
+                             const uint8_t *w, int64_t wstride, int64_t wbits,
+                             int64_t nbytes, int64_t k, int64_t *dot) {
+  __m512i cx0 = _mm512_setzero_si512(), cx1 = cx0, cx2 = cx0, cx3 = cx0;
+  __m512i cm0 = cx0, cm1 = cx0, cm2 = cx0, cm3 = cx0, ca = cx0;
+  const uint8_t *s0 = w + (wbits == 2 ? nbytes : 0), *s1 = s0 + wstride;
+  const uint8_t *s2 = s1 + wstride, *s3 = s2 + wstride;
+  const uint8_t *m0 = w, *m1 = w + wstride, *m2 = m1 + wstride, *m3 = m2 + wstride;
+  for (int64_t j = 0; j < nbytes; j += 64) {
+    const __mmask64 lm = nbytes - j >= 64 ? ~(__mmask64)0
+                                          : (((__mmask64)1 << (nbytes - j)) - 1);
+    const __m512i as = _mm512_maskz_loadu_epi8(lm, sa + j);
+    __m512i x0 = _mm512_xor_si512(as, _mm512_maskz_loadu_epi8(lm, s0 + j));
+    __m512i x1 = _mm512_xor_si512(as, _mm512_maskz_loadu_epi8(lm, s1 + j));
+    __m512i x2 = _mm512_xor_si512(as, _mm512_maskz_loadu_epi8(lm, s2 + j));
+    __m512i x3 = _mm512_xor_si512(as, _mm512_maskz_loadu_epi8(lm, s3 + j));
+    if (wbits == 2) {
+      __m512i n0 = _mm512_maskz_loadu_epi8(lm, m0 + j);
+      __m512i n1 = _mm512_maskz_loadu_epi8(lm, m1 + j);
+      __m512i n2 = _mm512_maskz_loadu_epi8(lm, m2 + j);
+      __m512i n3 = _mm512_maskz_loadu_epi8(lm, m3 + j);
+      if (ma) {
+        const __m512i am = _mm512_maskz_loadu_epi8(lm, ma + j);
+        n0 = _mm512_and_si512(n0, am);
+        n1 = _mm512_and_si512(n1, am);
+        n2 = _mm512_and_si512(n2, am);
+        n3 = _mm512_and_si512(n3, am);
+      }
+      cm0 = _mm512_add_epi64(cm0, _mm512_popcnt_epi64(n0));
+      cm1 = _mm512_add_epi64(cm1, _mm512_popcnt_epi64(n1));
+      cm2 = _mm512_add_epi64(cm2, _mm512_popcnt_epi64(n2));
+      cm3 = _mm512_add_epi64(cm3, _mm512_popcnt_epi64(n3));
+      x0 = _mm512_and_si512(x0, n0);
+      x1 = _mm512_and_si512(x1, n1);
+      x2 = _mm512_and_si512(x2, n2);
+      x3 = _mm512_and_si512(x3, n3);
+    } else if (ma) {
+      const __m512i am = _mm512_maskz_loadu_epi8(lm, ma + j);
+      ca = _mm512_add_epi64(ca, _mm512_popcnt_epi64(am));
+      x0 = _mm512_and_si512(x0, am);
+      x1 = _mm512_and_si512(x1, am);
+      x2 = _mm512_and_si512(x2, am);
+      x3 = _mm512_and_si512(x3, am);
+    }
+    cx0 = _mm512_add_epi64(cx0, _mm512_popcnt_epi64(x0));
+    cx1 = _mm512_add_epi64(cx1, _mm512_popcnt_epi64(x1));
+    cx2 = _mm512_add_epi64(cx2, _mm512_popcnt_epi64(x2));
+    cx3 = _mm512_add_epi64(cx3, _mm512_popcnt_epi64(x3));
+  }
+  if (wbits == 2) {
+    dot[0] = _mm512_reduce_add_epi64(cm0);
+    dot[1] = _mm512_reduce_add_epi64(cm1);
+    dot[2] = _mm512_reduce_add_epi64(cm2);
+    dot[3] = _mm512_reduce_add_epi64(cm3);
+  } else {
+    const int64_t base = ma ? _mm512_reduce_add_epi64(ca) : k;
+    dot[0] = dot[1] = dot[2] = dot[3] = base;
+  }
+  dot[0] -= 2 * _mm512_reduce_add_epi64(cx0);
+  dot[1] -= 2 * _mm512_reduce_add_epi64(cx1);
+  dot[2] -= 2 * _mm512_reduce_add_epi64(cx2);
+  dot[3] -= 2 * _mm512_reduce_add_epi64(cx3);
+}
+#else
+TNN_INLINE void tnn_ba_dots4(const uint8_t *ma, const uint8_t *sa,
+                             const uint8_t *w, int64_t wstride, int64_t wbits,
+                             int64_t nbytes, int64_t k, int64_t *dot) {
+  for (int r = 0; r < 4; r++) {
+    const uint8_t *wr = w + r * wstride;
+    const uint8_t *mw = wbits == 2 ? wr : NULL, *sw = wbits == 2 ? wr + nbytes : wr;
+    int64_t pm = 0;
+    const int64_t px = tnn_ba_count(ma, sa, mw, sw, nbytes, &pm);
+    dot[r] = (ma || mw ? pm : k) - 2 * px;
+  }
+}
+#endif
+
+/* dots of one row against rows m0..m0+n-1 (n <= 4) of w (stride wstride) */
+TNN_INLINE void tnn_ba_dots(const uint8_t *ma, const uint8_t *sa,
+                            const uint8_t *w, int64_t wstride, int64_t wbits,
+                            int64_t nbytes, int64_t k, int64_t n, int64_t *dot) {
+  if (n == 4) {
+    tnn_ba_dots4(ma, sa, w, wstride, wbits, nbytes, k, dot);
+    return;
+  }
+  for (int64_t r = 0; r < n; r++) {
+    const uint8_t *wr = w + r * wstride;
+    const uint8_t *mw = wbits == 2 ? wr : NULL, *sw = wbits == 2 ? wr + nbytes : wr;
+    int64_t pm = 0;
+    const int64_t px = tnn_ba_count(ma, sa, mw, sw, nbytes, &pm);
+    dot[r] = (ma || mw ? pm : k) - 2 * px;
+  }
+}
+
 /* ------------------------------------------------------------- packing */
 
 /* Writes value v in {-1, 0, +1} at position j of a packed row. */
@@ -268,10 +375,15 @@ TNN_INLINE int tnn_x_bafc(const void *vp, const void *const *in,
     const float *scale = (const float *)in[2], *bias = (const float *)in[3];
     const float lo = (float)p->lo, hi = (float)p->hi;
     float *y = (float *)out[0];
+    int64_t dots[4];
     for (int64_t i = 0; i < p->n; i++)
       for (int64_t m = 0; m < p->m; m++) {
-        const int64_t d = tnn_ba_dot(x + i * p->abits * kb, p->abits,
-                                     w + m * p->wbits * kb, p->wbits, p->k, kb);
+        const uint8_t *xr = x + i * p->abits * kb;
+        if (m % 4 == 0)
+          tnn_ba_dots(p->abits == 2 ? xr : NULL, p->abits == 2 ? xr + kb : xr,
+                      w + m * p->wbits * kb, p->wbits * kb, p->wbits, kb, p->k,
+                      p->m - m < 4 ? p->m - m : 4, dots);
+        const int64_t d = dots[m % 4];
         float v = (float)d * scale[m];
         v = v + bias[m];
         y[i * p->m + m] = v < lo ? lo : v > hi ? hi : v;
@@ -281,10 +393,15 @@ TNN_INLINE int tnn_x_bafc(const void *vp, const void *const *in,
   const int32_t *thr = (const int32_t *)in[2];
   uint8_t *y = (uint8_t *)out[0];
   memset(y, 0, (size_t)(p->n * p->obits * mb));
+  int64_t dots[4];
   for (int64_t i = 0; i < p->n; i++)
     for (int64_t m = 0; m < p->m; m++) {
-      const int64_t d = tnn_ba_dot(x + i * p->abits * kb, p->abits,
-                                   w + m * p->wbits * kb, p->wbits, p->k, kb);
+      const uint8_t *xr = x + i * p->abits * kb;
+      if (m % 4 == 0)
+        tnn_ba_dots(p->abits == 2 ? xr : NULL, p->abits == 2 ? xr + kb : xr,
+                    w + m * p->wbits * kb, p->wbits * kb, p->wbits, kb, p->k,
+                    p->m - m < 4 ? p->m - m : 4, dots);
+      const int64_t d = dots[m % 4];
       const int64_t v = thr[3 * m] * d;
       tnn_ba_put(y + i * p->obits * mb, p->obits, mb, m,
                  -1 + (v >= thr[3 * m + 1]) + (v >= thr[3 * m + 2]));
@@ -354,13 +471,12 @@ TNN_INLINE int tnn_x_baconv(const void *vp, const void *const *in,
           }
         /* binary activations need the nonzero plane only at the border */
         const uint8_t *ma = inz || border ? nz : NULL;
+        int64_t dots[4];
         for (int64_t m = 0; m < p->m; m++) {
-          const uint8_t *wm = w + m * p->wbits * pb;
-          const uint8_t *mw = p->wbits == 2 ? wm : NULL;
-          const uint8_t *sw = p->wbits == 2 ? wm + pb : wm;
-          int64_t pm = 0;
-          const int64_t pxc = tnn_ba_count(ma, sg, mw, sw, pb, &pm);
-          const int64_t d = (ma || mw ? pm : k) - 2 * pxc;
+          if (m % 4 == 0)
+            tnn_ba_dots(ma, sg, w + m * p->wbits * pb, p->wbits * pb, p->wbits, pb, k,
+                        p->m - m < 4 ? p->m - m : 4, dots);
+          const int64_t d = dots[m % 4];
           const int64_t o = oy * p->ow + ox;
           if (p->obits == 0) {
             const float *scale = (const float *)in[2];

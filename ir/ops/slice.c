@@ -215,7 +215,7 @@ static bool pad_spec(Graph *g, Node *n, PadSpec *ps) {
       return false;
     }
     ps->value = ir_attr_float(n, "value", 0.0f);
-    ps->ivalue = (int64_t)ps->value;
+    ps->ivalue = tnn_sat_i64(ps->value);
   } else {
     if (n->nin < 2 || !n->in[1]) {
       diag_error(g->diag, n, "input 1 (pads) is missing");

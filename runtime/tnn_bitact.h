@@ -255,19 +255,40 @@ TNN_INLINE void tnn_ba_dots4(const uint8_t *ma, const uint8_t *sa,
     cx2 = _mm512_add_epi64(cx2, _mm512_popcnt_epi64(x2));
     cx3 = _mm512_add_epi64(cx3, _mm512_popcnt_epi64(x3));
   }
+  /* dot = M - 2 X per row, summed over the 8 lanes of each accumulator
+   * with one transposing reduction for the four rows */
+  const __m512i two = _mm512_set1_epi64(2);
   if (wbits == 2) {
-    dot[0] = _mm512_reduce_add_epi64(cm0);
-    dot[1] = _mm512_reduce_add_epi64(cm1);
-    dot[2] = _mm512_reduce_add_epi64(cm2);
-    dot[3] = _mm512_reduce_add_epi64(cm3);
+    cx0 = _mm512_sub_epi64(cm0, _mm512_mullo_epi64(cx0, two));
+    cx1 = _mm512_sub_epi64(cm1, _mm512_mullo_epi64(cx1, two));
+    cx2 = _mm512_sub_epi64(cm2, _mm512_mullo_epi64(cx2, two));
+    cx3 = _mm512_sub_epi64(cm3, _mm512_mullo_epi64(cx3, two));
   } else {
-    const int64_t base = ma ? _mm512_reduce_add_epi64(ca) : k;
-    dot[0] = dot[1] = dot[2] = dot[3] = base;
+    const __m512i base = ma ? ca : _mm512_setzero_si512();
+    cx0 = _mm512_sub_epi64(base, _mm512_slli_epi64(cx0, 1));
+    cx1 = _mm512_sub_epi64(base, _mm512_slli_epi64(cx1, 1));
+    cx2 = _mm512_sub_epi64(base, _mm512_slli_epi64(cx2, 1));
+    cx3 = _mm512_sub_epi64(base, _mm512_slli_epi64(cx3, 1));
   }
-  dot[0] -= 2 * _mm512_reduce_add_epi64(cx0);
-  dot[1] -= 2 * _mm512_reduce_add_epi64(cx1);
-  dot[2] -= 2 * _mm512_reduce_add_epi64(cx2);
-  dot[3] -= 2 * _mm512_reduce_add_epi64(cx3);
+  /* lanes: t01 = {r0 r1 r0 r1 ...} pair sums, t23 likewise */
+  const __m512i t01 = _mm512_add_epi64(_mm512_unpacklo_epi64(cx0, cx1),
+                                       _mm512_unpackhi_epi64(cx0, cx1));
+  const __m512i t23 = _mm512_add_epi64(_mm512_unpacklo_epi64(cx2, cx3),
+                                       _mm512_unpackhi_epi64(cx2, cx3));
+  /* u blocks: [t01 0+1, t01 2+3, t23 0+1, t23 2+3], then each pair of
+   * blocks summed: lanes 0, 1 = rows 0, 1 and lanes 4, 5 = rows 2, 3 */
+  __m512i u = _mm512_add_epi64(_mm512_shuffle_i64x2(t01, t23, 0x88),
+                               _mm512_shuffle_i64x2(t01, t23, 0xdd));
+  u = _mm512_add_epi64(u, _mm512_shuffle_i64x2(u, u, 0xb1));
+  int64_t r[8];
+  _mm512_storeu_si512((void *)r, u);
+  r[2] = r[4];
+  r[3] = r[5];
+  const int64_t kk = ma ? 0 : k;
+  dot[0] = r[0] + (wbits == 2 ? 0 : kk);
+  dot[1] = r[1] + (wbits == 2 ? 0 : kk);
+  dot[2] = r[2] + (wbits == 2 ? 0 : kk);
+  dot[3] = r[3] + (wbits == 2 ? 0 : kk);
 }
 #else
 TNN_INLINE void tnn_ba_dots4(const uint8_t *ma, const uint8_t *sa,
@@ -422,6 +443,20 @@ TNN_INLINE void tnn_ba_pack_conv(const int8_t *t, int64_t m, int64_t c,
                    t[(o * c + ch) * kh * kw + tap]);
 }
 
+/* Small copies and fills of n bytes, by words when n is a multiple of 8
+ * (channels in multiples of 64), without a library call per tap. */
+TNN_INLINE void tnn_ba_copy(uint8_t *d, const uint8_t *s, int64_t n) {
+  if (n % 8 == 0) {
+    for (int64_t i = 0; i < n; i += 8) memcpy(d + i, s + i, 8);
+  } else {
+    for (int64_t i = 0; i < n; i++) d[i] = s[i];
+  }
+}
+
+TNN_INLINE void tnn_ba_fill(uint8_t *d, int v, int64_t n) {
+  for (int64_t i = 0; i < n; i++) d[i] = (uint8_t)v;
+}
+
 /* Patch bytes gathered on the stack per output pixel (per plane); tnnc
  * keeps larger convolutions on the float-activation kernels. */
 #define TNN_BA_MAX_PATCH 4096
@@ -456,19 +491,26 @@ TNN_INLINE int tnn_x_baconv(const void *vp, const void *const *in,
             uint8_t *ds = sg + (ky * p->kw + kx) * cb;
             if (iy < 0 || iy >= p->h || ix < 0 || ix >= p->w) {
               border = 1;
-              memset(dn, 0, (size_t)cb);
-              memset(ds, 0, (size_t)cb);
+              tnn_ba_fill(dn, 0, cb);
+              tnn_ba_fill(ds, 0, cb);
               continue;
             }
             const int64_t px = (iy * p->w + ix) * cb;
-            memcpy(ds, isg + px, (size_t)cb);
-            if (inz) {
-              memcpy(dn, inz + px, (size_t)cb);
-            } else {
-              memset(dn, 0xff, (size_t)cb);
-              dn[cb - 1] = last;
-            }
+            tnn_ba_copy(ds, isg + px, cb);
+            if (inz) tnn_ba_copy(dn, inz + px, cb);
           }
+        /* binary activations at the border: the nonzero plane marks the
+         * taps inside the image */
+        if (!inz && border)
+          for (int64_t ky = 0; ky < p->kh; ky++)
+            for (int64_t kx = 0; kx < p->kw; kx++) {
+              const int64_t iy = oy * p->sh - p->pt + ky * p->dh;
+              const int64_t ix = ox * p->sw - p->pl + kx * p->dw;
+              uint8_t *dn = nz + (ky * p->kw + kx) * cb;
+              const int in_img = iy >= 0 && iy < p->h && ix >= 0 && ix < p->w;
+              tnn_ba_fill(dn, in_img ? 0xff : 0, cb);
+              if (in_img) dn[cb - 1] = last;
+            }
         /* binary activations need the nonzero plane only at the border */
         const uint8_t *ma = inz || border ? nz : NULL;
         int64_t dots[4];

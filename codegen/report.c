@@ -98,7 +98,9 @@ bool emit_report(Graph *g, bool json, FILE *f) {
     const Node *n = g->nodes[i];
     if (n->dead || (n->op != OP_CONV && n->op != OP_GEMM && n->op != OP_MATMUL))
       continue;
-    const Tensor *w = n->quant ? n->quant->weight : n->nin > 1 ? n->in[1] : NULL;
+    const Tensor *w = n->quant ? n->quant->weight
+                      : n->orig_weight ? n->orig_weight
+                      : n->nin > 1 ? n->in[1] : NULL;
     if (!w || !w->data) continue;       /* runtime weights: not a layer */
     Row *r = &rows[nr++];
     r->n = n;

@@ -191,6 +191,7 @@ struct Node {
   bool dead;                   /* removed; skipped everywhere */
   const char *fused;           /* names of ONNX nodes folded into this one */
   QuantInfo *quant;            /* binary/ternary weights, or NULL */
+  const Tensor *orig_weight;   /* weights before lowering re-laid them out */
   KernelCall call;             /* set by pass lower */
 };
 

@@ -135,6 +135,21 @@ static void lower_packed(Graph *g, Node *n) {
   q->packed = true;
 }
 
+/* A float convolution (group 1, constant weights) runs tnn_f32_conv2d_mb
+ * on weights re-laid out for SIMD; the sums come out in the same order. */
+static void lower_conv_mb(Graph *g, Node *n) {
+  const tnn_conv_params *p = n->call.params;
+  const Tensor *w = n->in[1];
+  if (p->group != 1 || !w->data || w->dtype != DT_FLOAT || p->m < 8) return;
+  const int64_t ksz = p->kh * p->kw;
+  const int64_t len = (p->m + TNN_CONV_MB - 1) / TNN_CONV_MB * p->c * ksz * TNN_CONV_MB;
+  Tensor *t = new_const(g, arena_printf(g->arena, "%s/simd", w->name), DT_FLOAT, len);
+  tnn_conv_mb_layout(w->data, p->m, p->c, ksz, t->data);
+  n->orig_weight = w;
+  n->in[1] = t;
+  n->call.kernel = TNN_K_f32_conv2d_mb;
+}
+
 bool pass_lower(Graph *g) {
   bool ok = true;
   for (int i = 0; i < g->nnodes; i++) {
@@ -146,6 +161,7 @@ bool pass_lower(Graph *g) {
     }
     TNNC_ASSERT(n->call.params != NULL);
     if (n->quant) lower_packed(g, n);
+    if (n->call.kernel == TNN_K_f32_conv2d) lower_conv_mb(g, n);
   }
   return ok;
 }

@@ -365,6 +365,35 @@ TNN_INLINE int tnn_f32_bapack(const void *vp, const void *const *in,
   const int64_t cb = (p->c + 7) / 8, kb = (p->c * p->inner + 7) / 8;
   const int64_t per = p->pixels ? p->bits * p->inner * cb : p->bits * kb;
   memset(y, 0, (size_t)(p->outer * per));
+  if (p->pixels) {
+    /* pixel by pixel, eight channels per byte built in registers */
+    for (int64_t o = 0; o < p->outer; o++) {
+      uint8_t *img = y + o * per;
+      const float *xo = x + o * p->c * p->inner;
+      for (int64_t i = 0; i < p->inner; i++) {
+        uint8_t *px = img + i * cb;
+        for (int64_t c0 = 0; c0 < p->c; c0 += 8) {
+          unsigned nz = 0, sg = 0;
+          const int64_t n8 = p->c - c0 < 8 ? p->c - c0 : 8;
+          for (int64_t j = 0; j < n8; j++) {
+            const int64_t c = c0 + j;
+            const float t0 = thr[p->global ? 0 : 2 * c];
+            const float t1 = thr[p->global ? 1 : 2 * c + 1];
+            const float v = xo[c * p->inner + i];
+            sg |= (unsigned)!(v >= t0) << j;          /* level -1 */
+            nz |= (unsigned)((v >= t1) | !(v >= t0)) << j;
+          }
+          if (p->bits == 2) {
+            px[c0 / 8] = (uint8_t)nz;
+            px[p->inner * cb + c0 / 8] = (uint8_t)sg;
+          } else {
+            px[c0 / 8] = (uint8_t)sg;
+          }
+        }
+      }
+    }
+    return TNN_OK;
+  }
   for (int64_t o = 0; o < p->outer; o++) {
     uint8_t *img = y + o * per;
     for (int64_t c = 0; c < p->c; c++) {

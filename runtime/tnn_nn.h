@@ -107,6 +107,81 @@ TNN_INLINE int tnn_f32_conv2d(const void *vp, const void *const *in,
   return TNN_OK;
 }
 
+/* The same convolution (group 1) with the weights laid out for SIMD by
+ * tnnc: [ceil(m/16)][c][kh][kw][16] (channels beyond m zero).  Sixteen
+ * output channels and eight output pixels of a row at a time: each input
+ * value is broadcast against sixteen weights, so the inner loop is one
+ * vector multiply-add per pixel and the eight sums stay in registers.  The
+ * terms are added in the order of tnn_f32_conv2d (bias, then c, ky, kx). */
+#define TNN_CONV_MB 16
+#define TNN_CONV_PX 8
+TNN_INLINE int tnn_f32_conv2d_mb(const void *vp, const void *const *in,
+                                 void *const *out) {
+  const tnn_conv_params *p = (const tnn_conv_params *)vp;
+  const float *x = (const float *)in[0];
+  const float *wt = (const float *)in[1];
+  const float *bias = p->has_bias ? (const float *)in[2] : NULL;
+  float *y = (float *)out[0];
+  const int64_t ksz = p->kh * p->kw, ohw = p->oh * p->ow;
+  for (int64_t nb = 0; nb < p->n; nb++)
+    for (int64_t m0 = 0; m0 < p->m; m0 += TNN_CONV_MB) {
+      const float *wb = wt + (m0 / TNN_CONV_MB) * p->c * ksz * TNN_CONV_MB;
+      const int64_t nm = p->m - m0 < TNN_CONV_MB ? p->m - m0 : TNN_CONV_MB;
+      for (int64_t oy = 0; oy < p->oh; oy++)
+        for (int64_t ox0 = 0; ox0 < p->ow; ox0 += TNN_CONV_PX) {
+          const int64_t np = p->ow - ox0 < TNN_CONV_PX ? p->ow - ox0 : TNN_CONV_PX;
+          float acc[TNN_CONV_PX][TNN_CONV_MB];
+          for (int64_t q = 0; q < TNN_CONV_PX; q++)
+            for (int64_t l = 0; l < TNN_CONV_MB; l++)
+              acc[q][l] = bias && l < nm ? bias[m0 + l] : 0.0f;
+          /* the pixels whose every tap is inside the row */
+          const int64_t ix_first = ox0 * p->sw - p->pl;
+          const int64_t ix_last = (ox0 + np - 1) * p->sw - p->pl + (p->kw - 1) * p->dw;
+          const int inside = ix_first >= 0 && ix_last < p->w && np == TNN_CONV_PX;
+          for (int64_t c = 0; c < p->c; c++)
+            for (int64_t ky = 0; ky < p->kh; ky++) {
+              const int64_t iy = oy * p->sh - p->pt + ky * p->dh;
+              if (iy < 0 || iy >= p->h) continue;
+              const float *xr = x + ((nb * p->c + c) * p->h + iy) * p->w;
+              const float *wr = wb + (c * ksz + ky * p->kw) * TNN_CONV_MB;
+              for (int64_t kx = 0; kx < p->kw; kx++) {
+                const float *wv = wr + kx * TNN_CONV_MB;
+                const int64_t ix0 = ix_first + kx * p->dw;
+                if (inside) {
+                  for (int64_t q = 0; q < TNN_CONV_PX; q++) {
+                    const float xv = xr[ix0 + q * p->sw];
+                    for (int64_t l = 0; l < TNN_CONV_MB; l++) acc[q][l] += xv * wv[l];
+                  }
+                } else {
+                  for (int64_t q = 0; q < np; q++) {
+                    const int64_t ix = ix0 + q * p->sw;
+                    if (ix < 0 || ix >= p->w) continue;
+                    const float xv = xr[ix];
+                    for (int64_t l = 0; l < TNN_CONV_MB; l++) acc[q][l] += xv * wv[l];
+                  }
+                }
+              }
+            }
+          for (int64_t l = 0; l < nm; l++) {
+            float *yp = y + (nb * p->m + m0 + l) * ohw + oy * p->ow + ox0;
+            for (int64_t q = 0; q < np; q++) yp[q] = acc[q][l];
+          }
+        }
+    }
+  return TNN_OK;
+}
+
+/* Conv weights [m][c][kh][kw] -> the layout of tnn_f32_conv2d_mb. */
+TNN_INLINE void tnn_conv_mb_layout(const float *w, int64_t m, int64_t c,
+                                   int64_t ksz, float *out) {
+  const int64_t mb = (m + TNN_CONV_MB - 1) / TNN_CONV_MB;
+  memset(out, 0, sizeof(float) * (size_t)(mb * c * ksz * TNN_CONV_MB));
+  for (int64_t o = 0; o < m; o++)
+    for (int64_t i = 0; i < c * ksz; i++)
+      out[((o / TNN_CONV_MB) * c * ksz + i) * TNN_CONV_MB + o % TNN_CONV_MB] =
+          w[o * c * ksz + i];
+}
+
 /* ---------------------------------------------------------- gemm/matmul */
 
 /* y[j] += a0 x0[j] + a1 x1[j] + a2 x2[j] + a3 x3[j] */
@@ -432,6 +507,7 @@ TNN_INLINE int tnn_f32_log_softmax(const void *vp, const void *const *in,
 }
 
 #define TNN_KERNELS_NN(K)                                                     \
-  K(f32_conv2d, conv) K(f32_gemm, gemm) K(f32_matmul, matmul)                 \
+  K(f32_conv2d, conv) K(f32_conv2d_mb, conv) K(f32_gemm, gemm)                \
+  K(f32_matmul, matmul)                                                       \
   K(f32_max_pool, pool) K(f32_avg_pool, pool) K(f32_batchnorm, bn)            \
   K(f32_softmax, axis) K(f32_log_softmax, axis)

@@ -1043,3 +1043,49 @@ Test(softmax, errors) {
   expect_error(&c, node1(g, OP_LOG_SOFTMAX, xi), "only float is supported");
   t_free(&c);
 }
+
+/* The SIMD-layout float convolution (tnn_f32_conv2d_mb) against the
+ * reference kernel on random shapes: strides, dilations, pads, channel
+ * counts that leave partial blocks of 16, rows that leave partial blocks
+ * of 8 pixels.  The terms are added in the same order, so the outputs
+ * must be identical. */
+Test(conv, mb_layout_matches_reference) {
+  uint32_t s = 99;
+#define RND(n) ((((s = s * 1664525u + 1013904223u) >> 8) % (uint32_t)(n)))
+  for (int trial = 0; trial < 60; trial++) {
+    tnn_conv_params p = {0};
+    p.n = 1 + RND(2); p.c = 1 + RND(20); p.m = 1 + RND(40);
+    p.h = 1 + RND(13); p.w = 1 + RND(21);
+    p.kh = 1 + RND(4); p.kw = 1 + RND(4);
+    p.sh = 1 + RND(2); p.sw = 1 + RND(3); p.dh = 1 + RND(2); p.dw = 1 + RND(2);
+    p.pt = RND(3); p.pl = RND(3);
+    const int64_t pb = RND(3), pr = RND(3);
+    p.group = 1; p.has_bias = RND(2);
+    const int64_t eh = p.h + p.pt + pb - p.dh * (p.kh - 1) - 1;
+    const int64_t ew = p.w + p.pl + pr - p.dw * (p.kw - 1) - 1;
+    if (eh < 0 || ew < 0) continue;
+    p.oh = eh / p.sh + 1;
+    p.ow = ew / p.sw + 1;
+    const int64_t nx = p.n * p.c * p.h * p.w, nw = p.m * p.c * p.kh * p.kw;
+    const int64_t ny = p.n * p.m * p.oh * p.ow;
+    const int64_t nt = (p.m + TNN_CONV_MB - 1) / TNN_CONV_MB * p.c * p.kh * p.kw * TNN_CONV_MB;
+    float *x = malloc(sizeof(float) * (size_t)nx), *w = malloc(sizeof(float) * (size_t)nw);
+    float *wt = malloc(sizeof(float) * (size_t)nt), *b = malloc(sizeof(float) * (size_t)p.m);
+    float *y0 = malloc(sizeof(float) * (size_t)ny), *y1 = malloc(sizeof(float) * (size_t)ny);
+    for (int64_t i = 0; i < nx; i++) x[i] = (float)RND(2001) / 1000.0f - 1.0f;
+    for (int64_t i = 0; i < nw; i++) w[i] = (float)RND(2001) / 1000.0f - 1.0f;
+    for (int64_t i = 0; i < p.m; i++) b[i] = (float)RND(2001) / 1000.0f - 1.0f;
+    tnn_conv_mb_layout(w, p.m, p.c, p.kh * p.kw, wt);
+    const void *in0[3] = {x, w, b}, *in1[3] = {x, wt, b};
+    void *o0[1] = {y0}, *o1[1] = {y1};
+    tnn_f32_conv2d(&p, in0, o0);
+    tnn_f32_conv2d_mb(&p, in1, o1);
+    for (int64_t i = 0; i < ny; i++)
+      cr_assert_float_eq(y1[i], y0[i], 1e-5f * (1.0f + fabsf(y0[i])),
+                         "trial %d: c %lld m %lld %lldx%lld k %lldx%lld at %lld",
+                         trial, (long long)p.c, (long long)p.m, (long long)p.h,
+                         (long long)p.w, (long long)p.kh, (long long)p.kw, (long long)i);
+    free(x), free(w), free(wt), free(b), free(y0), free(y1);
+  }
+#undef RND
+}

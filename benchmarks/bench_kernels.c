@@ -86,9 +86,38 @@ int main(int argc, char **argv) {
       }
       qsort(t, (size_t)samples, sizeof(double), cmp);
       const double med = t[samples / 2];
-      printf("W%dA%d x_baconv %-18s c%-4lld %3lldx%-3lld m%-4lld %dx%d  %8.3f ms  %7.1f MACs/cycle\n",
+      printf("W%dA%d\tx_baconv\t%s\tc%lld %lldx%lld m%lld %dx%d\t%.4f ms\t%.1f GMAC/s\t%.1f MACs/cycle\n",
              bits, bits, s->model, (long long)c, (long long)h, (long long)w, (long long)m,
-             (int)k, (int)k, med * 1e3, macs / med / hz);
+             (int)k, (int)k, med * 1e3, macs / med / 1e9, macs / med / hz);
+      free(x), free(wt), free(y), free(thr), free(t);
+    }
+  /* fully connected layers of the TFC MLP (batch 1 and 64) */
+  static const int64_t fc[][3] = {{1, 784, 64}, {1, 64, 64}, {64, 784, 64}, {64, 64, 64}};
+  for (size_t fi = 0; fi < sizeof fc / sizeof fc[0]; fi++)
+    for (int bits = 1; bits <= 2; bits++) {
+      const int64_t n = fc[fi][0], k = fc[fi][1], m = fc[fi][2], kb = (k + 7) / 8;
+      uint8_t *x = malloc((size_t)(n * bits * kb)), *wt = malloc((size_t)(m * bits * kb));
+      uint8_t *y = malloc((size_t)(n * bits * ((m + 7) / 8)));
+      int32_t *thr = malloc(sizeof(int32_t) * 3 * (size_t)m);
+      for (int64_t i = 0; i < n * bits * kb; i++) x[i] = rb();
+      for (int64_t i = 0; i < m * bits * kb; i++) wt[i] = rb();
+      for (int64_t i = 0; i < m; i++) thr[3 * i] = 1, thr[3 * i + 1] = -3, thr[3 * i + 2] = 5;
+      tnn_bafc_params p = {n, m, k, bits, bits, bits, -INFINITY, INFINITY};
+      const void *in[3] = {x, wt, thr};
+      void *out[1] = {y};
+      const int reps = 2000;
+      double *t = malloc(sizeof(double) * (size_t)samples);
+      tnn_x_bafc(&p, in, out);
+      for (int r = 0; r < samples; r++) {
+        const double t0 = now();
+        for (int q = 0; q < reps; q++) tnn_x_bafc(&p, in, out);
+        t[r] = (now() - t0) / reps;
+      }
+      qsort(t, (size_t)samples, sizeof(double), cmp);
+      const double med = t[samples / 2], macs = (double)(n * m * k);
+      printf("W%dA%d\tx_bafc\ttfc fc\tn%lld k%lld m%lld\t%.4f ms\t%.1f GMAC/s\t%.1f MACs/cycle\n",
+             bits, bits, (long long)n, (long long)k, (long long)m, med * 1e3,
+             macs / med / 1e9, macs / med / hz);
       free(x), free(wt), free(y), free(thr), free(t);
     }
   return 0;

@@ -23,8 +23,8 @@ training.
                   first conv and fcs
   vgg7_sq         the same VGG-7 with Smart-Quantization mixed weights
                   (binary and ternary per layer), float activations (ReLU)
-  tfc_w1a1        the TFC MLP 784-64-64-64-10, binary weights and
-                  activations (as the FINN/Brevitas TFC)
+  tfc_w1a1        the TFC MLP 784-64-64-64-10, binary weights in every
+                  layer and binary activations (as the FINN/Brevitas TFC)
   cnn_w2a8        ternary weights, float (8-bit-range) activations: a
                   4-conv 32x32 CNN, Clip(0, 6) activations
 """
@@ -168,7 +168,7 @@ MODELS = {
     'resnet18_w1a1': (lambda q: resnet18(q), hidden_binary_3x3),
     'vgg7_w2a2': (lambda q: vgg7('tern', q), hidden(ternarize)),
     'vgg7_sq': (lambda q: vgg7('relu6', False), sq_mixed),
-    'tfc_w1a1': (lambda q: tfc(q), lambda i, n, m: binarize if 0 < i < n - 1 else None),
+    'tfc_w1a1': (lambda q: tfc(q), lambda i, n, m: binarize),
     'cnn_w2a8': (lambda q: cnn_w2a8(q), lambda i, n, m: ternarize if 0 < i < n - 1 else None),
 }
 

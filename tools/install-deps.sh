@@ -5,15 +5,21 @@
 #                                  sanitizer/fuzzer runtimes, Criterion, the ONNX
 #                                  backend test data,
 #                                  onnxruntime-node from npm)
+#   tools/install-deps.sh --bench  the test dependencies and what
+#                                  benchmarks/run.sh needs (python3-torch and
+#                                  python3-onnx to export the models,
+#                                  gcc-arm-none-eabi for the Cortex-M4 size)
 set -eu
 cd "$(dirname "$0")/.."
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 pkgs="meson ninja-build gcc pkg-config libprotobuf-c-dev protobuf-c-compiler libonnx-dev"
-if [ "${1:-}" = "--test" ]; then
+mode=${1:-}
+if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
   pkgs="$pkgs clang libclang-rt-14-dev libcriterion-dev libonnx-testdata gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user"
   command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
 fi
+[ "$mode" = "--bench" ] && pkgs="$pkgs python3-torch python3-onnx python3-numpy gcc-arm-none-eabi binutils"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
@@ -22,7 +28,7 @@ if [ -n "$missing" ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing
 fi
-if [ "${1:-}" = "--test" ] && [ ! -d tests/e2e/node_modules/onnxruntime-node ]; then
+if { [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; } && [ ! -d tests/e2e/node_modules/onnxruntime-node ]; then
   # The package's install script downloads GPU providers; the CPU runtime is
   # inside the package, so skip it.
   (cd tests/e2e && ONNXRUNTIME_NODE_INSTALL=skip npm ci --ignore-scripts --no-audit --no-fund)

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# tnnc benchmarks, all in one run (README.md, "Benchmarks"):
+#
+#   bash benchmarks/run.sh [RUNS]        RUNS timed runs per model (default 20)
+#
+#  1. the machine's ceilings: ../shared/tools/roofline (3 rounds);
+#  2. the packed kernels at the benchmark models' layer shapes
+#     (benchmarks/bench_kernels.c), as a fraction of those ceilings;
+#  3. each model of benchmarks/gen_models.py: tnnc compiles it for this
+#     host's best target, the program's per-image latency on one thread
+#     (median of RUNS after 3 warm-ups) against onnxruntime running the
+#     float32 twin (one thread, all graph optimizations) in the same run,
+#     peak RSS, code and constant bytes;
+#  4. every model built for aarch64 and run under qemu-aarch64, outputs
+#     checked against the host build; the TFC models' code size for a
+#     Cortex-M4 (arm-none-eabi-gcc -Os -mcpu=cortex-m4 -mthumb);
+#  5. benchmarks/results/results.md (tables) and results.png (plot), made
+#     by benchmarks/report.js from the raw figures in benchmarks/results/.
+set -eu
+cd "$(dirname "$0")/.."
+root=$(pwd)
+RUNS=${1:-20}
+bash tools/install-deps.sh --bench
+[ -f build/build.ninja ] || meson setup build
+ninja -C build
+out=$root/benchmarks/results
+models=$root/benchmarks/models
+mkdir -p "$out"
+w=$(mktemp -d)
+trap 'rm -rf "$w"' EXIT
+
+echo "== models (torch export)"
+for m in resnet18_w1a1 vgg7_w2a2 vgg7_sq tfc_w1a1 cnn_w2a8; do
+  [ -f "$models/$m.onnx" ] || /usr/bin/python3 benchmarks/gen_models.py --only "$m"
+done
+
+target=generic
+flags=()
+if grep -qw avx512bw /proc/cpuinfo && grep -qw avx512f /proc/cpuinfo; then
+  target=x86-64-v4
+  flags=(-march=x86-64-v4)
+  grep -qw avx512_vpopcntdq /proc/cpuinfo && flags+=(-mavx512vpopcntdq)
+elif grep -qw avx2 /proc/cpuinfo; then
+  target=x86-64-v3
+  flags=(-march=x86-64-v3)
+fi
+
+echo "== roofline"
+shared=$root/../shared/tools/roofline
+if [ -f "$shared/roofline.c" ]; then
+  gcc -O2 -march=native "$shared/roofline.c" -o "$w/roofline" -lm
+  "$w/roofline" 3 > "$out/roofline.txt" 2>/dev/null
+else
+  echo "roofline: $shared not found" > "$out/roofline.txt"
+fi
+
+echo "== kernels"
+gcc -O3 -std=c99 "${flags[@]}" benchmarks/bench_kernels.c -o "$w/bench_kernels" -lm
+"$w/bench_kernels" 15 | tee "$out/kernels.txt"
+
+echo "== models: tnnc ($target) vs onnxruntime fp32"
+: > "$out/models.tsv"
+for m in tfc_w1a1 cnn_w2a8 vgg7_w2a2 vgg7_sq resnet18_w1a1; do
+  d=$w/$m
+  mkdir -p "$d"
+  build/tnnc "$models/$m.onnx" -o "$d/net.c" --prefix net --target="$target"
+  gcc -O3 -std=c99 "${flags[@]}" -I"$d" "$d/net.c" benchmarks/bench_model.c -o "$d/bench" -lm
+  gcc -O3 -std=c99 "${flags[@]}" -c "$d/net.c" -o "$d/net.o"
+  read -r text consts < <(size -A "$d/net.o" | awk '/^\.text/ {t += $2} /^\.(rodata|data)/ {c += $2} END {print t + 0, c + 0}')
+  tn=$("$d/bench" "$RUNS" 3)
+  shape=$(/usr/bin/python3 -c "import numpy as np; print(list(np.load('$models/$m.input.npy').shape))")
+  ort=$(INPUT_SHAPE="$shape" node benchmarks/ort_bench.js "$models/$m.float.onnx" "$RUNS" 3)
+  # aarch64: the same model, outputs against the host build's
+  arm=skipped
+  if command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/null; then
+    build/tnnc "$models/$m.onnx" -o "$d/main.c" --emit-main
+    gcc -O2 -std=c99 "$d/main.c" -o "$d/host" -lm
+    aarch64-linux-gnu-gcc -O2 -std=c99 -static "$d/main.c" -o "$d/arm" -lm
+    "$d/host" "$models/$m.input.npy" "$d/h.npy"
+    qemu-aarch64 "$d/arm" "$models/$m.input.npy" "$d/a.npy"
+    arm=$(node -e '
+      const fs=require("fs");const r=f=>{const b=fs.readFileSync(f);const h=b.readUInt16LE(8);return new Float32Array(b.buffer.slice(b.byteOffset+10+h,b.byteOffset+b.length));};
+      const a=r(process.argv[1]),b=r(process.argv[2]);let m=0,s=1;for(let i=0;i<a.length;i++){m=Math.max(m,Math.abs(a[i]-b[i]));s=Math.max(s,Math.abs(a[i]));}
+      console.log((m<=1e-4*s?"ok":"MISMATCH")+"(max-abs-diff="+m.toExponential(2)+")");' "$d/h.npy" "$d/a.npy")
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$m" "$tn" "$ort" "$text" "$consts" "$arm" | tee -a "$out/models.tsv"
+done
+
+echo "== Cortex-M4 code size"
+: > "$out/cortex_m4.tsv"
+if command -v arm-none-eabi-gcc >/dev/null; then
+  for f in "$models/tfc_w1a1.onnx" "$root/../shared/models/real/tfc_w1a1_qonnx.onnx" \
+           "$root/../shared/models/real/tfc_w2a2_qonnx.onnx"; do
+    [ -f "$f" ] || continue
+    n=$(basename "$f" .onnx)
+    build/tnnc "$f" -o "$w/$n.c" --prefix net --target=generic
+    arm-none-eabi-gcc -Os -mcpu=cortex-m4 -mthumb -std=c99 -ffunction-sections -c "$w/$n.c" -o "$w/$n.o"
+    read -r text consts < <(arm-none-eabi-size -A "$w/$n.o" | awk '/^\.text/ {t += $2} /^\.(rodata|data)/ {c += $2} END {print t + 0, c + 0}')
+    printf '%s\t%s\t%s\n' "$n" "$text" "$consts" | tee -a "$out/cortex_m4.tsv"
+  done
+fi
+
+node benchmarks/report.js "$out"
+echo "benchmarks: results in benchmarks/results/results.md and results.png"

@@ -80,6 +80,14 @@ static void lower_packed(Graph *g, Node *n) {
     n->call.kernel = TNN_K_f32_bwconv;
     n->call.params = p;
     q->packed = true;
+    /* whole blocks of 16 output channels: lane masks, 16 channels per add */
+    if (p->group == 1 && p->m % TNN_BWMB == 0 && format != TNN_BW_BASE3) {
+      Tensor *wm = new_const(g, arena_printf(g->arena, "%s/lanes", q->weight->name),
+                             DT_UINT8, tnn_bw_mb_bytes(format, q->m, q->k));
+      tnn_bw_mb_layout(format, q->t, q->m, q->k, wm->data);
+      n->in[1] = wm;
+      n->call.kernel = TNN_K_f32_bwconv_mb;
+    }
     return;
   }
   int64_t rows, mch, k;

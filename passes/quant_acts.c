@@ -469,13 +469,15 @@ static bool bw_layer(const Graph *g, const Node *n, const Tensor *x) {
       (n->quant->bits == 2 && g->pack == PACK_BASE3))
     return false;
   if (n->call.kernel == TNN_K_f32_bwfc) return true;
-  if (n->call.kernel != TNN_K_f32_bwconv) return false;
+  if (n->call.kernel != TNN_K_f32_bwconv && n->call.kernel != TNN_K_f32_bwconv_mb)
+    return false;
   const tnn_bwconv_params *p = n->call.params;
   return p->group == 1 && p->kh * p->kw * ((p->c + 7) / 8) <= TNN_BA_MAX_PATCH;
 }
 
 static bool is_conv(const Node *n) {
-  return n->call.kernel == TNN_K_f32_bwconv || n->call.kernel == TNN_K_x_baconv;
+  return n->call.kernel == TNN_K_f32_bwconv || n->call.kernel == TNN_K_f32_bwconv_mb ||
+         n->call.kernel == TNN_K_x_baconv;
 }
 
 static void add_fused(Graph *g, Node *p, const Node *n) {

@@ -372,4 +372,145 @@ TNN_INLINE int tnn_f32_bwconv(const void *vp, const void *const *in,
   return TNN_OK;
 }
 
-#define TNN_KERNELS_BITW(K) K(f32_bwfc, bwfc) K(f32_bwconv, bwconv)
+/* The same convolution (group 1) with the weights laid out for SIMD:
+ * per block of 16 output channels, per tap (c, ky, kx) in order, 16-bit
+ * lane masks stored as two bytes, low byte first: binary one mask (bit
+ * set = +1), ternary two (nonzero, then negative), channels beyond m zero.  Sixteen output channels and eight
+ * pixels of a row at a time: each input value is added to the lanes whose
+ * weight is +1 and subtracted from those whose weight is -1 (AVX-512:
+ * masked add and masked subtract; no multiplication by a weight). */
+#define TNN_BWMB 16
+#define TNN_BWPX 8
+
+/* Bytes of the lane-mask layout. */
+TNN_INLINE int64_t tnn_bw_mb_bytes(int64_t format, int64_t m, int64_t ck) {
+  return (m + TNN_BWMB - 1) / TNN_BWMB * ck * (format == TNN_BW_BINARY ? 2 : 4);
+}
+
+/* t[m][c*kh*kw] -> the lane masks above. */
+TNN_INLINE void tnn_bw_mb_layout(int64_t format, const int8_t *t, int64_t m,
+                                 int64_t ck, uint8_t *out) {
+  const int64_t planes = format == TNN_BW_BINARY ? 1 : 2;
+  memset(out, 0, (size_t)tnn_bw_mb_bytes(format, m, ck));
+  for (int64_t o = 0; o < m; o++)
+    for (int64_t i = 0; i < ck; i++) {
+      uint8_t *e = out + ((o / TNN_BWMB) * ck + i) * planes * 2;
+      const int l = (int)(o % TNN_BWMB);
+      const uint8_t bit = (uint8_t)(1u << (l % 8));
+      const int v = t[o * ck + i];
+      if (planes == 1) {
+        if (v > 0) e[l / 8] |= bit;
+      } else {
+        if (v) e[l / 8] |= bit;
+        if (v < 0) e[2 + l / 8] |= bit;
+      }
+    }
+}
+
+/* acc[l] += x where lane l's weight is +1, -= x where it is -1 */
+TNN_INLINE void tnn_bw_mb_step(float *acc, float xv, unsigned pos, unsigned neg) {
+#if defined(TNN_BW_AVX512)
+  __m512 a = _mm512_loadu_ps(acc);
+  const __m512 xb = _mm512_set1_ps(xv);
+  a = _mm512_mask_add_ps(a, (__mmask16)pos, a, xb);
+  a = _mm512_mask_sub_ps(a, (__mmask16)neg, a, xb);
+  _mm512_storeu_ps(acc, a);
+#else
+  for (int l = 0; l < TNN_BWMB; l++) {
+    if (pos >> l & 1u) acc[l] += xv;
+    if (neg >> l & 1u) acc[l] -= xv;
+  }
+#endif
+}
+
+TNN_INLINE int tnn_f32_bwconv_mb(const void *vp, const void *const *in,
+                                 void *const *out) {
+  const tnn_bwconv_params *p = (const tnn_bwconv_params *)vp;
+  const float *x = (const float *)in[0];
+  const uint8_t *w = (const uint8_t *)in[1];
+  const float *scale = (const float *)in[2], *bias = (const float *)in[3];
+  float *y = (float *)out[0];
+  const float lo = (float)p->lo, hi = (float)p->hi;
+  const int64_t planes = p->format == TNN_BW_BINARY ? 1 : 2;
+  const int64_t ksz = p->kh * p->kw, ck = p->c * ksz, ohw = p->oh * p->ow;
+  const unsigned all = (1u << TNN_BWMB) - 1;
+  for (int64_t nb = 0; nb < p->n; nb++)
+    for (int64_t m0 = 0; m0 < p->m; m0 += TNN_BWMB) {
+      const uint8_t *wb = w + (m0 / TNN_BWMB) * ck * planes * 2;
+      const int64_t nm = p->m - m0 < TNN_BWMB ? p->m - m0 : TNN_BWMB;
+      for (int64_t oy = 0; oy < p->oh; oy++)
+        for (int64_t ox0 = 0; ox0 < p->ow; ox0 += TNN_BWPX) {
+          const int64_t np = p->ow - ox0 < TNN_BWPX ? p->ow - ox0 : TNN_BWPX;
+          float acc[TNN_BWPX][TNN_BWMB];
+          memset(acc, 0, sizeof acc);
+#if defined(TNN_BW_AVX512)
+          /* eight pixels whose taps are all inside the row: sums in registers */
+          const int64_t ixa = ox0 * p->sw - p->pl;
+          const int64_t ixz = (ox0 + TNN_BWPX - 1) * p->sw - p->pl + (p->kw - 1) * p->dw;
+          if (np == TNN_BWPX && ixa >= 0 && ixz < p->w) {
+            __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+            __m512 a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            const int64_t sw = p->sw;
+            for (int64_t c = 0; c < p->c; c++)
+              for (int64_t ky = 0; ky < p->kh; ky++) {
+                const int64_t iy = oy * p->sh - p->pt + ky * p->dh;
+                if (iy < 0 || iy >= p->h) continue;
+                const float *xr = x + ((nb * p->c + c) * p->h + iy) * p->w;
+                for (int64_t kx = 0; kx < p->kw; kx++) {
+                  const uint8_t *e = wb + (c * ksz + ky * p->kw + kx) * planes * 2;
+                  const unsigned m0s = (unsigned)e[0] | (unsigned)e[1] << 8;
+                  const unsigned m1s = planes == 1 ? 0u : ((unsigned)e[2] | (unsigned)e[3] << 8);
+                  const __mmask16 kp = (__mmask16)(planes == 1 ? m0s : (m0s & ~m1s));
+                  const __mmask16 kn = (__mmask16)(planes == 1 ? ~m0s : m1s);
+                  const float *xp = xr + ixa + kx * p->dw;
+#define TNN_BW_LANE(A, Q)                                                     \
+  do {                                                                        \
+    const __m512 xb = _mm512_set1_ps(xp[(Q) * sw]);                           \
+    A = _mm512_mask_sub_ps(_mm512_mask_add_ps(A, kp, A, xb), kn, A, xb);      \
+  } while (0)
+                  TNN_BW_LANE(a0, 0); TNN_BW_LANE(a1, 1); TNN_BW_LANE(a2, 2);
+                  TNN_BW_LANE(a3, 3); TNN_BW_LANE(a4, 4); TNN_BW_LANE(a5, 5);
+                  TNN_BW_LANE(a6, 6); TNN_BW_LANE(a7, 7);
+#undef TNN_BW_LANE
+                }
+              }
+            _mm512_storeu_ps(acc[0], a0); _mm512_storeu_ps(acc[1], a1);
+            _mm512_storeu_ps(acc[2], a2); _mm512_storeu_ps(acc[3], a3);
+            _mm512_storeu_ps(acc[4], a4); _mm512_storeu_ps(acc[5], a5);
+            _mm512_storeu_ps(acc[6], a6); _mm512_storeu_ps(acc[7], a7);
+          } else
+#endif
+          for (int64_t c = 0; c < p->c; c++)
+            for (int64_t ky = 0; ky < p->kh; ky++) {
+              const int64_t iy = oy * p->sh - p->pt + ky * p->dh;
+              if (iy < 0 || iy >= p->h) continue;
+              const float *xr = x + ((nb * p->c + c) * p->h + iy) * p->w;
+              for (int64_t kx = 0; kx < p->kw; kx++) {
+                const uint8_t *e = wb + (c * ksz + ky * p->kw + kx) * planes * 2;
+                const unsigned m0s = (unsigned)e[0] | (unsigned)e[1] << 8;
+                const unsigned m1s = planes == 1 ? 0u : ((unsigned)e[2] | (unsigned)e[3] << 8);
+                const unsigned pos = planes == 1 ? m0s : (m0s & ~m1s & all);
+                const unsigned neg = planes == 1 ? (~m0s & all) : m1s;
+                const int64_t ix0 = ox0 * p->sw - p->pl + kx * p->dw;
+                for (int64_t q = 0; q < np; q++) {
+                  const int64_t ix = ix0 + q * p->sw;
+                  if (ix < 0 || ix >= p->w) continue;
+                  tnn_bw_mb_step(acc[q], xr[ix], pos, neg);
+                }
+              }
+            }
+          for (int64_t l = 0; l < nm; l++) {
+            const int64_t m = m0 + l;
+            float *yp = y + (nb * p->m + m) * ohw + oy * p->ow + ox0;
+            for (int64_t q = 0; q < np; q++) {
+              float v = acc[q][l] * scale[m];
+              v = v + bias[m];
+              yp[q] = v < lo ? lo : v > hi ? hi : v;
+            }
+          }
+        }
+    }
+  return TNN_OK;
+}
+
+#define TNN_KERNELS_BITW(K) K(f32_bwfc, bwfc) K(f32_bwconv, bwconv) K(f32_bwconv_mb, bwconv)

@@ -147,6 +147,18 @@ static void check_conv(int64_t format, int64_t c, int64_t m, int64_t group,
   const void *in[] = {x, w, sc, bi};
   void *out[] = {y};
   cr_assert_eq(tnn_f32_bwconv(&p, in, out), TNN_OK);
+  /* the lane-mask layout (group 1, 2-plane or binary) must agree too */
+  float *y2 = malloc(sizeof(float) * (size_t)(n * m * oh * ow));
+  if (group == 1 && format != TNN_BW_BASE3) {
+    uint8_t *wm = malloc((size_t)tnn_bw_mb_bytes(format, m, k));
+    tnn_bw_mb_layout(format, t, m, k, wm);
+    const void *in2[] = {x, wm, sc, bi};
+    void *out2[] = {y2};
+    cr_assert_eq(tnn_f32_bwconv_mb(&p, in2, out2), TNN_OK);
+    free(wm);
+  } else {
+    memcpy(y2, y, sizeof(float) * (size_t)(n * m * oh * ow));
+  }
   for (int64_t b = 0; b < n; b++)
     for (int64_t o = 0; o < m; o++)
       for (int64_t oy = 0; oy < oh; oy++)
@@ -168,12 +180,17 @@ static void check_conv(int64_t format, int64_t c, int64_t m, int64_t group,
                     "conv format %lld c=%lld m=%lld g=%lld: %g vs %g",
                     (long long)format, (long long)c, (long long)m,
                     (long long)group, got, want);
+          const float got2 = y2[((b * m + o) * oh + oy) * ow + ox];
+          cr_assert(fabs(got2 - want) <= 1e-5 * (mag + 1),
+                    "conv (lane masks) format %lld c=%lld m=%lld: %g vs %g",
+                    (long long)format, (long long)c, (long long)m, got2, want);
         }
   free(t);
   free(x);
   free(sc);
   free(bi);
   free(y);
+  free(y2);
   free(w);
 }
 
@@ -185,6 +202,8 @@ Test(bitw, conv_matches_float_reference) {
     check_conv(format, 4, 4, 4, 8, 5, 3, 3, 1, 2, 2);      /* depthwise, dilation */
     check_conv(format, 17, 3, 1, 5, 5, 1, 1, 1, 0, 1);     /* 1x1, odd C */
     check_conv(format, 16, 16, 1, 6, 6, 3, 3, 1, 1, 1);    /* K = 144 */
+    check_conv(format, 5, 37, 1, 11, 19, 3, 3, 2, 1, 1);   /* partial blocks */
+    check_conv(format, 7, 32, 1, 9, 13, 3, 3, 1, 2, 2);    /* pads, dilation */
   }
 }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # tnnc benchmarks, all in one run (README.md, "Benchmarks"):
 #
-#   bash benchmarks/run.sh [RUNS]        RUNS timed runs per model (default 20)
+#   bash benchmarks/run.sh [RUNS [ROUNDS]]   RUNS timed runs per measurement
+#                                            (default 20), ROUNDS alternating
+#                                            tnnc/onnxruntime rounds (default 5)
 #
 #  1. the machine's ceilings: ../shared/tools/roofline (3 rounds);
 #  2. the packed kernels at the benchmark models' layer shapes
@@ -10,6 +12,9 @@
 #     host's best target, the program's per-image latency on one thread
 #     (median of RUNS after 3 warm-ups) against onnxruntime running the
 #     float32 twin (one thread, all graph optimizations) in the same run,
+#     alternating ROUNDS times (this machine is shared and noisy: the table
+#     gives the median over rounds of each, and the median of the per-round
+#     ratios),
 #     peak RSS, code and constant bytes;
 #  4. every model built for aarch64 and run under qemu-aarch64, outputs
 #     checked against the host build; the TFC models' code size for a
@@ -20,6 +25,7 @@ set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
 RUNS=${1:-20}
+ROUNDS=${2:-5}
 bash tools/install-deps.sh --bench
 [ -f build/build.ninja ] || meson setup build
 ninja -C build
@@ -67,9 +73,14 @@ for m in tfc_w1a1 cnn_w2a8 vgg7_w2a2 vgg7_sq resnet18_w1a1; do
   gcc -O3 -std=c99 "${flags[@]}" -I"$d" "$d/net.c" benchmarks/bench_model.c -o "$d/bench" -lm
   gcc -O3 -std=c99 "${flags[@]}" -c "$d/net.c" -o "$d/net.o"
   read -r text consts < <(size -A "$d/net.o" | awk '/^\.text/ {t += $2} /^\.(rodata|data)/ {c += $2} END {print t + 0, c + 0}')
-  tn=$("$d/bench" "$RUNS" 3)
   shape=$(/usr/bin/python3 -c "import numpy as np; print(list(np.load('$models/$m.input.npy').shape))")
-  ort=$(INPUT_SHAPE="$shape" node benchmarks/ort_bench.js "$models/$m.float.onnx" "$RUNS" 3)
+  tns=() orts=()
+  for ((r = 0; r < ROUNDS; r++)); do
+    tns+=("$("$d/bench" "$RUNS" 3)")
+    orts+=("$(INPUT_SHAPE="$shape" node benchmarks/ort_bench.js "$models/$m.float.onnx" "$RUNS" 3)")
+  done
+  tn=$(IFS='|'; echo "${tns[*]}")
+  ort=$(IFS='|'; echo "${orts[*]}")
   # aarch64: the same model, outputs against the host build's
   arm=skipped
   if command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/null; then

@@ -26,8 +26,8 @@
  * Epilogues.  The integer dot either becomes a float, y = dot * scale[m] +
  * bias[m] (two roundings, as the float kernels of tnn_bitw.h), clamped to
  * [lo, hi]; or goes straight to the next layer's packed input through
- * per-channel integer thresholds: thr[m] = {dir, t0, t1}, v = dir * dot,
- * level = -1 + (v >= t0) + (v >= t1), which tnnc derives from the float
+ * per-channel integer thresholds: thr[m] = {dir, t0, t1} with t0 <= t1,
+ * v = dir * dot, level = -1 + (v >= t0) + (v >= t1), which tnnc derives from the float
  * epilogue and the quantizer that followed it (pass quant-acts), so the
  * decisions are the float graph's, ties included.
  *
@@ -442,20 +442,27 @@ TNN_INLINE int tnn_x_bafc(const void *vp, const void *const *in,
   }
   const int32_t *thr = (const int32_t *)in[2];
   uint8_t *y = (uint8_t *)out[0];
-  memset(y, 0, (size_t)(p->n * p->obits * mb));
   int64_t dots[4];
-  for (int64_t i = 0; i < p->n; i++)
+  for (int64_t i = 0; i < p->n; i++) {
+    const uint8_t *xr = x + i * p->abits * kb;
+    uint8_t *onz = y + i * p->obits * mb, *osg = p->obits == 2 ? onz + mb : onz;
+    unsigned bnz = 0, bsg = 0;
     for (int64_t m = 0; m < p->m; m++) {
-      const uint8_t *xr = x + i * p->abits * kb;
       if (m % 4 == 0)
         tnn_ba_dots(p->abits == 2 ? xr : NULL, p->abits == 2 ? xr + kb : xr,
                     w + m * p->wbits * kb, p->wbits * kb, p->wbits, kb, p->k,
                     p->m - m < 4 ? p->m - m : 4, dots);
-      const int64_t d = dots[m % 4];
-      const int64_t v = thr[3 * m] * d;
-      tnn_ba_put(y + i * p->obits * mb, p->obits, mb, m,
-                 -1 + (v >= thr[3 * m + 1]) + (v >= thr[3 * m + 2]));
+      const int64_t v = thr[3 * m] * dots[m % 4];
+      const unsigned neg = v < thr[3 * m + 1], pos = v >= thr[3 * m + 2];
+      bsg |= neg << (m & 7);                    /* level -1 */
+      bnz |= (neg | pos) << (m & 7);            /* level -1 or +1 */
+      if ((m & 7) == 7 || m == p->m - 1) {
+        osg[m >> 3] = (uint8_t)bsg;
+        if (p->obits == 2) onz[m >> 3] = (uint8_t)bnz;
+        bnz = bsg = 0;
+      }
     }
+  }
   return TNN_OK;
 }
 
@@ -543,12 +550,17 @@ TNN_INLINE int tnn_x_baconv(const void *vp, const void *const *in,
         /* binary activations need the nonzero plane only at the border */
         const uint8_t *ma = inz || border ? nz : NULL;
         int64_t dots[4];
+        const int64_t o = oy * p->ow + ox;
+        /* packed output: eight channels' bits gathered in registers, one
+         * store per byte and plane */
+        uint8_t *onz = (uint8_t *)out[0] + b * p->obits * ohw * mb + o * mb;
+        uint8_t *osg = p->obits == 2 ? onz + ohw * mb : onz;
+        unsigned bnz = 0, bsg = 0;
         for (int64_t m = 0; m < p->m; m++) {
           if (m % 4 == 0)
             tnn_ba_dots(ma, sg, w + m * p->wbits * pb, p->wbits * pb, p->wbits, pb, k,
                         p->m - m < 4 ? p->m - m : 4, dots);
           const int64_t d = dots[m % 4];
-          const int64_t o = oy * p->ow + ox;
           if (p->obits == 0) {
             const float *scale = (const float *)in[2];
             const float *bias = (const float *)in[3];
@@ -556,12 +568,17 @@ TNN_INLINE int tnn_x_baconv(const void *vp, const void *const *in,
             v = v + bias[m];
             v = v < (float)p->lo ? (float)p->lo : v > (float)p->hi ? (float)p->hi : v;
             ((float *)out[0])[(b * p->m + m) * ohw + o] = v;
-          } else {
-            const int32_t *thr = (const int32_t *)in[2];
-            const int64_t v = thr[3 * m] * d;
-            tnn_ba_put((uint8_t *)out[0] + b * p->obits * ohw * mb + o * mb,
-                       p->obits, ohw * mb, m,
-                       -1 + (v >= thr[3 * m + 1]) + (v >= thr[3 * m + 2]));
+            continue;
+          }
+          const int32_t *thr = (const int32_t *)in[2] + 3 * m;
+          const int64_t v = thr[0] * d;
+          const unsigned neg = v < thr[1], pos = v >= thr[2];
+          bsg |= neg << (m & 7);                /* level -1 */
+          bnz |= (neg | pos) << (m & 7);        /* level -1 or +1 */
+          if ((m & 7) == 7 || m == p->m - 1) {
+            osg[m >> 3] = (uint8_t)bsg;
+            if (p->obits == 2) onz[m >> 3] = (uint8_t)bnz;
+            bnz = bsg = 0;
           }
         }
       }

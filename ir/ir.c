@@ -141,6 +141,14 @@ void *ir_tensor_alloc_data(Graph *g, Tensor *t) {
   return t->data;
 }
 
+Tensor *ir_const_new(Graph *g, const char *name, DType dt, int rank,
+                     const int64_t *dims) {
+  Tensor *t = ir_tensor_new(g, name);
+  ir_tensor_set_shape(t, dt, rank, dims);
+  ir_tensor_alloc_data(g, t);
+  return t;
+}
+
 void ir_graph_add_input(Graph *g, Tensor *t) {
   Tensor **na = arena_calloc(g->arena, (size_t)g->ninputs + 1, sizeof *na);
   if (g->ninputs) memcpy(na, g->inputs, sizeof *na * (size_t)g->ninputs);

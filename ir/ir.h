@@ -228,6 +228,9 @@ void ir_tensor_set_shape(Tensor *t, DType dt, int rank, const int64_t *dims);
 int64_t ir_tensor_numel(const Tensor *t);     /* -1 if rank unknown */
 int64_t ir_tensor_bytes(const Tensor *t);
 void *ir_tensor_alloc_data(Graph *g, Tensor *t); /* zeroed buffer for data */
+/* A new constant tensor of the given type and shape, data zeroed. */
+Tensor *ir_const_new(Graph *g, const char *name, DType dt, int rank,
+                     const int64_t *dims);
 bool ir_shape_numel(const int64_t *dims, int rank, int64_t max, int64_t *out);
 void ir_graph_add_input(Graph *g, Tensor *t);
 void ir_graph_add_output(Graph *g, Tensor *t);

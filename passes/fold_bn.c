@@ -22,14 +22,6 @@
 
 #include "../ir/ir.h"
 
-static Tensor *new_const(Graph *g, const char *name, int rank,
-                         const int64_t *dims) {
-  Tensor *t = ir_tensor_new(g, name);
-  ir_tensor_set_shape(t, DT_FLOAT, rank, dims);
-  ir_tensor_alloc_data(g, t);
-  return t;
-}
-
 static bool bn_params_ok(Node *bn, int64_t c) {
   for (int i = 1; i < 5; i++) {
     const Tensor *t = bn->in[i];
@@ -91,10 +83,10 @@ static bool fold_conv(Graph *g, Node *p, const float *s, const float *sh) {
   const Tensor *w = p->in[1];
   const Tensor *b = p->nin > 2 ? p->in[2] : NULL;
   int64_t m = w->dims[0], per = ir_tensor_numel(w) / (m ? m : 1);
-  Tensor *nw = new_const(g, arena_printf(g->arena, "%s/folded", w->name),
-                         w->rank, w->dims);
-  Tensor *nb = new_const(g, arena_printf(g->arena, "%s/bias_folded", p->name),
-                         1, &m);
+  Tensor *nw = ir_const_new(g, arena_printf(g->arena, "%s/folded", w->name),
+                            DT_FLOAT, w->rank, w->dims);
+  Tensor *nb = ir_const_new(g, arena_printf(g->arena, "%s/bias_folded", p->name),
+                            DT_FLOAT, 1, &m);
   const float *wd = w->data;
   float *nwd = nw->data, *nbd = nb->data;
   for (int64_t o = 0; o < m; o++) {
@@ -117,8 +109,8 @@ static bool fold_gemm(Graph *g, Node *p, const float *s, const float *sh) {
   float beta = is_mm ? 1.0f : ir_attr_float(p, "beta", 1.0f);
   const Tensor *c = !is_mm && p->nin > 2 ? p->in[2] : NULL;
   int64_t M = y->dims[0], N = y->dims[1];
-  Tensor *nw = new_const(g, arena_printf(g->arena, "%s/folded", bw->name), 2,
-                         bw->dims);
+  Tensor *nw = ir_const_new(g, arena_printf(g->arena, "%s/folded", bw->name),
+                            DT_FLOAT, 2, bw->dims);
   const float *wd = bw->data;
   float *nwd = nw->data;
   int64_t rows = bw->dims[0], cols = bw->dims[1];
@@ -128,8 +120,8 @@ static bool fold_gemm(Graph *g, Node *p, const float *s, const float *sh) {
   /* C' per row when C varies along rows, else one row. */
   bool full = c && c->rank == 2 && c->dims[0] != 1;
   int64_t cdims[2] = {full ? M : 1, N};
-  Tensor *nc = new_const(g, arena_printf(g->arena, "%s/bias_folded", p->name),
-                         full ? 2 : 1, full ? cdims : &N);
+  Tensor *nc = ir_const_new(g, arena_printf(g->arena, "%s/bias_folded", p->name),
+                            DT_FLOAT, full ? 2 : 1, full ? cdims : &N);
   float *ncd = nc->data;
   for (int64_t i = 0; i < cdims[0]; i++)
     for (int64_t j = 0; j < N; j++) {

@@ -15,10 +15,7 @@
 #include "../ir/ir.h"
 
 static Tensor *new_const(Graph *g, const char *name, DType dt, int64_t n) {
-  Tensor *t = ir_tensor_new(g, name);
-  ir_tensor_set_shape(t, dt, 1, &n);
-  ir_tensor_alloc_data(g, t);
-  return t;
+  return ir_const_new(g, name, dt, 1, &n);
 }
 
 static int64_t bw_format(const Graph *g, const QuantInfo *q) {

@@ -485,14 +485,6 @@ static void add_fused(Graph *g, Node *p, const Node *n) {
   p->fused = p->fused ? arena_printf(g->arena, "%s, %s", p->fused, me) : me;
 }
 
-static Tensor *new_const(Graph *g, const char *name, DType dt, int rank,
-                         const int64_t *dims) {
-  Tensor *t = ir_tensor_new(g, name);
-  ir_tensor_set_shape(t, dt, rank, dims);
-  ir_tensor_alloc_data(g, t);
-  return t;
-}
-
 /* The chain from a layer's float output to the quantizer that ends it:
  * single-consumer per-channel monotone ops on [N, M, 1...] tensors.
  * Returns the quantizer, or NULL; chain[] gets the ops between. */
@@ -645,8 +637,8 @@ static void to_bafc(Graph *g, Node *L, const QGroup *qg) {
   p->hi = old->hi;
   const int64_t kb = (q->k + 7) / 8;
   int64_t dims[2] = {q->m, q->bits * kb};
-  Tensor *w = new_const(g, arena_printf(g->arena, "%s/bitwise", q->weight->name),
-                        DT_UINT8, 2, dims);
+  Tensor *w = ir_const_new(g, arena_printf(g->arena, "%s/bitwise", q->weight->name),
+                           DT_UINT8, 2, dims);
   tnn_ba_pack_rows(q->t, q->m, q->k, q->bits, w->data);
   L->in[1] = w;
   fold_act_scale(L, qg);
@@ -670,8 +662,8 @@ static void to_baconv(Graph *g, Node *L, const QGroup *qg) {
   p->lo = old->lo;
   p->hi = old->hi;
   int64_t dims[2] = {q->m, q->bits * p->kh * p->kw * ((p->c + 7) / 8)};
-  Tensor *w = new_const(g, arena_printf(g->arena, "%s/bitwise", q->weight->name),
-                        DT_UINT8, 2, dims);
+  Tensor *w = ir_const_new(g, arena_printf(g->arena, "%s/bitwise", q->weight->name),
+                           DT_UINT8, 2, dims);
   tnn_ba_pack_conv(q->t, q->m, p->c, p->kh, p->kw, q->bits, w->data);
   L->in[1] = w;
   fold_act_scale(L, qg);
@@ -749,8 +741,8 @@ static bool fuse_into_producer(Graph *g, const Uses *u, QGroup *q,
   StepFn s = {n->in[2]->data, n->in[3]->data, lo, hi, fwd, nchain, q};
   int64_t dims[2] = {m, 3};
   Node *e = q->nodes[q->n - 1];
-  Tensor *thr = new_const(g, arena_printf(g->arena, "%s/thresholds", e->name),
-                          DT_INT32, 2, dims);
+  Tensor *thr = ir_const_new(g, arena_printf(g->arena, "%s/thresholds", e->name),
+                             DT_INT32, 2, dims);
   const char *why = NULL;
   if (!int_thresholds(&s, m, k, thr->data, &why)) {
     diag_warn(g->diag, e, "kept in float: %s", why);
@@ -805,8 +797,8 @@ static bool to_bapack(Graph *g, QGroup *q, const Layout *l) {
     return false;
   const int64_t nc = per_channel ? c : 1;
   int64_t dims[2] = {nc, 2};
-  Tensor *thr = new_const(g, arena_printf(g->arena, "%s/thresholds", e->name),
-                          DT_FLOAT, 2, dims);
+  Tensor *thr = ir_const_new(g, arena_printf(g->arena, "%s/thresholds", e->name),
+                             DT_FLOAT, 2, dims);
   float *t = thr->data;
   for (int64_t ch = 0; ch < nc; ch++)
     if (!float_thresholds(q, ch, t + 2 * ch)) return false;

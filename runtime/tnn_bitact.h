@@ -349,6 +349,51 @@ TNN_INLINE void tnn_ba_pack_rows(const int8_t *t, int64_t rows, int64_t k,
       tnn_ba_put(out + r * bits * kb, bits, kb, j, t[r * k + j]);
 }
 
+/* ------------------------------------------------------------ epilogues */
+
+/* Float output of channel m: dot * scale[m] + bias[m] (two roundings),
+ * clamped to [lo, hi]. */
+TNN_INLINE float tnn_ba_epilogue(int64_t d, const float *scale, const float *bias,
+                                 int64_t m, double lo, double hi) {
+  float v = (float)d * scale[m];
+  v = v + bias[m];
+  return v < (float)lo ? (float)lo : v > (float)hi ? (float)hi : v;
+}
+
+/* Packed output of one row or pixel: the level of each channel from its
+ * dot and thresholds {dir, t0, t1}, eight channels gathered per byte and
+ * stored once per byte and plane (nonzero plane `stride` bytes before the
+ * sign plane when bits is 2). */
+typedef struct {
+  uint8_t *nz, *sg;
+  int64_t bits, m;
+  unsigned bnz, bsg;
+} tnn_ba_out;
+
+TNN_INLINE tnn_ba_out tnn_ba_out_start(uint8_t *row, int64_t bits, int64_t stride,
+                                       int64_t m) {
+  tnn_ba_out o;
+  o.nz = row;
+  o.sg = bits == 2 ? row + stride : row;
+  o.bits = bits;
+  o.m = m;
+  o.bnz = o.bsg = 0;
+  return o;
+}
+
+TNN_INLINE void tnn_ba_out_add(tnn_ba_out *o, const int32_t *thr, int64_t ch,
+                               int64_t d) {
+  const int64_t v = thr[3 * ch] * d;
+  const unsigned neg = v < thr[3 * ch + 1], pos = v >= thr[3 * ch + 2];
+  o->bsg |= neg << (ch & 7);                /* level -1 */
+  o->bnz |= (neg | pos) << (ch & 7);        /* level -1 or +1 */
+  if ((ch & 7) == 7 || ch == o->m - 1) {
+    o->sg[ch >> 3] = (uint8_t)o->bsg;
+    if (o->bits == 2) o->nz[ch >> 3] = (uint8_t)o->bnz;
+    o->bnz = o->bsg = 0;
+  }
+}
+
 /* ------------------------------------------------------------- layers */
 
 /* The first quantizer: float x seen as [outer][c][inner]; value = -1 + (x
@@ -421,46 +466,21 @@ TNN_INLINE int tnn_x_bafc(const void *vp, const void *const *in,
   const tnn_bafc_params *p = (const tnn_bafc_params *)vp;
   const uint8_t *x = (const uint8_t *)in[0], *w = (const uint8_t *)in[1];
   const int64_t kb = (p->k + 7) / 8, mb = (p->m + 7) / 8;
-  if (p->obits == 0) {
-    const float *scale = (const float *)in[2], *bias = (const float *)in[3];
-    const float lo = (float)p->lo, hi = (float)p->hi;
-    float *y = (float *)out[0];
-    int64_t dots[4];
-    for (int64_t i = 0; i < p->n; i++)
-      for (int64_t m = 0; m < p->m; m++) {
-        const uint8_t *xr = x + i * p->abits * kb;
-        if (m % 4 == 0)
-          tnn_ba_dots(p->abits == 2 ? xr : NULL, p->abits == 2 ? xr + kb : xr,
-                      w + m * p->wbits * kb, p->wbits * kb, p->wbits, kb, p->k,
-                      p->m - m < 4 ? p->m - m : 4, dots);
-        const int64_t d = dots[m % 4];
-        float v = (float)d * scale[m];
-        v = v + bias[m];
-        y[i * p->m + m] = v < lo ? lo : v > hi ? hi : v;
-      }
-    return TNN_OK;
-  }
-  const int32_t *thr = (const int32_t *)in[2];
-  uint8_t *y = (uint8_t *)out[0];
   int64_t dots[4];
   for (int64_t i = 0; i < p->n; i++) {
     const uint8_t *xr = x + i * p->abits * kb;
-    uint8_t *onz = y + i * p->obits * mb, *osg = p->obits == 2 ? onz + mb : onz;
-    unsigned bnz = 0, bsg = 0;
+    tnn_ba_out o = tnn_ba_out_start((uint8_t *)out[0] + i * p->obits * mb, p->obits,
+                                    mb, p->m);
     for (int64_t m = 0; m < p->m; m++) {
       if (m % 4 == 0)
         tnn_ba_dots(p->abits == 2 ? xr : NULL, p->abits == 2 ? xr + kb : xr,
                     w + m * p->wbits * kb, p->wbits * kb, p->wbits, kb, p->k,
                     p->m - m < 4 ? p->m - m : 4, dots);
-      const int64_t v = thr[3 * m] * dots[m % 4];
-      const unsigned neg = v < thr[3 * m + 1], pos = v >= thr[3 * m + 2];
-      bsg |= neg << (m & 7);                    /* level -1 */
-      bnz |= (neg | pos) << (m & 7);            /* level -1 or +1 */
-      if ((m & 7) == 7 || m == p->m - 1) {
-        osg[m >> 3] = (uint8_t)bsg;
-        if (p->obits == 2) onz[m >> 3] = (uint8_t)bnz;
-        bnz = bsg = 0;
-      }
+      if (p->obits == 0)
+        ((float *)out[0])[i * p->m + m] = tnn_ba_epilogue(
+            dots[m % 4], (const float *)in[2], (const float *)in[3], m, p->lo, p->hi);
+      else
+        tnn_ba_out_add(&o, (const int32_t *)in[2], m, dots[m % 4]);
     }
   }
   return TNN_OK;
@@ -551,35 +571,17 @@ TNN_INLINE int tnn_x_baconv(const void *vp, const void *const *in,
         const uint8_t *ma = inz || border ? nz : NULL;
         int64_t dots[4];
         const int64_t o = oy * p->ow + ox;
-        /* packed output: eight channels' bits gathered in registers, one
-         * store per byte and plane */
-        uint8_t *onz = (uint8_t *)out[0] + b * p->obits * ohw * mb + o * mb;
-        uint8_t *osg = p->obits == 2 ? onz + ohw * mb : onz;
-        unsigned bnz = 0, bsg = 0;
+        tnn_ba_out ob = tnn_ba_out_start((uint8_t *)out[0] + b * p->obits * ohw * mb +
+                                             o * mb, p->obits, ohw * mb, p->m);
         for (int64_t m = 0; m < p->m; m++) {
           if (m % 4 == 0)
             tnn_ba_dots(ma, sg, w + m * p->wbits * pb, p->wbits * pb, p->wbits, pb, k,
                         p->m - m < 4 ? p->m - m : 4, dots);
-          const int64_t d = dots[m % 4];
-          if (p->obits == 0) {
-            const float *scale = (const float *)in[2];
-            const float *bias = (const float *)in[3];
-            float v = (float)d * scale[m];
-            v = v + bias[m];
-            v = v < (float)p->lo ? (float)p->lo : v > (float)p->hi ? (float)p->hi : v;
-            ((float *)out[0])[(b * p->m + m) * ohw + o] = v;
-            continue;
-          }
-          const int32_t *thr = (const int32_t *)in[2] + 3 * m;
-          const int64_t v = thr[0] * d;
-          const unsigned neg = v < thr[1], pos = v >= thr[2];
-          bsg |= neg << (m & 7);                /* level -1 */
-          bnz |= (neg | pos) << (m & 7);        /* level -1 or +1 */
-          if ((m & 7) == 7 || m == p->m - 1) {
-            osg[m >> 3] = (uint8_t)bsg;
-            if (p->obits == 2) onz[m >> 3] = (uint8_t)bnz;
-            bnz = bsg = 0;
-          }
+          if (p->obits == 0)
+            ((float *)out[0])[(b * p->m + m) * ohw + o] = tnn_ba_epilogue(
+                dots[m % 4], (const float *)in[2], (const float *)in[3], m, p->lo, p->hi);
+          else
+            tnn_ba_out_add(&ob, (const int32_t *)in[2], m, dots[m % 4]);
         }
       }
   }

@@ -407,6 +407,16 @@ TNN_INLINE void tnn_bw_mb_layout(int64_t format, const int8_t *t, int64_t m,
     }
 }
 
+/* The lanes of tap entry e whose weight is +1 (*pos) and -1 (*neg). */
+TNN_INLINE void tnn_bw_mb_masks(const uint8_t *e, int64_t planes, unsigned *pos,
+                                unsigned *neg) {
+  const unsigned all = (1u << TNN_BWMB) - 1;
+  const unsigned m0 = (unsigned)e[0] | (unsigned)e[1] << 8;
+  const unsigned m1 = planes == 1 ? 0u : ((unsigned)e[2] | (unsigned)e[3] << 8);
+  *pos = planes == 1 ? m0 : (m0 & ~m1 & all);
+  *neg = planes == 1 ? (~m0 & all) : m1;
+}
+
 /* acc[l] += x where lane l's weight is +1, -= x where it is -1 */
 TNN_INLINE void tnn_bw_mb_step(float *acc, float xv, unsigned pos, unsigned neg) {
 #if defined(TNN_BW_AVX512)
@@ -433,7 +443,6 @@ TNN_INLINE int tnn_f32_bwconv_mb(const void *vp, const void *const *in,
   const float lo = (float)p->lo, hi = (float)p->hi;
   const int64_t planes = p->format == TNN_BW_BINARY ? 1 : 2;
   const int64_t ksz = p->kh * p->kw, ck = p->c * ksz, ohw = p->oh * p->ow;
-  const unsigned all = (1u << TNN_BWMB) - 1;
   for (int64_t nb = 0; nb < p->n; nb++)
     for (int64_t m0 = 0; m0 < p->m; m0 += TNN_BWMB) {
       const uint8_t *wb = w + (m0 / TNN_BWMB) * ck * planes * 2;
@@ -457,11 +466,10 @@ TNN_INLINE int tnn_f32_bwconv_mb(const void *vp, const void *const *in,
                 if (iy < 0 || iy >= p->h) continue;
                 const float *xr = x + ((nb * p->c + c) * p->h + iy) * p->w;
                 for (int64_t kx = 0; kx < p->kw; kx++) {
-                  const uint8_t *e = wb + (c * ksz + ky * p->kw + kx) * planes * 2;
-                  const unsigned m0s = (unsigned)e[0] | (unsigned)e[1] << 8;
-                  const unsigned m1s = planes == 1 ? 0u : ((unsigned)e[2] | (unsigned)e[3] << 8);
-                  const __mmask16 kp = (__mmask16)(planes == 1 ? m0s : (m0s & ~m1s));
-                  const __mmask16 kn = (__mmask16)(planes == 1 ? ~m0s : m1s);
+                  unsigned pos, neg;
+                  tnn_bw_mb_masks(wb + (c * ksz + ky * p->kw + kx) * planes * 2, planes,
+                                  &pos, &neg);
+                  const __mmask16 kp = (__mmask16)pos, kn = (__mmask16)neg;
                   const float *xp = xr + ixa + kx * p->dw;
 #define TNN_BW_LANE(A, Q)                                                     \
   do {                                                                        \
@@ -486,11 +494,9 @@ TNN_INLINE int tnn_f32_bwconv_mb(const void *vp, const void *const *in,
               if (iy < 0 || iy >= p->h) continue;
               const float *xr = x + ((nb * p->c + c) * p->h + iy) * p->w;
               for (int64_t kx = 0; kx < p->kw; kx++) {
-                const uint8_t *e = wb + (c * ksz + ky * p->kw + kx) * planes * 2;
-                const unsigned m0s = (unsigned)e[0] | (unsigned)e[1] << 8;
-                const unsigned m1s = planes == 1 ? 0u : ((unsigned)e[2] | (unsigned)e[3] << 8);
-                const unsigned pos = planes == 1 ? m0s : (m0s & ~m1s & all);
-                const unsigned neg = planes == 1 ? (~m0s & all) : m1s;
+                unsigned pos, neg;
+                tnn_bw_mb_masks(wb + (c * ksz + ky * p->kw + kx) * planes * 2, planes,
+                                &pos, &neg);
                 const int64_t ix0 = ox0 * p->sw - p->pl + kx * p->dw;
                 for (int64_t q = 0; q < np; q++) {
                   const int64_t ix = ix0 + q * p->sw;

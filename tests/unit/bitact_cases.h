@@ -113,6 +113,28 @@ static bool ba_check_dot(char *msg, size_t n) {
   return true;
 }
 
+/* Random per-channel epilogues for m channels of k-long dots: float scale
+ * and bias, and thresholds {dir, t0 <= t1} (t0 == t1 for binary output)
+ * spanning the dot range and a little beyond. */
+static void ba_random_epilogue(int64_t m, int64_t k, int64_t ob, float *scale,
+                               float *bias, int32_t *thr) {
+  for (int64_t j = 0; j < m; j++) {
+    scale[j] = (float)(ba_rnd() % 2001) / 1000.0f - 1.0f;
+    bias[j] = (float)(ba_rnd() % 2001) / 100.0f - 10.0f;
+    const int32_t a = (int32_t)(ba_rnd() % (2 * k + 3)) - (int32_t)k - 1;
+    const int32_t b = (int32_t)(ba_rnd() % (2 * k + 3)) - (int32_t)k - 1;
+    thr[3 * j] = ba_rnd() & 1 ? 1 : -1;
+    thr[3 * j + 1] = ob == 1 || a < b ? a : b;
+    thr[3 * j + 2] = ob == 1 ? a : a < b ? b : a;
+  }
+}
+
+/* The level the threshold rule gives channel j for dot d. */
+static int ba_level(const int32_t *thr, int64_t j, int64_t d) {
+  const int64_t v = thr[3 * j] * d;
+  return -1 + (v >= thr[3 * j + 1]) + (v >= thr[3 * j + 2]);
+}
+
 /* y = fc(x) both ways on random shapes; packed output against the level
  * rule applied to the naive dot. */
 static bool ba_check_fc(char *msg, size_t msglen) {
@@ -129,15 +151,7 @@ static bool ba_check_fc(char *msg, size_t msglen) {
     uint8_t *py = malloc((size_t)(nr * 2 * mb));
     for (int64_t i = 0; i < nr * k; i++) x[i] = ba_val(ab);
     for (int64_t i = 0; i < m * k; i++) w[i] = ba_val(wb);
-    for (int64_t j = 0; j < m; j++) {
-      scale[j] = (float)(ba_rnd() % 2001) / 1000.0f - 1.0f;
-      bias[j] = (float)(ba_rnd() % 2001) / 100.0f - 10.0f;
-      const int32_t a = (int32_t)(ba_rnd() % (2 * k + 3)) - (int32_t)k - 1;
-      const int32_t b = (int32_t)(ba_rnd() % (2 * k + 3)) - (int32_t)k - 1;
-      thr[3 * j] = ba_rnd() & 1 ? 1 : -1;
-      thr[3 * j + 1] = ob == 1 || a < b ? a : b;
-      thr[3 * j + 2] = ob == 1 ? a : a < b ? b : a;
-    }
+    ba_random_epilogue(m, k, ob, scale, bias, thr);
     tnn_ba_pack_rows(x, nr, k, ab, px);
     tnn_ba_pack_rows(w, m, k, wb, pw);
     tnn_bafc_params p = {nr, m, k, ab, wb, ob, -INFINITY, INFINITY};
@@ -154,8 +168,7 @@ static bool ba_check_fc(char *msg, size_t msglen) {
           v = v + bias[j];
           ok = y[i * m + j] == v;
         } else {
-          const int64_t v = thr[3 * j] * d;
-          const int want = -1 + (v >= thr[3 * j + 1]) + (v >= thr[3 * j + 2]);
+          const int want = ba_level(thr, j, d);
           ok = tnn_ba_get(py + i * ob * mb, ob, mb, j) == want;
         }
         if (!ok)
@@ -235,15 +248,7 @@ static bool ba_check_conv(char *msg, size_t msglen) {
     }
     for (int64_t i = 0; i < m * c * kh * kw; i++) wt[i] = ba_val(wb);
     const int64_t k = c * kh * kw;
-    for (int64_t j = 0; j < m; j++) {
-      scale[j] = (float)(ba_rnd() % 2001) / 1000.0f - 1.0f;
-      bias[j] = (float)(ba_rnd() % 2001) / 100.0f - 10.0f;
-      const int32_t a = (int32_t)(ba_rnd() % (2 * k + 3)) - (int32_t)k - 1;
-      const int32_t b = (int32_t)(ba_rnd() % (2 * k + 3)) - (int32_t)k - 1;
-      thr[3 * j] = ba_rnd() & 1 ? 1 : -1;
-      thr[3 * j + 1] = ob == 1 || a < b ? a : b;
-      thr[3 * j + 2] = ob == 1 ? a : a < b ? b : a;
-    }
+    ba_random_epilogue(m, k, ob, scale, bias, thr);
     tnn_bapack_params pp = {nb, c, h * w, 1, ab, 1};
     const void *pin[2] = {xf, t2};
     void *pout[1] = {px};
@@ -273,8 +278,7 @@ static bool ba_check_conv(char *msg, size_t msglen) {
               v = v + bias[o];
               ok = y[(b * m + o) * ohw + pix] == v;
             } else {
-              const int64_t v = thr[3 * o] * d;
-              const int want = -1 + (v >= thr[3 * o + 1]) + (v >= thr[3 * o + 2]);
+              const int want = ba_level(thr, o, d);
               ok = tnn_ba_get(py + b * ob * ohw * mb + pix * mb, ob, ohw * mb, o) == want;
             }
             if (!ok)

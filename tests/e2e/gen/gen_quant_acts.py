@@ -37,16 +37,13 @@ for 99.5% agreement with onnxruntime.  Test accuracies are printed.
 """
 import argparse
 import os
-import re
 
-import numpy as np
-import onnx
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from gen_quant_weights import (NTEST, QConv, QLinear, binarize, digits,
-                               ternarize, train)
+from gen_quant_weights import (NTEST, QConv, QLinear, binarize, digits, export,
+                               freeze, out_dir, ternarize, train)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -135,28 +132,8 @@ def make_resnet():
         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(32, 10))
 
 
-def freeze(model):
-    with torch.no_grad():
-        for m in model.modules():
-            if isinstance(m, (QConv, QLinear)) and m.q:
-                m.weight.copy_(m.q(m.weight))
-                m.q = None
-
-
 def save(model, outdir, name, xt, acc):
-    d = os.path.join(outdir, name)
-    os.makedirs(d, exist_ok=True)
-    for f in os.listdir(d):
-        if re.fullmatch(r'(model\.onnx|input_\d+\.npy|ref_\d+\.npy)', f):
-            os.remove(os.path.join(d, f))
-    np.save(os.path.join(d, 'input_0.npy'), xt)
-    for f, v in (('stacked', ''), ('argmax', '99.5\n')):
-        with open(os.path.join(d, f), 'w') as fh:
-            fh.write(v)
-    path = os.path.join(d, 'model.onnx')
-    torch.onnx.export(model, torch.zeros(1, 1, 8, 8), path, input_names=['input'],
-                      output_names=['output'], opset_version=13)
-    onnx.checker.check_model(onnx.load(path))
+    export(model, os.path.join(out_dir(outdir, name, xt), 'model.onnx'))
     print(f'{name}: QAT test accuracy {acc:.3f} on {NTEST} digits')
 
 

@@ -115,6 +115,92 @@ TNN_INLINE int tnn_f32_conv2d(const void *vp, const void *const *in,
  * terms are added in the order of tnn_f32_conv2d (bias, then c, ky, kx). */
 #define TNN_CONV_MB 16
 #define TNN_CONV_PX 8
+
+#if !defined(TNN_NO_SIMD) && defined(__AVX512F__)
+#include <immintrin.h>
+#define TNN_CONV_AVX512 1
+/* Input positions of a window row whose 16 lanes are positions spanned
+ * by one block of 16 output pixels: the scratch copy of a block's row
+ * segment (zeros outside the image) holds at most this many. */
+#define TNN_CONV_SPAN 1024
+
+/* x[0], x[s], ..., x[15 s] (never reads past x[15 s]) */
+TNN_INLINE __m512 tnn_conv_load16(const float *x, int64_t s) {
+  if (s == 1) return _mm512_loadu_ps(x);
+  if (s == 2)
+    return _mm512_permutex2var_ps(
+        _mm512_loadu_ps(x),
+        _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30),
+        _mm512_maskz_loadu_ps((__mmask16)0x7fff, x + 16));
+  const __m512i idx = _mm512_mullo_epi32(
+      _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+      _mm512_set1_epi32((int)s));
+  return _mm512_i32gather_ps(idx, x, 4);
+}
+
+#define TNN_CONV_L16(X)                                                      \
+  X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13)  \
+  X(14) X(15)
+
+/* AVX-512: 16 output pixels of a row in the lanes, the 16 channels of a
+ * weight block in 16 accumulators; per tap one load of the input row and
+ * 16 multiply-adds against broadcast weights (fused: one rounding, so the
+ * sums may differ from tnn_f32_conv2d in the last bits).  Blocks whose
+ * window rows leave the image read a zero-padded copy of the segment.
+ * Returns 0 (nothing done) when the segment would not fit the copy. */
+TNN_INLINE int tnn_f32_conv2d_mb16(const tnn_conv_params *p, const float *x,
+                                   const float *wt, const float *bias, float *y) {
+  const int64_t ksz = p->kh * p->kw, ohw = p->oh * p->ow;
+  const int64_t span = 15 * p->sw + (p->kw - 1) * p->dw + 1;
+  float seg[TNN_CONV_SPAN];
+  if (span > TNN_CONV_SPAN) return 0;
+  for (int64_t nb = 0; nb < p->n; nb++)
+    for (int64_t m0 = 0; m0 < p->m; m0 += TNN_CONV_MB) {
+      const float *wb = wt + (m0 / TNN_CONV_MB) * p->c * ksz * TNN_CONV_MB;
+      const int64_t nm = p->m - m0 < TNN_CONV_MB ? p->m - m0 : TNN_CONV_MB;
+      for (int64_t oy = 0; oy < p->oh; oy++)
+        for (int64_t ox0 = 0; ox0 < p->ow; ox0 += 16) {
+          const int64_t np = p->ow - ox0 < 16 ? p->ow - ox0 : 16;
+          const int64_t ix_first = ox0 * p->sw - p->pl;
+          const int inside = ix_first >= 0 && ix_first + span <= p->w;
+#define TNN_CONV_INIT(l)                                                     \
+  __m512 acc##l = _mm512_set1_ps(bias && l < nm ? bias[m0 + l] : 0.0f);
+          TNN_CONV_L16(TNN_CONV_INIT)
+#undef TNN_CONV_INIT
+          for (int64_t c = 0; c < p->c; c++)
+            for (int64_t ky = 0; ky < p->kh; ky++) {
+              const int64_t iy = oy * p->sh - p->pt + ky * p->dh;
+              if (iy < 0 || iy >= p->h) continue;
+              const float *xr = x + ((nb * p->c + c) * p->h + iy) * p->w;
+              const float *src = xr + (inside ? ix_first : 0);
+              if (!inside) {
+                for (int64_t i = 0; i < span; i++) {
+                  const int64_t ix = ix_first + i;
+                  seg[i] = ix >= 0 && ix < p->w ? xr[ix] : 0.0f;
+                }
+                src = seg;
+              }
+              const float *wr = wb + (c * ksz + ky * p->kw) * TNN_CONV_MB;
+              for (int64_t kx = 0; kx < p->kw; kx++) {
+                const __m512 xv = tnn_conv_load16(src + kx * p->dw, p->sw);
+                const float *wv = wr + kx * TNN_CONV_MB;
+#define TNN_CONV_FMA(l) acc##l = _mm512_fmadd_ps(xv, _mm512_set1_ps(wv[l]), acc##l);
+                TNN_CONV_L16(TNN_CONV_FMA)
+#undef TNN_CONV_FMA
+              }
+            }
+          const __mmask16 keep = (__mmask16)((1u << np) - 1);
+          float *yp = y + (nb * p->m + m0) * ohw + oy * p->ow + ox0;
+#define TNN_CONV_STORE(l)                                                    \
+  if (l < nm) _mm512_mask_storeu_ps(yp + l * ohw, keep, acc##l);
+          TNN_CONV_L16(TNN_CONV_STORE)
+#undef TNN_CONV_STORE
+        }
+    }
+  return 1;
+}
+#endif
+
 TNN_INLINE int tnn_f32_conv2d_mb(const void *vp, const void *const *in,
                                  void *const *out) {
   const tnn_conv_params *p = (const tnn_conv_params *)vp;
@@ -123,6 +209,9 @@ TNN_INLINE int tnn_f32_conv2d_mb(const void *vp, const void *const *in,
   const float *bias = p->has_bias ? (const float *)in[2] : NULL;
   float *y = (float *)out[0];
   const int64_t ksz = p->kh * p->kw, ohw = p->oh * p->ow;
+#if defined(TNN_CONV_AVX512)
+  if (tnn_f32_conv2d_mb16(p, x, wt, bias, y)) return TNN_OK;
+#endif
   for (int64_t nb = 0; nb < p->n; nb++)
     for (int64_t m0 = 0; m0 < p->m; m0 += TNN_CONV_MB) {
       const float *wb = wt + (m0 / TNN_CONV_MB) * p->c * ksz * TNN_CONV_MB;

@@ -1052,10 +1052,10 @@ Test(softmax, errors) {
 Test(conv, mb_layout_matches_reference) {
   uint32_t s = 99;
 #define RND(n) ((((s = s * 1664525u + 1013904223u) >> 8) % (uint32_t)(n)))
-  for (int trial = 0; trial < 60; trial++) {
+  for (int trial = 0; trial < 100; trial++) {
     tnn_conv_params p = {0};
     p.n = 1 + RND(2); p.c = 1 + RND(20); p.m = 1 + RND(40);
-    p.h = 1 + RND(13); p.w = 1 + RND(21);
+    p.h = 1 + RND(13); p.w = 1 + RND(50);
     p.kh = 1 + RND(4); p.kw = 1 + RND(4);
     p.sh = 1 + RND(2); p.sw = 1 + RND(3); p.dh = 1 + RND(2); p.dw = 1 + RND(2);
     p.pt = RND(3); p.pl = RND(3);

@@ -486,17 +486,41 @@ TNN_INLINE int tnn_x_bafc(const void *vp, const void *const *in,
   return TNN_OK;
 }
 
-/* Conv weights t[m][c][kh][kw] in {-1, 0, +1} -> [m][bits][kh*kw*cb]. */
+/* Conv weights.  Row layout: per output channel, per plane, the kh*kw
+ * taps each of cb bytes, [m][bits][kh*kw*cb].  Blocked layout, for
+ * convolutions with c % 64 == 0 and m % 8 == 0: eight output channels side
+ * by side per 64-channel word, [m/8][bits][kh*kw][c/64][8][8 bytes], so one
+ * 512-bit load gives the same word of eight channels (tnn_x_baconv's
+ * register-blocked path).  Both are byte permutations of the same bits. */
+TNN_INLINE int tnn_ba_conv_blocked(int64_t c, int64_t m) {
+  return c % 64 == 0 && m % 8 == 0;
+}
+
+/* Byte of channel ch, tap `tap`, plane `plane` of output channel o. */
+TNN_INLINE int64_t tnn_ba_conv_wbyte(int64_t o, int64_t plane, int64_t tap,
+                                     int64_t ch, int64_t c, int64_t m,
+                                     int64_t taps, int64_t bits) {
+  if (!tnn_ba_conv_blocked(c, m))
+    return ((o * bits + plane) * taps + tap) * ((c + 7) / 8) + ch / 8;
+  return (((((o / 8) * bits + plane) * taps + tap) * (c / 64) + ch / 64) * 8 + o % 8) * 8 +
+         (ch % 64) / 8;
+}
+
+/* Conv weights t[m][c][kh][kw] in {-1, 0, +1} -> packed (layout above). */
 TNN_INLINE void tnn_ba_pack_conv(const int8_t *t, int64_t m, int64_t c,
                                  int64_t kh, int64_t kw, int64_t bits,
                                  uint8_t *out) {
-  const int64_t cb = (c + 7) / 8, pb = kh * kw * cb;
-  memset(out, 0, (size_t)(m * bits * pb));
+  const int64_t cb = (c + 7) / 8, taps = kh * kw;
+  memset(out, 0, (size_t)(m * bits * taps * cb));
   for (int64_t o = 0; o < m; o++)
     for (int64_t ch = 0; ch < c; ch++)
-      for (int64_t tap = 0; tap < kh * kw; tap++)
-        tnn_ba_put(out + o * bits * pb + tap * cb, bits, pb, ch,
-                   t[(o * c + ch) * kh * kw + tap]);
+      for (int64_t tap = 0; tap < taps; tap++) {
+        const int v = t[(o * c + ch) * taps + tap];
+        const uint8_t bit = (uint8_t)(1u << (ch & 7));
+        if (bits == 2 && v != 0)
+          out[tnn_ba_conv_wbyte(o, 0, tap, ch, c, m, taps, bits)] |= bit;
+        if (v < 0) out[tnn_ba_conv_wbyte(o, bits - 1, tap, ch, c, m, taps, bits)] |= bit;
+      }
 }
 
 /* Small copies and fills of n bytes, by words when n is a multiple of 8
@@ -517,6 +541,249 @@ TNN_INLINE void tnn_ba_fill(uint8_t *d, int v, int64_t n) {
  * keeps larger convolutions on the float-activation kernels. */
 #define TNN_BA_MAX_PATCH 4096
 
+/* ------------------------------------------------ blocked convolution */
+
+/* One group of output pixels of a row against one block of eight output
+ * channels (blocked layout): the window taps inside the image as a list,
+ * toff[t] the word offset of tap t from a pixel's base word and wtap[t] its
+ * word in the weights; image planes anz (NULL when binary) and asg as
+ * [h*w][cw] words, weight planes wnz (NULL when binary) and wsg of the
+ * block as [taps*cw][8] words. */
+typedef struct {
+  const uint8_t *anz, *asg, *wnz, *wsg;
+  const int64_t *toff, *wtap;
+  int64_t ntap, cw;
+} tnn_ba_grp;
+
+/* Scalar reference: dot[8] of the pixel whose base word is `base`. */
+TNN_INLINE void tnn_ba_grp_ref(const tnn_ba_grp *g, int64_t base, int64_t *dot) {
+  int64_t cx[8] = {0}, cm[8] = {0};
+  for (int64_t t = 0; t < g->ntap; t++)
+    for (int64_t j = 0; j < g->cw; j++) {
+      const int64_t ai = (base + g->toff[t] + j) * 8, wi = (g->wtap[t] + j) * 64;
+      const uint64_t sa = tnn_ba_word(g->asg + ai, 8);
+      const uint64_t ma = g->anz ? tnn_ba_word(g->anz + ai, 8) : ~(uint64_t)0;
+      for (int l = 0; l < 8; l++) {
+        const uint64_t sw = tnn_ba_word(g->wsg + wi + 8 * l, 8);
+        const uint64_t mw = g->wnz ? tnn_ba_word(g->wnz + wi + 8 * l, 8) : ~(uint64_t)0;
+        cm[l] += tnn_popcount64(ma & mw);
+        cx[l] += tnn_popcount64(ma & mw & (sa ^ sw));
+      }
+    }
+  for (int l = 0; l < 8; l++) dot[l] = cm[l] - 2 * cx[l];
+}
+
+#if defined(TNN_BA_AVX512)
+#if defined(__GNUC__)
+#define TNN_BA_ALWAYS static inline __attribute__((always_inline, unused))
+#else
+#define TNN_BA_ALWAYS static inline
+#endif
+/* AVX-512: the group's pixels (base + r * step, r < R) at once, the eight
+ * channels in the lanes; per word one load of the weights, per pixel one
+ * broadcast of its activation word, XOR (or one ternary-logic AND-XOR),
+ * VPOPCNTQ and an add, sums in registers.  kind: bit 0 ternary weights, bit
+ * 1 ternary activations; with binary activations the nonzero count is the
+ * weights' own (one per group), with ternary ones ANDed per pixel. */
+#define TNN_BA_L1(X) X(0)
+#define TNN_BA_L4(X) X(0) X(1) X(2) X(3)
+#define TNN_BA_L8(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+#define TNN_BA_DECL(r) __m512i cx##r = z, cm##r = z; int64_t cs##r = 0;
+#define TNN_BA_STEP(r)                                                        \
+  {                                                                           \
+    const int64_t ai = (a0 + r * step + j) * 8;                               \
+    const __m512i sa = _mm512_set1_epi64((long long)tnn_ba_word(g->asg + ai, 8)); \
+    if (kind == 0) {                                                          \
+      cx##r = _mm512_add_epi64(cx##r, _mm512_popcnt_epi64(_mm512_xor_si512(sa, wsv))); \
+    } else if (kind == 1) {                                                   \
+      cx##r = _mm512_add_epi64(                                               \
+          cx##r, _mm512_popcnt_epi64(_mm512_ternarylogic_epi64(wnv, sa, wsv, 0x60))); \
+    } else {                                                                  \
+      const uint64_t ma = tnn_ba_word(g->anz + ai, 8);                        \
+      const __m512i mav = _mm512_set1_epi64((long long)ma);                   \
+      if (kind == 2) {                                                        \
+        cs##r += tnn_popcount64(ma);                                          \
+        cx##r = _mm512_add_epi64(                                             \
+            cx##r, _mm512_popcnt_epi64(_mm512_ternarylogic_epi64(mav, sa, wsv, 0x60))); \
+      } else {                                                                \
+        const __m512i mm = _mm512_and_si512(mav, wnv);                        \
+        cm##r = _mm512_add_epi64(cm##r, _mm512_popcnt_epi64(mm));             \
+        cx##r = _mm512_add_epi64(                                             \
+            cx##r, _mm512_popcnt_epi64(_mm512_ternarylogic_epi64(mm, sa, wsv, 0x60))); \
+      }                                                                       \
+    }                                                                         \
+  }
+#define TNN_BA_DOT(r)                                                         \
+  {                                                                           \
+    const __m512i n = kind == 0   ? _mm512_set1_epi64(g->ntap * g->cw * 64)   \
+                      : kind == 1 ? cmg                                       \
+                      : kind == 2 ? _mm512_set1_epi64(cs##r)                  \
+                                  : cm##r;                                    \
+    _mm512_storeu_si512((void *)(dot + 8 * r), _mm512_sub_epi64(n, _mm512_slli_epi64(cx##r, 1))); \
+  }
+#define TNN_BA_GRP_FN(NAME, LIST)                                             \
+  TNN_BA_ALWAYS void NAME(const tnn_ba_grp *g, int64_t base, int64_t step,    \
+                          const int kind, int64_t *dot) {                     \
+    const __m512i z = _mm512_setzero_si512();                                 \
+    __m512i cmg = z;                                                          \
+    LIST(TNN_BA_DECL)                                                         \
+    for (int64_t t = 0; t < g->ntap; t++) {                                   \
+      const uint8_t *ws = g->wsg + g->wtap[t] * 64;                           \
+      const uint8_t *wn = kind & 1 ? g->wnz + g->wtap[t] * 64 : ws;           \
+      const int64_t a0 = base + g->toff[t];                                   \
+      for (int64_t j = 0; j < g->cw; j++) {                                   \
+        const __m512i wsv = _mm512_loadu_si512((const void *)(ws + j * 64));  \
+        __m512i wnv = z;                                                      \
+        if (kind & 1) {                                                       \
+          wnv = _mm512_loadu_si512((const void *)(wn + j * 64));              \
+          if (!(kind & 2)) cmg = _mm512_add_epi64(cmg, _mm512_popcnt_epi64(wnv)); \
+        }                                                                     \
+        LIST(TNN_BA_STEP)                                                     \
+      }                                                                       \
+    }                                                                         \
+    (void)cmg;                                                                \
+    LIST(TNN_BA_DOT)                                                          \
+  }
+TNN_BA_GRP_FN(tnn_ba_grp1, TNN_BA_L1)
+TNN_BA_GRP_FN(tnn_ba_grp4, TNN_BA_L4)
+TNN_BA_GRP_FN(tnn_ba_grp8, TNN_BA_L8)
+
+/* R = 8, 4 or 1 pixels of kind `kind` (constant after inlining) */
+TNN_BA_ALWAYS void tnn_ba_grp_kind(const tnn_ba_grp *g, int64_t base, int64_t step,
+                                   int64_t r, const int kind, int64_t *dot) {
+  if (r == 8)
+    tnn_ba_grp8(g, base, step, kind, dot);
+  else if (r == 4)
+    tnn_ba_grp4(g, base, step, kind, dot);
+  else
+    tnn_ba_grp1(g, base, step, kind, dot);
+}
+#endif
+
+/* dots of r (8, 4 or 1) pixels, base words base + i * step */
+TNN_INLINE void tnn_ba_grp_run(const tnn_ba_grp *g, int64_t base, int64_t step,
+                               int64_t r, int64_t *dot) {
+#if defined(TNN_BA_AVX512)
+  const int kind = (g->wnz ? 1 : 0) | (g->anz ? 2 : 0);
+  if (kind == 0)
+    tnn_ba_grp_kind(g, base, step, r, 0, dot);
+  else if (kind == 1)
+    tnn_ba_grp_kind(g, base, step, r, 1, dot);
+  else if (kind == 2)
+    tnn_ba_grp_kind(g, base, step, r, 2, dot);
+  else
+    tnn_ba_grp_kind(g, base, step, r, 3, dot);
+#else
+  for (int64_t i = 0; i < r; i++) tnn_ba_grp_ref(g, base + i * step, dot + 8 * i);
+#endif
+}
+
+/* The outputs of one pixel for the block's eight channels m0..m0+7. */
+TNN_INLINE void tnn_ba_grp_out(const tnn_baconv_params *p, const void *const *in,
+                               void *const *out, int64_t b, int64_t m0, int64_t o,
+                               const int64_t *dot) {
+  const int64_t ohw = p->oh * p->ow, mb = p->m / 8;
+  if (p->obits == 0) {
+    float *y = (float *)out[0] + (b * p->m + m0) * ohw + o;
+    for (int l = 0; l < 8; l++)
+      y[l * ohw] = tnn_ba_epilogue(dot[l], (const float *)in[2], (const float *)in[3],
+                                   m0 + l, p->lo, p->hi);
+    return;
+  }
+  const int32_t *thr = (const int32_t *)in[2] + 3 * m0;
+  unsigned nz = 0, sg = 0;
+  for (int l = 0; l < 8; l++) {
+    const int64_t v = thr[3 * l] * dot[l];
+    const unsigned neg = v < thr[3 * l + 1], pos = v >= thr[3 * l + 2];
+    sg |= neg << l;
+    nz |= (neg | pos) << l;
+  }
+  uint8_t *y = (uint8_t *)out[0] + b * p->obits * ohw * mb + o * mb + m0 / 8;
+  if (p->obits == 2) {
+    y[0] = (uint8_t)nz;
+    y[ohw * mb] = (uint8_t)sg;
+  } else {
+    y[0] = (uint8_t)sg;
+  }
+}
+
+/* tnn_x_baconv for the blocked layout: per block of eight output channels,
+ * per output row, the pixels whose whole window lies inside the row in
+ * groups of 8 and 4 (one tap list for the row), the others one at a time
+ * with their own tap lists; padding taps are left out of the list, so they
+ * contribute 0 exactly. */
+#define TNN_BA_MAX_TAPS 512
+TNN_INLINE int tnn_x_baconv_blocked(const tnn_baconv_params *p, const void *const *in,
+                                    void *const *out) {
+  const uint8_t *x = (const uint8_t *)in[0], *w = (const uint8_t *)in[1];
+  const int64_t cw = p->c / 64, taps = p->kh * p->kw, hw = p->h * p->w;
+  const int64_t wplane = taps * cw * 64, step = p->sw * cw;
+  int64_t toff[TNN_BA_MAX_TAPS], wtap[TNN_BA_MAX_TAPS];
+  int64_t etoff[TNN_BA_MAX_TAPS], ewtap[TNN_BA_MAX_TAPS], dot[64];
+  if (taps > TNN_BA_MAX_TAPS) return TNN_E_ARG;
+  /* the output columns whose every tap column is inside: [xl, xr) */
+  int64_t xl = 0, xr = 0;
+  {
+    const int64_t last = (p->kw - 1) * p->dw;
+    xl = (p->pl + p->sw - 1) / p->sw;
+    xr = p->w - 1 - last + p->pl < 0 ? 0 : (p->w - 1 - last + p->pl) / p->sw + 1;
+    if (xr > p->ow) xr = p->ow;
+    if (xl > xr) xl = xr;
+  }
+  for (int64_t b = 0; b < p->n; b++) {
+    const uint8_t *img = x + b * p->abits * hw * cw * 8;
+    tnn_ba_grp g;
+    g.anz = p->abits == 2 ? img : NULL;
+    g.asg = p->abits == 2 ? img + hw * cw * 8 : img;
+    g.cw = cw;
+    for (int64_t m0 = 0; m0 < p->m; m0 += 8) {
+      const uint8_t *wb = w + (m0 / 8) * p->wbits * wplane;
+      const uint8_t *wnz = p->wbits == 2 ? wb : NULL;
+      const uint8_t *wsg = p->wbits == 2 ? wb + wplane : wb;
+      for (int64_t oy = 0; oy < p->oh; oy++) {
+        int64_t nt = 0;
+        for (int64_t ky = 0; ky < p->kh; ky++) {
+          const int64_t iy = oy * p->sh - p->pt + ky * p->dh;
+          if (iy < 0 || iy >= p->h) continue;
+          for (int64_t kx = 0; kx < p->kw; kx++) {
+            toff[nt] = (ky * p->dh * p->w + kx * p->dw) * cw;
+            wtap[nt++] = (ky * p->kw + kx) * cw;
+          }
+        }
+        const int64_t rowbase = ((oy * p->sh - p->pt) * p->w - p->pl) * cw;
+        for (int64_t ox = 0; ox < p->ow;) {
+          const int64_t base = rowbase + ox * step, o = oy * p->ow + ox;
+          int64_t r = 1;
+          g.wnz = wnz;
+          g.wsg = wsg;
+          if (ox >= xl && ox < xr) {
+            r = xr - ox >= 8 ? 8 : xr - ox >= 4 ? 4 : 1;
+            g.toff = toff;
+            g.wtap = wtap;
+            g.ntap = nt;
+          } else {
+            int64_t ne = 0;
+            for (int64_t t = 0; t < nt; t++) {
+              const int64_t kx = (wtap[t] / cw) % p->kw;
+              const int64_t ix = ox * p->sw - p->pl + kx * p->dw;
+              if (ix < 0 || ix >= p->w) continue;
+              etoff[ne] = toff[t];
+              ewtap[ne++] = wtap[t];
+            }
+            g.toff = etoff;
+            g.wtap = ewtap;
+            g.ntap = ne;
+          }
+          tnn_ba_grp_run(&g, base, step, r, dot);
+          for (int64_t i = 0; i < r; i++) tnn_ba_grp_out(p, in, out, b, m0, o + i, dot + 8 * i);
+          ox += r;
+        }
+      }
+    }
+  }
+  return TNN_OK;
+}
+
 /* 2-D convolution on packed images (group 1, zero padding, strides,
  * dilations).  x [n][abits][h*w][cb], w [m][wbits][kh*kw*cb]; obits 0: y
  * float NCHW = dot * scale[m] + bias[m] clamped to [lo, hi] (in[2], in[3]);
@@ -531,6 +798,7 @@ TNN_INLINE int tnn_x_baconv(const void *vp, const void *const *in,
   uint8_t nz[TNN_BA_MAX_PATCH], sg[TNN_BA_MAX_PATCH];
   const uint8_t last = (uint8_t)(p->c % 8 ? (1u << (p->c % 8)) - 1 : 0xff);
   if (pb > TNN_BA_MAX_PATCH) return TNN_E_ARG;
+  if (tnn_ba_conv_blocked(p->c, p->m)) return tnn_x_baconv_blocked(p, in, out);
   if (p->obits) memset(out[0], 0, (size_t)(p->n * p->obits * ohw * mb));
   for (int64_t b = 0; b < p->n; b++) {
     const uint8_t *img = x + b * p->abits * hw * cb;

@@ -8,7 +8,8 @@ int main(void) {
     const char *name;
     bool (*run)(char *, size_t);
   } cases[] = {{"pack", ba_check_pack},   {"count", ba_check_count},
-               {"dot", ba_check_dot},     {"fc", ba_check_fc},         {"conv", ba_check_conv},
+               {"dot", ba_check_dot},     {"fc", ba_check_fc},         {"conv", ba_check_conv_rows},
+               {"conv blocked", ba_check_conv_blocked},
                {"maxpool", ba_check_maxpool},
                {"pack input", ba_check_pack_input}};
   char msg[256];

@@ -220,11 +220,17 @@ static bool ba_check_pack_input(char *msg, size_t n) {
  * padding, every mix of activation/weight bits, float and packed outputs,
  * random shapes (channels across byte and SIMD-block boundaries, strides,
  * dilations, pads); the input packed from NCHW floats by tnn_f32_bapack. */
-static bool ba_check_conv(char *msg, size_t msglen) {
+static bool ba_check_conv(bool blocked, char *msg, size_t msglen) {
   for (int trial = 0; trial < 48; trial++) {
     const int64_t ab = 1 + trial % 2, wb = 1 + (trial / 2) % 2, ob = (trial / 4) % 3;
-    const int64_t nb = 1 + ba_rnd() % 2, c = 1 + ba_rnd() % (trial % 8 < 4 ? 20 : 140);
-    const int64_t h = 1 + ba_rnd() % 9, w = 1 + ba_rnd() % 9, m = 1 + ba_rnd() % 19;
+    /* blocked: the layout of whole 64-channel words and 8-channel blocks,
+     * on rows wide enough for groups of 8 and 4 pixels */
+    const int64_t nb = 1 + ba_rnd() % 2;
+    const int64_t c = blocked ? 64 * (1 + ba_rnd() % 3)
+                              : 1 + ba_rnd() % (trial % 8 < 4 ? 20 : 140);
+    const int64_t h = 1 + ba_rnd() % (blocked ? 6 : 9);
+    const int64_t w = 1 + ba_rnd() % (blocked ? 26 : 9);
+    const int64_t m = blocked ? 8 * (1 + ba_rnd() % 3) : 1 + ba_rnd() % 19;
     const int64_t kh = 1 + ba_rnd() % 3, kw = 1 + ba_rnd() % 3;
     const int64_t sh = 1 + ba_rnd() % 2, sw = 1 + ba_rnd() % 2;
     const int64_t dh = 1 + ba_rnd() % 2, dw = 1 + ba_rnd() % 2;
@@ -347,4 +353,13 @@ static bool ba_check_maxpool(char *msg, size_t msglen) {
     if (!ok) return false;
   }
   return true;
+}
+
+/* the two weight layouts of the packed convolution */
+static bool ba_check_conv_rows(char *msg, size_t msglen) {
+  return ba_check_conv(false, msg, msglen);
+}
+
+static bool ba_check_conv_blocked(char *msg, size_t msglen) {
+  return ba_check_conv(true, msg, msglen);
 }

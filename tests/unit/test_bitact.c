@@ -54,7 +54,13 @@ Test(bitact, fc_float_and_packed_epilogues) {
 Test(bitact, conv_all_mixes_with_padding) {
   need_cpu();
   char msg[256];
-  cr_assert(ba_check_conv(msg, sizeof msg), "%s", msg);
+  cr_assert(ba_check_conv_rows(msg, sizeof msg), "%s", msg);
+}
+
+Test(bitact, conv_blocked_layout_all_mixes_with_padding) {
+  need_cpu();
+  char msg[256];
+  cr_assert(ba_check_conv_blocked(msg, sizeof msg), "%s", msg);
 }
 
 Test(bitact, maxpool_on_packed_images) {

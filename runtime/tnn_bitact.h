@@ -586,6 +586,7 @@ TNN_INLINE void tnn_ba_grp_ref(const tnn_ba_grp *g, int64_t base, int64_t *dot) 
  * 1 ternary activations; with binary activations the nonzero count is the
  * weights' own (one per group), with ternary ones ANDed per pixel. */
 #define TNN_BA_L1(X) X(0)
+#define TNN_BA_L2(X) X(0) X(1)
 #define TNN_BA_L4(X) X(0) X(1) X(2) X(3)
 #define TNN_BA_L8(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
 #define TNN_BA_DECL(r) __m512i cx##r = z, cm##r = z; int64_t cs##r = 0;
@@ -645,22 +646,25 @@ TNN_INLINE void tnn_ba_grp_ref(const tnn_ba_grp *g, int64_t base, int64_t *dot) 
     LIST(TNN_BA_DOT)                                                          \
   }
 TNN_BA_GRP_FN(tnn_ba_grp1, TNN_BA_L1)
+TNN_BA_GRP_FN(tnn_ba_grp2, TNN_BA_L2)
 TNN_BA_GRP_FN(tnn_ba_grp4, TNN_BA_L4)
 TNN_BA_GRP_FN(tnn_ba_grp8, TNN_BA_L8)
 
-/* R = 8, 4 or 1 pixels of kind `kind` (constant after inlining) */
+/* R = 8, 4, 2 or 1 pixels of kind `kind` (constant after inlining) */
 TNN_BA_ALWAYS void tnn_ba_grp_kind(const tnn_ba_grp *g, int64_t base, int64_t step,
                                    int64_t r, const int kind, int64_t *dot) {
   if (r == 8)
     tnn_ba_grp8(g, base, step, kind, dot);
   else if (r == 4)
     tnn_ba_grp4(g, base, step, kind, dot);
+  else if (r == 2)
+    tnn_ba_grp2(g, base, step, kind, dot);
   else
     tnn_ba_grp1(g, base, step, kind, dot);
 }
 #endif
 
-/* dots of r (8, 4 or 1) pixels, base words base + i * step */
+/* dots of r (8, 4, 2 or 1) pixels, base words base + i * step */
 TNN_INLINE void tnn_ba_grp_run(const tnn_ba_grp *g, int64_t base, int64_t step,
                                int64_t r, int64_t *dot) {
 #if defined(TNN_BA_AVX512)
@@ -707,6 +711,141 @@ TNN_INLINE void tnn_ba_grp_out(const tnn_baconv_params *p, const void *const *in
   }
 }
 
+#if defined(TNN_BA_AVX512)
+/* The AVX-512 blocked convolution on a copy of the image padded left and
+ * right with zero words (on the stack, up to TNN_BA_PAD_BYTES), so every
+ * pixel of a row joins a group of 8, 4, 2 or 1: window rows outside the
+ * image are left out of the row's tap list; a tap column outside reads
+ * zeros, which contribute nothing when the activations are ternary (the
+ * nonzero plane is clear) and, when binary, are taken back out of the
+ * border pixels' sums from per-tap counts of the weights.  Thresholds by
+ * vector compares, eight channels to a byte.  Returns 0 (nothing done)
+ * when the copy or the tap tables would not fit. */
+#ifndef TNN_BA_PAD_BYTES
+#define TNN_BA_PAD_BYTES 65536
+#endif
+#define TNN_BA_PAD_TAPS 64
+TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *p, const void *const *in,
+                                   void *const *out) {
+  const uint8_t *x = (const uint8_t *)in[0], *w = (const uint8_t *)in[1];
+  const int64_t cw = p->c / 64, taps = p->kh * p->kw, hw = p->h * p->w;
+  const int64_t ohw = p->oh * p->ow, mb = p->m / 8, pwb = cw * 8;
+  int64_t pr = (p->ow - 1) * p->sw - p->pl + (p->kw - 1) * p->dw - (p->w - 1);
+  if (pr < 0) pr = 0;
+  const int64_t pw = p->pl + p->w + pr, plane = p->h * pw * pwb;
+  const int64_t wplane = taps * cw * 64, step = p->sw * cw;
+  if (taps > TNN_BA_PAD_TAPS || p->abits * plane > TNN_BA_PAD_BYTES) return 0;
+  uint8_t pad[TNN_BA_PAD_BYTES + 1];
+  int64_t toff[TNN_BA_PAD_TAPS], wtap[TNN_BA_PAD_TAPS], tkx[TNN_BA_PAD_TAPS];
+  int64_t pcm[TNN_BA_PAD_TAPS * 8], pcx[TNN_BA_PAD_TAPS * 8], dot[64];
+  /* the output columns whose every tap column is inside: [xl, xr) */
+  const int64_t last = (p->kw - 1) * p->dw;
+  int64_t xl = (p->pl + p->sw - 1) / p->sw;
+  int64_t xr = p->w - 1 - last + p->pl < 0 ? 0 : (p->w - 1 - last + p->pl) / p->sw + 1;
+  if (xr > p->ow) xr = p->ow;
+  if (xl > xr) xl = xr;
+  const __m512i z = _mm512_setzero_si512();
+  for (int64_t b = 0; b < p->n; b++) {
+    const uint8_t *img = x + b * p->abits * hw * pwb;
+    for (int64_t a = 0; a < p->abits; a++)
+      for (int64_t iy = 0; iy < p->h; iy++) {
+        uint8_t *d = pad + a * plane + iy * pw * pwb;
+        memset(d, 0, (size_t)(p->pl * pwb));
+        memcpy(d + p->pl * pwb, img + (a * hw + iy * p->w) * pwb, (size_t)(p->w * pwb));
+        memset(d + (p->pl + p->w) * pwb, 0, (size_t)(pr * pwb));
+      }
+    tnn_ba_grp g;
+    g.anz = p->abits == 2 ? pad : NULL;
+    g.asg = p->abits == 2 ? pad + plane : pad;
+    g.cw = cw;
+    g.toff = toff;
+    g.wtap = wtap;
+    for (int64_t m0 = 0; m0 < p->m; m0 += 8) {
+      const uint8_t *wb = w + (m0 / 8) * p->wbits * wplane;
+      g.wnz = p->wbits == 2 ? wb : NULL;
+      g.wsg = p->wbits == 2 ? wb + wplane : wb;
+      /* binary activations: per tap what a zero word adds to the nonzero
+       * count (c, or the weights' nonzeros) and to the disagreements */
+      if (p->abits == 1)
+        for (int64_t t = 0; t < taps; t++)
+          for (int64_t l = 0; l < 8; l++) {
+            int64_t cm = 0, cx = 0;
+            for (int64_t j = 0; j < cw; j++) {
+              const int64_t wi = (t * cw + j) * 64 + 8 * l;
+              const uint64_t sw = tnn_ba_word(g.wsg + wi, 8);
+              const uint64_t mw = g.wnz ? tnn_ba_word(g.wnz + wi, 8) : ~(uint64_t)0;
+              cm += tnn_popcount64(mw);
+              cx += tnn_popcount64(mw & sw);
+            }
+            pcm[t * 8 + l] = cm;
+            pcx[t * 8 + l] = cx;
+          }
+      __mmask8 dneg = 0;
+      __m512i t0v = z, t1v = z;
+      if (p->obits) {
+        const int32_t *thr = (const int32_t *)in[2] + 3 * m0;
+        int64_t t0[8], t1[8];
+        for (int l = 0; l < 8; l++) {
+          dneg |= (__mmask8)((thr[3 * l] < 0) << l);
+          t0[l] = thr[3 * l + 1];
+          t1[l] = thr[3 * l + 2];
+        }
+        t0v = _mm512_loadu_si512((const void *)t0);
+        t1v = _mm512_loadu_si512((const void *)t1);
+      }
+      for (int64_t oy = 0; oy < p->oh; oy++) {
+        int64_t nt = 0;
+        for (int64_t ky = 0; ky < p->kh; ky++) {
+          const int64_t iy = oy * p->sh - p->pt + ky * p->dh;
+          if (iy < 0 || iy >= p->h) continue;
+          for (int64_t kx = 0; kx < p->kw; kx++) {
+            toff[nt] = (iy * pw + kx * p->dw) * cw;
+            tkx[nt] = kx;
+            wtap[nt++] = (ky * p->kw + kx) * cw;
+          }
+        }
+        g.ntap = nt;
+        for (int64_t ox = 0; ox < p->ow;) {
+          const int64_t left = p->ow - ox;
+          const int64_t r = left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
+          tnn_ba_grp_run(&g, ox * step, step, r, dot);
+          for (int64_t i = 0; i < r; i++) {
+            const int64_t oxi = ox + i, o = oy * p->ow + oxi;
+            __m512i d = _mm512_loadu_si512((const void *)(dot + 8 * i));
+            if (p->abits == 1 && (oxi < xl || oxi >= xr))
+              for (int64_t t = 0; t < nt; t++) {
+                const int64_t ix = oxi * p->sw - p->pl + tkx[t] * p->dw;
+                if (ix >= 0 && ix < p->w) continue;
+                const int64_t k = (wtap[t] / cw) * 8;
+                d = _mm512_sub_epi64(d, _mm512_loadu_si512((const void *)(pcm + k)));
+                d = _mm512_add_epi64(
+                    d, _mm512_slli_epi64(_mm512_loadu_si512((const void *)(pcx + k)), 1));
+              }
+            if (p->obits == 0) {
+              _mm512_storeu_si512((void *)(dot + 8 * i), d);
+              tnn_ba_grp_out(p, in, out, b, m0, o, dot + 8 * i);
+              continue;
+            }
+            d = _mm512_mask_sub_epi64(d, dneg, z, d);
+            const __mmask8 sg = _mm512_cmplt_epi64_mask(d, t0v);
+            const __mmask8 nz = (__mmask8)(sg | _mm512_cmpge_epi64_mask(d, t1v));
+            uint8_t *y = (uint8_t *)out[0] + b * p->obits * ohw * mb + o * mb + m0 / 8;
+            if (p->obits == 2) {
+              y[0] = (uint8_t)nz;
+              y[ohw * mb] = (uint8_t)sg;
+            } else {
+              y[0] = (uint8_t)sg;
+            }
+          }
+          ox += r;
+        }
+      }
+    }
+  }
+  return 1;
+}
+#endif
+
 /* tnn_x_baconv for the blocked layout: per block of eight output channels,
  * per output row, the pixels whose whole window lies inside the row in
  * groups of 8 and 4 (one tap list for the row), the others one at a time
@@ -718,9 +857,12 @@ TNN_INLINE int tnn_x_baconv_blocked(const tnn_baconv_params *p, const void *cons
   const uint8_t *x = (const uint8_t *)in[0], *w = (const uint8_t *)in[1];
   const int64_t cw = p->c / 64, taps = p->kh * p->kw, hw = p->h * p->w;
   const int64_t wplane = taps * cw * 64, step = p->sw * cw;
-  int64_t toff[TNN_BA_MAX_TAPS], wtap[TNN_BA_MAX_TAPS];
+  int64_t toff[TNN_BA_MAX_TAPS], wtap[TNN_BA_MAX_TAPS], tkx[TNN_BA_MAX_TAPS];
   int64_t etoff[TNN_BA_MAX_TAPS], ewtap[TNN_BA_MAX_TAPS], dot[64];
   if (taps > TNN_BA_MAX_TAPS) return TNN_E_ARG;
+#if defined(TNN_BA_AVX512)
+  if (tnn_x_baconv_padded(p, in, out)) return TNN_OK;
+#endif
   /* the output columns whose every tap column is inside: [xl, xr) */
   int64_t xl = 0, xr = 0;
   {
@@ -747,6 +889,7 @@ TNN_INLINE int tnn_x_baconv_blocked(const tnn_baconv_params *p, const void *cons
           if (iy < 0 || iy >= p->h) continue;
           for (int64_t kx = 0; kx < p->kw; kx++) {
             toff[nt] = (ky * p->dh * p->w + kx * p->dw) * cw;
+            tkx[nt] = kx;
             wtap[nt++] = (ky * p->kw + kx) * cw;
           }
         }
@@ -757,15 +900,14 @@ TNN_INLINE int tnn_x_baconv_blocked(const tnn_baconv_params *p, const void *cons
           g.wnz = wnz;
           g.wsg = wsg;
           if (ox >= xl && ox < xr) {
-            r = xr - ox >= 8 ? 8 : xr - ox >= 4 ? 4 : 1;
+            r = xr - ox >= 8 ? 8 : xr - ox >= 4 ? 4 : xr - ox >= 2 ? 2 : 1;
             g.toff = toff;
             g.wtap = wtap;
             g.ntap = nt;
           } else {
             int64_t ne = 0;
             for (int64_t t = 0; t < nt; t++) {
-              const int64_t kx = (wtap[t] / cw) % p->kw;
-              const int64_t ix = ox * p->sw - p->pl + kx * p->dw;
+              const int64_t ix = ox * p->sw - p->pl + tkx[t] * p->dw;
               if (ix < 0 || ix >= p->w) continue;
               etoff[ne] = toff[t];
               ewtap[ne++] = wtap[t];

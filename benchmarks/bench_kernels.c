@@ -73,7 +73,7 @@ int main(int argc, char **argv) {
       for (int64_t i = 0; i < m * bits * k * k * cb; i++) wt[i] = rb();
       for (int64_t i = 0; i < m; i++) thr[3 * i] = 1, thr[3 * i + 1] = -3, thr[3 * i + 2] = 5;
       tnn_baconv_params p = {1, c, h, w, m, oh, ow, k, k, 1, 1, k / 2, k / 2, 1, 1,
-                             bits, bits, bits, -INFINITY, INFINITY};
+                             bits, bits, bits, -INFINITY, INFINITY, 0};
       const void *in[3] = {x, wt, thr};
       void *out[1] = {y};
       const double macs = (double)(m * oh * ow * c * k * k);

@@ -544,32 +544,116 @@ TNN_INLINE void tnn_ba_fill(uint8_t *d, int v, int64_t n) {
 /* ------------------------------------------------ blocked convolution */
 
 /* One group of output pixels of a row against one block of eight output
- * channels (blocked layout): the window taps inside the image as a list,
- * toff[t] the word offset of tap t from a pixel's base word and wtap[t] its
- * word in the weights; image planes anz (NULL when binary) and asg as
- * [h*w][cw] words, weight planes wnz (NULL when binary) and wsg of the
- * block as [taps*cw][8] words. */
+ * channels (blocked layout): the words of the window taps inside the image
+ * as a list, aw[i] the offset of word i from a pixel's base word and ww[i]
+ * the byte offset of its eight weight words; image planes anz (NULL when
+ * binary) and asg as [pixels][cw] words, weight planes wnz (NULL when
+ * binary) and wsg of the block as [taps*cw][8] words. */
 typedef struct {
   const uint8_t *anz, *asg, *wnz, *wsg;
-  const int64_t *toff, *wtap;
-  int64_t ntap, cw;
+  const int64_t *aw, *ww;
+  int64_t nw;
 } tnn_ba_grp;
+
+/* The word list of taps t < nt (word offset toff[t] in the image, wtap[t]
+ * in the weights) of cw words each; returns its length. */
+TNN_INLINE int64_t tnn_ba_words(const int64_t *toff, const int64_t *wtap, int64_t nt,
+                                int64_t cw, int64_t *aw, int64_t *ww) {
+  int64_t n = 0;
+  for (int64_t t = 0; t < nt; t++)
+    for (int64_t j = 0; j < cw; j++) {
+      aw[n] = toff[t] + j;
+      ww[n++] = (wtap[t] + j) * 64;
+    }
+  return n;
+}
+
+/* The epilogue of one block of eight output channels: packed (obits 1, 2)
+ * through thresholds, pixel o's byte at y8[o * mb] (its sign plane ohw * mb
+ * further when obits is 2); or float, channel l of pixel o at yf[l * ohw +
+ * o], dot * scale[l] + bias[l] clamped to [lo, hi], plus res[l * ohw + o]
+ * when there is a residual (an Add fused by pass fuse-residual). */
+typedef struct {
+  int64_t obits, ohw, mb;
+  uint8_t *y8;
+  float *yf;
+  const float *res, *scale, *bias;
+  const int32_t *thr;
+  double lo, hi;
+  int64_t t0[8], t1[8];       /* thresholds, and dneg: the channels whose */
+  unsigned dneg;              /* direction is -1 (bit l) */
+} tnn_ba_epi;
+
+TNN_INLINE void tnn_ba_epi_block(tnn_ba_epi *e, const tnn_baconv_params *p,
+                                 const void *const *in, void *const *out, int64_t b,
+                                 int64_t m0) {
+  e->obits = p->obits;
+  e->ohw = p->oh * p->ow;
+  e->mb = p->m / 8;
+  e->lo = p->lo;
+  e->hi = p->hi;
+  e->dneg = 0;
+  e->y8 = NULL;
+  e->yf = NULL;
+  e->res = NULL;
+  e->scale = e->bias = NULL;
+  e->thr = NULL;
+  if (p->obits) {
+    e->y8 = (uint8_t *)out[0] + b * p->obits * e->ohw * e->mb + m0 / 8;
+    e->thr = (const int32_t *)in[2] + 3 * m0;
+    for (int l = 0; l < 8; l++) {
+      e->dneg |= (unsigned)(e->thr[3 * l] < 0) << l;
+      e->t0[l] = e->thr[3 * l + 1];
+      e->t1[l] = e->thr[3 * l + 2];
+    }
+  } else {
+    e->yf = (float *)out[0] + (b * p->m + m0) * e->ohw;
+    e->scale = (const float *)in[2] + m0;
+    e->bias = (const float *)in[3] + m0;
+    if (p->res) e->res = (const float *)in[4] + (b * p->m + m0) * e->ohw;
+  }
+}
+
+/* The outputs of pixel o from its eight dots (portable). */
+TNN_INLINE void tnn_ba_epi_put(const tnn_ba_epi *e, int64_t o, const int64_t *dot) {
+  if (e->obits == 0) {
+    for (int l = 0; l < 8; l++) {
+      float v = tnn_ba_epilogue(dot[l], e->scale, e->bias, l, e->lo, e->hi);
+      if (e->res) v = v + e->res[l * e->ohw + o];
+      e->yf[l * e->ohw + o] = v;
+    }
+    return;
+  }
+  unsigned nz = 0, sg = 0;
+  for (int l = 0; l < 8; l++) {
+    const int64_t v = e->thr[3 * l] * dot[l];
+    const unsigned neg = v < e->thr[3 * l + 1], pos = v >= e->thr[3 * l + 2];
+    sg |= neg << l;
+    nz |= (neg | pos) << l;
+  }
+  uint8_t *y = e->y8 + o * e->mb;
+  if (e->obits == 2) {
+    y[0] = (uint8_t)nz;
+    y[e->ohw * e->mb] = (uint8_t)sg;
+  } else {
+    y[0] = (uint8_t)sg;
+  }
+}
 
 /* Scalar reference: dot[8] of the pixel whose base word is `base`. */
 TNN_INLINE void tnn_ba_grp_ref(const tnn_ba_grp *g, int64_t base, int64_t *dot) {
   int64_t cx[8] = {0}, cm[8] = {0};
-  for (int64_t t = 0; t < g->ntap; t++)
-    for (int64_t j = 0; j < g->cw; j++) {
-      const int64_t ai = (base + g->toff[t] + j) * 8, wi = (g->wtap[t] + j) * 64;
-      const uint64_t sa = tnn_ba_word(g->asg + ai, 8);
-      const uint64_t ma = g->anz ? tnn_ba_word(g->anz + ai, 8) : ~(uint64_t)0;
-      for (int l = 0; l < 8; l++) {
-        const uint64_t sw = tnn_ba_word(g->wsg + wi + 8 * l, 8);
-        const uint64_t mw = g->wnz ? tnn_ba_word(g->wnz + wi + 8 * l, 8) : ~(uint64_t)0;
-        cm[l] += tnn_popcount64(ma & mw);
-        cx[l] += tnn_popcount64(ma & mw & (sa ^ sw));
-      }
+  for (int64_t i = 0; i < g->nw; i++) {
+    const int64_t ai = (base + g->aw[i]) * 8, wi = g->ww[i];
+    const uint64_t sa = tnn_ba_word(g->asg + ai, 8);
+    const uint64_t ma = g->anz ? tnn_ba_word(g->anz + ai, 8) : ~(uint64_t)0;
+    for (int l = 0; l < 8; l++) {
+      const uint64_t sw = tnn_ba_word(g->wsg + wi + 8 * l, 8);
+      const uint64_t mw = g->wnz ? tnn_ba_word(g->wnz + wi + 8 * l, 8) : ~(uint64_t)0;
+      cm[l] += tnn_popcount64(ma & mw);
+      cx[l] += tnn_popcount64(ma & mw & (sa ^ sw));
     }
+  }
   for (int l = 0; l < 8; l++) dot[l] = cm[l] - 2 * cx[l];
 }
 
@@ -579,28 +663,108 @@ TNN_INLINE void tnn_ba_grp_ref(const tnn_ba_grp *g, int64_t base, int64_t *dot) 
 #else
 #define TNN_BA_ALWAYS static inline
 #endif
-/* AVX-512: the group's pixels (base + r * step, r < R) at once, the eight
- * channels in the lanes; per word one load of the weights, per pixel one
- * broadcast of its activation word, XOR (or one ternary-logic AND-XOR),
- * VPOPCNTQ and an add, sums in registers.  kind: bit 0 ternary weights, bit
- * 1 ternary activations; with binary activations the nonzero count is the
- * weights' own (one per group), with ternary ones ANDed per pixel. */
+
+#if defined(__AVX512DQ__)
+/* Float outputs of 8 consecutive pixels o0.. from their dot vectors (the
+ * eight channels in the lanes): converted, scaled, shifted and clamped as
+ * tnn_ba_epilogue does, transposed to eight rows of eight pixels, plus the
+ * residual, and stored one row per channel. */
+TNN_INLINE void tnn_ba_epi_float8(const tnn_ba_epi *e, int64_t o0, const __m512i *d) {
+  const __m256 sc = _mm256_loadu_ps(e->scale), bi = _mm256_loadu_ps(e->bias);
+  const __m256 lo = _mm256_set1_ps((float)e->lo), hi = _mm256_set1_ps((float)e->hi);
+  __m256 r[8];
+  for (int i = 0; i < 8; i++) {
+    __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm512_cvtepi64_ps(d[i]), sc), bi);
+    v = _mm256_blendv_ps(v, lo, _mm256_cmp_ps(v, lo, _CMP_LT_OQ));
+    r[i] = _mm256_blendv_ps(v, hi, _mm256_cmp_ps(v, hi, _CMP_GT_OQ));
+  }
+  const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+  const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+  const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+  const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+  const __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xee);
+  const __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xee);
+  const __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xee);
+  const __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xee);
+  __m256 c[8];
+  c[0] = _mm256_permute2f128_ps(s0, s4, 0x20);
+  c[1] = _mm256_permute2f128_ps(s1, s5, 0x20);
+  c[2] = _mm256_permute2f128_ps(s2, s6, 0x20);
+  c[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
+  c[4] = _mm256_permute2f128_ps(s0, s4, 0x31);
+  c[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
+  c[6] = _mm256_permute2f128_ps(s2, s6, 0x31);
+  c[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
+  for (int l = 0; l < 8; l++) {
+    __m256 v = c[l];
+    if (e->res) v = _mm256_add_ps(v, _mm256_loadu_ps(e->res + l * e->ohw + o0));
+    _mm256_storeu_ps(e->yf + l * e->ohw + o0, v);
+  }
+}
+#endif
+
+/* Outputs of R pixels o0.. from their dot vectors: packed by vector
+ * compares, eight channels to a byte; float eight pixels at a time when
+ * R is 8 (and AVX512DQ converts), else through tnn_ba_epi_put. */
+TNN_BA_ALWAYS void tnn_ba_epi_vec(const tnn_ba_epi *e, int64_t o0, __m512i *d, int R) {
+  if (e->obits) {
+    const __m512i z = _mm512_setzero_si512();
+    const __m512i t0 = _mm512_loadu_si512((const void *)e->t0);
+    const __m512i t1 = _mm512_loadu_si512((const void *)e->t1);
+    for (int i = 0; i < R; i++) {
+      const __m512i v = _mm512_mask_sub_epi64(d[i], (__mmask8)e->dneg, z, d[i]);
+      const __mmask8 sg = _mm512_cmplt_epi64_mask(v, t0);
+      const __mmask8 nz = (__mmask8)(sg | _mm512_cmpge_epi64_mask(v, t1));
+      uint8_t *y = e->y8 + (o0 + i) * e->mb;
+      if (e->obits == 2) {
+        y[0] = (uint8_t)nz;
+        y[e->ohw * e->mb] = (uint8_t)sg;
+      } else {
+        y[0] = (uint8_t)sg;
+      }
+    }
+    return;
+  }
+#if defined(__AVX512DQ__)
+  if (R == 8) {
+    tnn_ba_epi_float8(e, o0, d);
+    return;
+  }
+#endif
+  int64_t dot[8];
+  for (int i = 0; i < R; i++) {
+    _mm512_storeu_si512((void *)dot, d[i]);
+    tnn_ba_epi_put(e, o0 + i, dot);
+  }
+}
+
+/* AVX-512: the group's R pixels (base words base + r * step) at once, the
+ * eight channels in the lanes; per word one load of the weights, per
+ * pixel one broadcast of its activation word, XOR (or one ternary-logic
+ * AND-XOR), VPOPCNTQ and an add, sums in registers, then the epilogue of
+ * pixels o0.. (fix: per pixel eight counts to add first, or NULL).  kind:
+ * bit 0 ternary weights, bit 1 ternary activations; with binary
+ * activations the nonzero count is the weights' own (one per group), with
+ * ternary ones ANDed per pixel. */
 #define TNN_BA_L1(X) X(0)
 #define TNN_BA_L2(X) X(0) X(1)
 #define TNN_BA_L4(X) X(0) X(1) X(2) X(3)
 #define TNN_BA_L8(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
-#define TNN_BA_DECL(r) __m512i cx##r = z, cm##r = z; int64_t cs##r = 0;
+#define TNN_BA_DECL(r)                                                        \
+  __m512i cx##r = z, cm##r = z;                                               \
+  int64_t cs##r = 0;                                                          \
+  const uint8_t *ps##r = g->asg + (base + r * step) * 8;                      \
+  const uint8_t *pn##r = kind & 2 ? g->anz + (base + r * step) * 8 : ps##r;
 #define TNN_BA_STEP(r)                                                        \
   {                                                                           \
-    const int64_t ai = (a0 + r * step + j) * 8;                               \
-    const __m512i sa = _mm512_set1_epi64((long long)tnn_ba_word(g->asg + ai, 8)); \
+    const __m512i sa = _mm512_set1_epi64((long long)tnn_ba_word(ps##r + ai, 8)); \
     if (kind == 0) {                                                          \
       cx##r = _mm512_add_epi64(cx##r, _mm512_popcnt_epi64(_mm512_xor_si512(sa, wsv))); \
     } else if (kind == 1) {                                                   \
       cx##r = _mm512_add_epi64(                                               \
           cx##r, _mm512_popcnt_epi64(_mm512_ternarylogic_epi64(wnv, sa, wsv, 0x60))); \
     } else {                                                                  \
-      const uint64_t ma = tnn_ba_word(g->anz + ai, 8);                        \
+      const uint64_t ma = tnn_ba_word(pn##r + ai, 8);                         \
       const __m512i mav = _mm512_set1_epi64((long long)ma);                   \
       if (kind == 2) {                                                        \
         cs##r += tnn_popcount64(ma);                                          \
@@ -616,99 +780,78 @@ TNN_INLINE void tnn_ba_grp_ref(const tnn_ba_grp *g, int64_t base, int64_t *dot) 
   }
 #define TNN_BA_DOT(r)                                                         \
   {                                                                           \
-    const __m512i n = kind == 0   ? _mm512_set1_epi64(g->ntap * g->cw * 64)   \
+    const __m512i n = kind == 0   ? _mm512_set1_epi64(g->nw * 64)             \
                       : kind == 1 ? cmg                                       \
                       : kind == 2 ? _mm512_set1_epi64(cs##r)                  \
                                   : cm##r;                                    \
-    _mm512_storeu_si512((void *)(dot + 8 * r), _mm512_sub_epi64(n, _mm512_slli_epi64(cx##r, 1))); \
+    d[r] = _mm512_sub_epi64(n, _mm512_slli_epi64(cx##r, 1));                  \
+    if (fix) d[r] = _mm512_add_epi64(d[r], _mm512_loadu_si512((const void *)(fix + 8 * r))); \
   }
-#define TNN_BA_GRP_FN(NAME, LIST)                                             \
+#define TNN_BA_GRP_FN(NAME, LIST, R)                                          \
   TNN_BA_ALWAYS void NAME(const tnn_ba_grp *g, int64_t base, int64_t step,    \
-                          const int kind, int64_t *dot) {                     \
+                          const int kind, const tnn_ba_epi *e, int64_t o0,    \
+                          const int64_t *fix) {                               \
     const __m512i z = _mm512_setzero_si512();                                 \
-    __m512i cmg = z;                                                          \
+    __m512i cmg = z, d[R];                                                    \
     LIST(TNN_BA_DECL)                                                         \
-    for (int64_t t = 0; t < g->ntap; t++) {                                   \
-      const uint8_t *ws = g->wsg + g->wtap[t] * 64;                           \
-      const uint8_t *wn = kind & 1 ? g->wnz + g->wtap[t] * 64 : ws;           \
-      const int64_t a0 = base + g->toff[t];                                   \
-      for (int64_t j = 0; j < g->cw; j++) {                                   \
-        const __m512i wsv = _mm512_loadu_si512((const void *)(ws + j * 64));  \
-        __m512i wnv = z;                                                      \
-        if (kind & 1) {                                                       \
-          wnv = _mm512_loadu_si512((const void *)(wn + j * 64));              \
-          if (!(kind & 2)) cmg = _mm512_add_epi64(cmg, _mm512_popcnt_epi64(wnv)); \
-        }                                                                     \
-        LIST(TNN_BA_STEP)                                                     \
+    for (int64_t i = 0; i < g->nw; i++) {                                     \
+      const int64_t ai = g->aw[i] * 8;                                        \
+      const __m512i wsv = _mm512_loadu_si512((const void *)(g->wsg + g->ww[i])); \
+      __m512i wnv = z;                                                        \
+      if (kind & 1) {                                                         \
+        wnv = _mm512_loadu_si512((const void *)(g->wnz + g->ww[i]));          \
+        if (!(kind & 2)) cmg = _mm512_add_epi64(cmg, _mm512_popcnt_epi64(wnv)); \
       }                                                                       \
+      LIST(TNN_BA_STEP)                                                       \
     }                                                                         \
     (void)cmg;                                                                \
     LIST(TNN_BA_DOT)                                                          \
+    tnn_ba_epi_vec(e, o0, d, R);                                              \
   }
-TNN_BA_GRP_FN(tnn_ba_grp1, TNN_BA_L1)
-TNN_BA_GRP_FN(tnn_ba_grp2, TNN_BA_L2)
-TNN_BA_GRP_FN(tnn_ba_grp4, TNN_BA_L4)
-TNN_BA_GRP_FN(tnn_ba_grp8, TNN_BA_L8)
+TNN_BA_GRP_FN(tnn_ba_grp1, TNN_BA_L1, 1)
+TNN_BA_GRP_FN(tnn_ba_grp2, TNN_BA_L2, 2)
+TNN_BA_GRP_FN(tnn_ba_grp4, TNN_BA_L4, 4)
+TNN_BA_GRP_FN(tnn_ba_grp8, TNN_BA_L8, 8)
 
 /* R = 8, 4, 2 or 1 pixels of kind `kind` (constant after inlining) */
 TNN_BA_ALWAYS void tnn_ba_grp_kind(const tnn_ba_grp *g, int64_t base, int64_t step,
-                                   int64_t r, const int kind, int64_t *dot) {
+                                   int64_t r, const int kind, const tnn_ba_epi *e,
+                                   int64_t o0, const int64_t *fix) {
   if (r == 8)
-    tnn_ba_grp8(g, base, step, kind, dot);
+    tnn_ba_grp8(g, base, step, kind, e, o0, fix);
   else if (r == 4)
-    tnn_ba_grp4(g, base, step, kind, dot);
+    tnn_ba_grp4(g, base, step, kind, e, o0, fix);
   else if (r == 2)
-    tnn_ba_grp2(g, base, step, kind, dot);
+    tnn_ba_grp2(g, base, step, kind, e, o0, fix);
   else
-    tnn_ba_grp1(g, base, step, kind, dot);
+    tnn_ba_grp1(g, base, step, kind, e, o0, fix);
 }
 #endif
 
-/* dots of r (8, 4, 2 or 1) pixels, base words base + i * step */
+/* r (8, 4, 2 or 1) pixels of a row, base words base + i * step, output
+ * pixels o0 + i; fix: per pixel eight counts added to the dots, or NULL. */
 TNN_INLINE void tnn_ba_grp_run(const tnn_ba_grp *g, int64_t base, int64_t step,
-                               int64_t r, int64_t *dot) {
+                               int64_t r, const tnn_ba_epi *e, int64_t o0,
+                               const int64_t *fix) {
 #if defined(TNN_BA_AVX512)
   const int kind = (g->wnz ? 1 : 0) | (g->anz ? 2 : 0);
   if (kind == 0)
-    tnn_ba_grp_kind(g, base, step, r, 0, dot);
+    tnn_ba_grp_kind(g, base, step, r, 0, e, o0, fix);
   else if (kind == 1)
-    tnn_ba_grp_kind(g, base, step, r, 1, dot);
+    tnn_ba_grp_kind(g, base, step, r, 1, e, o0, fix);
   else if (kind == 2)
-    tnn_ba_grp_kind(g, base, step, r, 2, dot);
+    tnn_ba_grp_kind(g, base, step, r, 2, e, o0, fix);
   else
-    tnn_ba_grp_kind(g, base, step, r, 3, dot);
+    tnn_ba_grp_kind(g, base, step, r, 3, e, o0, fix);
 #else
-  for (int64_t i = 0; i < r; i++) tnn_ba_grp_ref(g, base + i * step, dot + 8 * i);
+  int64_t dot[8];
+  for (int64_t i = 0; i < r; i++) {
+    tnn_ba_grp_ref(g, base + i * step, dot);
+    if (fix)
+      for (int l = 0; l < 8; l++) dot[l] += fix[8 * i + l];
+    tnn_ba_epi_put(e, o0 + i, dot);
+  }
 #endif
-}
-
-/* The outputs of one pixel for the block's eight channels m0..m0+7. */
-TNN_INLINE void tnn_ba_grp_out(const tnn_baconv_params *p, const void *const *in,
-                               void *const *out, int64_t b, int64_t m0, int64_t o,
-                               const int64_t *dot) {
-  const int64_t ohw = p->oh * p->ow, mb = p->m / 8;
-  if (p->obits == 0) {
-    float *y = (float *)out[0] + (b * p->m + m0) * ohw + o;
-    for (int l = 0; l < 8; l++)
-      y[l * ohw] = tnn_ba_epilogue(dot[l], (const float *)in[2], (const float *)in[3],
-                                   m0 + l, p->lo, p->hi);
-    return;
-  }
-  const int32_t *thr = (const int32_t *)in[2] + 3 * m0;
-  unsigned nz = 0, sg = 0;
-  for (int l = 0; l < 8; l++) {
-    const int64_t v = thr[3 * l] * dot[l];
-    const unsigned neg = v < thr[3 * l + 1], pos = v >= thr[3 * l + 2];
-    sg |= neg << l;
-    nz |= (neg | pos) << l;
-  }
-  uint8_t *y = (uint8_t *)out[0] + b * p->obits * ohw * mb + o * mb + m0 / 8;
-  if (p->obits == 2) {
-    y[0] = (uint8_t)nz;
-    y[ohw * mb] = (uint8_t)sg;
-  } else {
-    y[0] = (uint8_t)sg;
-  }
 }
 
 #if defined(TNN_BA_AVX512)
@@ -718,18 +861,19 @@ TNN_INLINE void tnn_ba_grp_out(const tnn_baconv_params *p, const void *const *in
  * image are left out of the row's tap list; a tap column outside reads
  * zeros, which contribute nothing when the activations are ternary (the
  * nonzero plane is clear) and, when binary, are taken back out of the
- * border pixels' sums from per-tap counts of the weights.  Thresholds by
- * vector compares, eight channels to a byte.  Returns 0 (nothing done)
- * when the copy or the tap tables would not fit. */
+ * border pixels' sums from per-tap counts of the weights.  Returns 0
+ * (nothing done) when the copy or the tap tables would not fit. */
 #ifndef TNN_BA_PAD_BYTES
 #define TNN_BA_PAD_BYTES 65536
 #endif
 #define TNN_BA_PAD_TAPS 64
-TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *p, const void *const *in,
+TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *pp, const void *const *in,
                                    void *const *out) {
+  /* a local copy: the byte stores of the output may alias anything */
+  const tnn_baconv_params q = *pp, *p = &q;
   const uint8_t *x = (const uint8_t *)in[0], *w = (const uint8_t *)in[1];
   const int64_t cw = p->c / 64, taps = p->kh * p->kw, hw = p->h * p->w;
-  const int64_t ohw = p->oh * p->ow, mb = p->m / 8, pwb = cw * 8;
+  const int64_t pwb = cw * 8;
   int64_t pr = (p->ow - 1) * p->sw - p->pl + (p->kw - 1) * p->dw - (p->w - 1);
   if (pr < 0) pr = 0;
   const int64_t pw = p->pl + p->w + pr, plane = p->h * pw * pwb;
@@ -737,14 +881,14 @@ TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *p, const void *const
   if (taps > TNN_BA_PAD_TAPS || p->abits * plane > TNN_BA_PAD_BYTES) return 0;
   uint8_t pad[TNN_BA_PAD_BYTES + 1];
   int64_t toff[TNN_BA_PAD_TAPS], wtap[TNN_BA_PAD_TAPS], tkx[TNN_BA_PAD_TAPS];
-  int64_t pcm[TNN_BA_PAD_TAPS * 8], pcx[TNN_BA_PAD_TAPS * 8], dot[64];
+  int64_t pcm[TNN_BA_PAD_TAPS * 8], pcx[TNN_BA_PAD_TAPS * 8], fix[64];
+  int64_t aw[TNN_BA_MAX_PATCH / 8], ww[TNN_BA_MAX_PATCH / 8];
   /* the output columns whose every tap column is inside: [xl, xr) */
   const int64_t last = (p->kw - 1) * p->dw;
   int64_t xl = (p->pl + p->sw - 1) / p->sw;
   int64_t xr = p->w - 1 - last + p->pl < 0 ? 0 : (p->w - 1 - last + p->pl) / p->sw + 1;
   if (xr > p->ow) xr = p->ow;
   if (xl > xr) xl = xr;
-  const __m512i z = _mm512_setzero_si512();
   for (int64_t b = 0; b < p->n; b++) {
     const uint8_t *img = x + b * p->abits * hw * pwb;
     for (int64_t a = 0; a < p->abits; a++)
@@ -757,13 +901,14 @@ TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *p, const void *const
     tnn_ba_grp g;
     g.anz = p->abits == 2 ? pad : NULL;
     g.asg = p->abits == 2 ? pad + plane : pad;
-    g.cw = cw;
-    g.toff = toff;
-    g.wtap = wtap;
+    g.aw = aw;
+    g.ww = ww;
     for (int64_t m0 = 0; m0 < p->m; m0 += 8) {
       const uint8_t *wb = w + (m0 / 8) * p->wbits * wplane;
       g.wnz = p->wbits == 2 ? wb : NULL;
       g.wsg = p->wbits == 2 ? wb + wplane : wb;
+      tnn_ba_epi e;
+      tnn_ba_epi_block(&e, pp, in, out, b, m0);
       /* binary activations: per tap what a zero word adds to the nonzero
        * count (c, or the weights' nonzeros) and to the disagreements */
       if (p->abits == 1)
@@ -780,19 +925,6 @@ TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *p, const void *const
             pcm[t * 8 + l] = cm;
             pcx[t * 8 + l] = cx;
           }
-      __mmask8 dneg = 0;
-      __m512i t0v = z, t1v = z;
-      if (p->obits) {
-        const int32_t *thr = (const int32_t *)in[2] + 3 * m0;
-        int64_t t0[8], t1[8];
-        for (int l = 0; l < 8; l++) {
-          dneg |= (__mmask8)((thr[3 * l] < 0) << l);
-          t0[l] = thr[3 * l + 1];
-          t1[l] = thr[3 * l + 2];
-        }
-        t0v = _mm512_loadu_si512((const void *)t0);
-        t1v = _mm512_loadu_si512((const void *)t1);
-      }
       for (int64_t oy = 0; oy < p->oh; oy++) {
         int64_t nt = 0;
         for (int64_t ky = 0; ky < p->kh; ky++) {
@@ -804,39 +936,24 @@ TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *p, const void *const
             wtap[nt++] = (ky * p->kw + kx) * cw;
           }
         }
-        g.ntap = nt;
+        g.nw = tnn_ba_words(toff, wtap, nt, cw, aw, ww);
         for (int64_t ox = 0; ox < p->ow;) {
           const int64_t left = p->ow - ox;
           const int64_t r = left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
-          tnn_ba_grp_run(&g, ox * step, step, r, dot);
-          for (int64_t i = 0; i < r; i++) {
-            const int64_t oxi = ox + i, o = oy * p->ow + oxi;
-            __m512i d = _mm512_loadu_si512((const void *)(dot + 8 * i));
-            if (p->abits == 1 && (oxi < xl || oxi >= xr))
+          /* border pixels of binary activations: take the zero words out */
+          const int border = p->abits == 1 && (ox < xl || ox + r > xr);
+          if (border)
+            for (int64_t i = 0; i < r; i++) {
+              int64_t *f = fix + 8 * i;
+              for (int l = 0; l < 8; l++) f[l] = 0;
               for (int64_t t = 0; t < nt; t++) {
-                const int64_t ix = oxi * p->sw - p->pl + tkx[t] * p->dw;
+                const int64_t ix = (ox + i) * p->sw - p->pl + tkx[t] * p->dw;
                 if (ix >= 0 && ix < p->w) continue;
-                const int64_t k = (wtap[t] / cw) * 8;
-                d = _mm512_sub_epi64(d, _mm512_loadu_si512((const void *)(pcm + k)));
-                d = _mm512_add_epi64(
-                    d, _mm512_slli_epi64(_mm512_loadu_si512((const void *)(pcx + k)), 1));
+                const int64_t *cm = pcm + (wtap[t] / cw) * 8, *cx = pcx + (wtap[t] / cw) * 8;
+                for (int l = 0; l < 8; l++) f[l] += 2 * cx[l] - cm[l];
               }
-            if (p->obits == 0) {
-              _mm512_storeu_si512((void *)(dot + 8 * i), d);
-              tnn_ba_grp_out(p, in, out, b, m0, o, dot + 8 * i);
-              continue;
             }
-            d = _mm512_mask_sub_epi64(d, dneg, z, d);
-            const __mmask8 sg = _mm512_cmplt_epi64_mask(d, t0v);
-            const __mmask8 nz = (__mmask8)(sg | _mm512_cmpge_epi64_mask(d, t1v));
-            uint8_t *y = (uint8_t *)out[0] + b * p->obits * ohw * mb + o * mb + m0 / 8;
-            if (p->obits == 2) {
-              y[0] = (uint8_t)nz;
-              y[ohw * mb] = (uint8_t)sg;
-            } else {
-              y[0] = (uint8_t)sg;
-            }
-          }
+          tnn_ba_grp_run(&g, ox * step, step, r, &e, oy * p->ow + ox, border ? fix : NULL);
           ox += r;
         }
       }
@@ -848,40 +965,41 @@ TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *p, const void *const
 
 /* tnn_x_baconv for the blocked layout: per block of eight output channels,
  * per output row, the pixels whose whole window lies inside the row in
- * groups of 8 and 4 (one tap list for the row), the others one at a time
- * with their own tap lists; padding taps are left out of the list, so they
- * contribute 0 exactly. */
+ * groups of 8, 4 and 2 (one tap list for the row), the others one at a
+ * time with their own tap lists; padding taps are left out of the list, so
+ * they contribute 0 exactly. */
 #define TNN_BA_MAX_TAPS 512
-TNN_INLINE int tnn_x_baconv_blocked(const tnn_baconv_params *p, const void *const *in,
+TNN_INLINE int tnn_x_baconv_blocked(const tnn_baconv_params *pp, const void *const *in,
                                     void *const *out) {
+  const tnn_baconv_params q = *pp, *p = &q;
   const uint8_t *x = (const uint8_t *)in[0], *w = (const uint8_t *)in[1];
   const int64_t cw = p->c / 64, taps = p->kh * p->kw, hw = p->h * p->w;
   const int64_t wplane = taps * cw * 64, step = p->sw * cw;
   int64_t toff[TNN_BA_MAX_TAPS], wtap[TNN_BA_MAX_TAPS], tkx[TNN_BA_MAX_TAPS];
-  int64_t etoff[TNN_BA_MAX_TAPS], ewtap[TNN_BA_MAX_TAPS], dot[64];
+  int64_t etoff[TNN_BA_MAX_TAPS], ewtap[TNN_BA_MAX_TAPS];
+  int64_t aw[TNN_BA_MAX_PATCH / 8], ww[TNN_BA_MAX_PATCH / 8];
+  int64_t eaw[TNN_BA_MAX_PATCH / 8], eww[TNN_BA_MAX_PATCH / 8], rnw = 0;
   if (taps > TNN_BA_MAX_TAPS) return TNN_E_ARG;
 #if defined(TNN_BA_AVX512)
-  if (tnn_x_baconv_padded(p, in, out)) return TNN_OK;
+  if (tnn_x_baconv_padded(pp, in, out)) return TNN_OK;
 #endif
   /* the output columns whose every tap column is inside: [xl, xr) */
-  int64_t xl = 0, xr = 0;
-  {
-    const int64_t last = (p->kw - 1) * p->dw;
-    xl = (p->pl + p->sw - 1) / p->sw;
-    xr = p->w - 1 - last + p->pl < 0 ? 0 : (p->w - 1 - last + p->pl) / p->sw + 1;
-    if (xr > p->ow) xr = p->ow;
-    if (xl > xr) xl = xr;
-  }
+  const int64_t last = (p->kw - 1) * p->dw;
+  int64_t xl = (p->pl + p->sw - 1) / p->sw;
+  int64_t xr = p->w - 1 - last + p->pl < 0 ? 0 : (p->w - 1 - last + p->pl) / p->sw + 1;
+  if (xr > p->ow) xr = p->ow;
+  if (xl > xr) xl = xr;
   for (int64_t b = 0; b < p->n; b++) {
     const uint8_t *img = x + b * p->abits * hw * cw * 8;
     tnn_ba_grp g;
     g.anz = p->abits == 2 ? img : NULL;
     g.asg = p->abits == 2 ? img + hw * cw * 8 : img;
-    g.cw = cw;
     for (int64_t m0 = 0; m0 < p->m; m0 += 8) {
       const uint8_t *wb = w + (m0 / 8) * p->wbits * wplane;
-      const uint8_t *wnz = p->wbits == 2 ? wb : NULL;
-      const uint8_t *wsg = p->wbits == 2 ? wb + wplane : wb;
+      g.wnz = p->wbits == 2 ? wb : NULL;
+      g.wsg = p->wbits == 2 ? wb + wplane : wb;
+      tnn_ba_epi e;
+      tnn_ba_epi_block(&e, pp, in, out, b, m0);
       for (int64_t oy = 0; oy < p->oh; oy++) {
         int64_t nt = 0;
         for (int64_t ky = 0; ky < p->kh; ky++) {
@@ -893,17 +1011,16 @@ TNN_INLINE int tnn_x_baconv_blocked(const tnn_baconv_params *p, const void *cons
             wtap[nt++] = (ky * p->kw + kx) * cw;
           }
         }
+        rnw = tnn_ba_words(toff, wtap, nt, cw, aw, ww);
         const int64_t rowbase = ((oy * p->sh - p->pt) * p->w - p->pl) * cw;
         for (int64_t ox = 0; ox < p->ow;) {
-          const int64_t base = rowbase + ox * step, o = oy * p->ow + ox;
+          const int64_t base = rowbase + ox * step;
           int64_t r = 1;
-          g.wnz = wnz;
-          g.wsg = wsg;
           if (ox >= xl && ox < xr) {
             r = xr - ox >= 8 ? 8 : xr - ox >= 4 ? 4 : xr - ox >= 2 ? 2 : 1;
-            g.toff = toff;
-            g.wtap = wtap;
-            g.ntap = nt;
+            g.aw = aw;
+            g.ww = ww;
+            g.nw = rnw;
           } else {
             int64_t ne = 0;
             for (int64_t t = 0; t < nt; t++) {
@@ -912,12 +1029,11 @@ TNN_INLINE int tnn_x_baconv_blocked(const tnn_baconv_params *p, const void *cons
               etoff[ne] = toff[t];
               ewtap[ne++] = wtap[t];
             }
-            g.toff = etoff;
-            g.wtap = ewtap;
-            g.ntap = ne;
+            g.aw = eaw;
+            g.ww = eww;
+            g.nw = tnn_ba_words(etoff, ewtap, ne, cw, eaw, eww);
           }
-          tnn_ba_grp_run(&g, base, step, r, dot);
-          for (int64_t i = 0; i < r; i++) tnn_ba_grp_out(p, in, out, b, m0, o + i, dot + 8 * i);
+          tnn_ba_grp_run(&g, base, step, r, &e, oy * p->ow + ox, NULL);
           ox += r;
         }
       }
@@ -987,9 +1103,13 @@ TNN_INLINE int tnn_x_baconv(const void *vp, const void *const *in,
           if (m % 4 == 0)
             tnn_ba_dots(ma, sg, w + m * p->wbits * pb, p->wbits * pb, p->wbits, pb, k,
                         p->m - m < 4 ? p->m - m : 4, dots);
-          if (p->obits == 0)
-            ((float *)out[0])[(b * p->m + m) * ohw + o] = tnn_ba_epilogue(
-                dots[m % 4], (const float *)in[2], (const float *)in[3], m, p->lo, p->hi);
+          if (p->obits == 0) {
+            const int64_t at = (b * p->m + m) * ohw + o;
+            float v = tnn_ba_epilogue(dots[m % 4], (const float *)in[2],
+                                      (const float *)in[3], m, p->lo, p->hi);
+            if (p->res) v = v + ((const float *)in[4])[at];
+            ((float *)out[0])[at] = v;
+          }
           else
             tnn_ba_out_add(&ob, (const int32_t *)in[2], m, dots[m % 4]);
         }

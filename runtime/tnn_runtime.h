@@ -97,10 +97,11 @@
   I(outer) I(c) I(inner) I(global) I(bits) I(pixels)
 #define TNN_FIELDS_bafc(I, F, A)                                              \
   I(n) I(m) I(k) I(abits) I(wbits) I(obits) F(lo) F(hi)
-/* packed 2-D convolution (group 1): packed NCHW images as [bits][h*w][cb] */
+/* packed 2-D convolution (group 1): packed NCHW images as [bits][h*w][cb];
+ * res 1: the float output plus in[4] (an Add fused by pass fuse-residual) */
 #define TNN_FIELDS_baconv(I, F, A)                                            \
   I(n) I(c) I(h) I(w) I(m) I(oh) I(ow) I(kh) I(kw) I(sh) I(sw) I(pt) I(pl)    \
-  I(dh) I(dw) I(abits) I(wbits) I(obits) F(lo) F(hi)
+  I(dh) I(dw) I(abits) I(wbits) I(obits) F(lo) F(hi) I(res)
 /* max pooling of packed images (bits planes, pads never win) */
 #define TNN_FIELDS_bapool(I, F, A)                                            \
   I(n) I(c) I(h) I(w) I(oh) I(ow) I(kh) I(kw) I(sh) I(sw) I(pt) I(pl) I(dh)   \

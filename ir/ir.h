@@ -377,6 +377,7 @@ bool pass_quant_weights(Graph *g);
 bool pass_dce(Graph *g);
 bool pass_lower(Graph *g);
 bool pass_quant_acts(Graph *g);
+bool pass_fuse_residual(Graph *g);
 bool pass_plan_memory(Graph *g);
 
 /* ----------------------------------------------------------- codegen/c.c */

@@ -116,42 +116,45 @@ TNN_INLINE int tnn_f32_conv2d(const void *vp, const void *const *in,
 #define TNN_CONV_MB 16
 #define TNN_CONV_PX 8
 
-#if !defined(TNN_NO_SIMD) && defined(__AVX512F__)
+#if !defined(TNN_NO_SIMD) && defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
-#define TNN_CONV_AVX512 1
-/* Input positions of a window row whose 16 lanes are positions spanned
- * by one block of 16 output pixels: the scratch copy of a block's row
- * segment (zeros outside the image) holds at most this many. */
+#define TNN_CONV_AVX2 1
+/* Input positions spanned by one block of 8 output pixels of a window row:
+ * the scratch copy of a block's row segment (zeros outside the image)
+ * holds at most this many. */
 #define TNN_CONV_SPAN 1024
 
-/* x[0], x[s], ..., x[15 s] (never reads past x[15 s]) */
-TNN_INLINE __m512 tnn_conv_load16(const float *x, int64_t s) {
-  if (s == 1) return _mm512_loadu_ps(x);
-  if (s == 2)
-    return _mm512_permutex2var_ps(
-        _mm512_loadu_ps(x),
-        _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30),
-        _mm512_maskz_loadu_ps((__mmask16)0x7fff, x + 16));
-  const __m512i idx = _mm512_mullo_epi32(
-      _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-      _mm512_set1_epi32((int)s));
-  return _mm512_i32gather_ps(idx, x, 4);
+/* x[0], x[s], ..., x[7 s] (never reads past x[7 s]) */
+TNN_INLINE __m256 tnn_conv_load8(const float *x, int64_t s) {
+  if (s == 1) return _mm256_loadu_ps(x);
+  if (s == 2) {
+    const __m256 lo = _mm256_loadu_ps(x);
+    const __m256 hi = _mm256_maskload_ps(x + 8, _mm256_setr_epi32(-1, -1, -1, -1, -1, -1, -1, 0));
+    /* [x0 x2 x8 x10 | x4 x6 x12 x14] -> [x0 x2 x4 x6 x8 x10 x12 x14] */
+    return _mm256_castpd_ps(
+        _mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(lo, hi, 0x88)), 0xd8));
+  }
+  const __m256i idx = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+                                         _mm256_set1_epi32((int)s));
+  return _mm256_i32gather_ps(x, idx, 4);
 }
 
 #define TNN_CONV_L16(X)                                                      \
   X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13)  \
   X(14) X(15)
 
-/* AVX-512: 16 output pixels of a row in the lanes, the 16 channels of a
- * weight block in 16 accumulators; per tap one load of the input row and
- * 16 multiply-adds against broadcast weights (fused: one rounding, so the
- * sums may differ from tnn_f32_conv2d in the last bits).  Blocks whose
- * window rows leave the image read a zero-padded copy of the segment.
- * Returns 0 (nothing done) when the segment would not fit the copy. */
-TNN_INLINE int tnn_f32_conv2d_mb16(const tnn_conv_params *p, const float *x,
-                                   const float *wt, const float *bias, float *y) {
+/* AVX2 + FMA: 8 output pixels of a row in the lanes of a 256-bit vector
+ * (on this machine class 512-bit FMAs issue at half the 256-bit rate: see
+ * tools/roofline), the 16 channels of a weight block in 16 accumulators;
+ * per tap one load of the input row and 16 multiply-adds against broadcast
+ * weights (fused: one rounding, so sums may differ from tnn_f32_conv2d in
+ * the last bits).  Blocks whose window rows leave the image read a
+ * zero-padded copy of the segment.  Returns 0 (nothing done) when the
+ * segment would not fit the copy. */
+TNN_INLINE int tnn_f32_conv2d_mb8(const tnn_conv_params *p, const float *x,
+                                  const float *wt, const float *bias, float *y) {
   const int64_t ksz = p->kh * p->kw, ohw = p->oh * p->ow;
-  const int64_t span = 15 * p->sw + (p->kw - 1) * p->dw + 1;
+  const int64_t span = 7 * p->sw + (p->kw - 1) * p->dw + 1;
   float seg[TNN_CONV_SPAN];
   if (span > TNN_CONV_SPAN) return 0;
   for (int64_t nb = 0; nb < p->n; nb++)
@@ -159,12 +162,12 @@ TNN_INLINE int tnn_f32_conv2d_mb16(const tnn_conv_params *p, const float *x,
       const float *wb = wt + (m0 / TNN_CONV_MB) * p->c * ksz * TNN_CONV_MB;
       const int64_t nm = p->m - m0 < TNN_CONV_MB ? p->m - m0 : TNN_CONV_MB;
       for (int64_t oy = 0; oy < p->oh; oy++)
-        for (int64_t ox0 = 0; ox0 < p->ow; ox0 += 16) {
-          const int64_t np = p->ow - ox0 < 16 ? p->ow - ox0 : 16;
+        for (int64_t ox0 = 0; ox0 < p->ow; ox0 += 8) {
+          const int64_t np = p->ow - ox0 < 8 ? p->ow - ox0 : 8;
           const int64_t ix_first = ox0 * p->sw - p->pl;
           const int inside = ix_first >= 0 && ix_first + span <= p->w;
 #define TNN_CONV_INIT(l)                                                     \
-  __m512 acc##l = _mm512_set1_ps(bias && l < nm ? bias[m0 + l] : 0.0f);
+  __m256 acc##l = _mm256_set1_ps(bias && l < nm ? bias[m0 + l] : 0.0f);
           TNN_CONV_L16(TNN_CONV_INIT)
 #undef TNN_CONV_INIT
           for (int64_t c = 0; c < p->c; c++)
@@ -182,19 +185,27 @@ TNN_INLINE int tnn_f32_conv2d_mb16(const tnn_conv_params *p, const float *x,
               }
               const float *wr = wb + (c * ksz + ky * p->kw) * TNN_CONV_MB;
               for (int64_t kx = 0; kx < p->kw; kx++) {
-                const __m512 xv = tnn_conv_load16(src + kx * p->dw, p->sw);
+                const __m256 xv = tnn_conv_load8(src + kx * p->dw, p->sw);
                 const float *wv = wr + kx * TNN_CONV_MB;
-#define TNN_CONV_FMA(l) acc##l = _mm512_fmadd_ps(xv, _mm512_set1_ps(wv[l]), acc##l);
+#define TNN_CONV_FMA(l) acc##l = _mm256_fmadd_ps(xv, _mm256_broadcast_ss(wv + l), acc##l);
                 TNN_CONV_L16(TNN_CONV_FMA)
 #undef TNN_CONV_FMA
               }
             }
-          const __mmask16 keep = (__mmask16)((1u << np) - 1);
           float *yp = y + (nb * p->m + m0) * ohw + oy * p->ow + ox0;
+          if (np == 8) {
 #define TNN_CONV_STORE(l)                                                    \
-  if (l < nm) _mm512_mask_storeu_ps(yp + l * ohw, keep, acc##l);
-          TNN_CONV_L16(TNN_CONV_STORE)
+  if (l < nm) _mm256_storeu_ps(yp + l * ohw, acc##l);
+            TNN_CONV_L16(TNN_CONV_STORE)
 #undef TNN_CONV_STORE
+          } else {
+            const __m256i keep = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)np),
+                                                    _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+#define TNN_CONV_STORE(l)                                                    \
+  if (l < nm) _mm256_maskstore_ps(yp + l * ohw, keep, acc##l);
+            TNN_CONV_L16(TNN_CONV_STORE)
+#undef TNN_CONV_STORE
+          }
         }
     }
   return 1;
@@ -209,8 +220,8 @@ TNN_INLINE int tnn_f32_conv2d_mb(const void *vp, const void *const *in,
   const float *bias = p->has_bias ? (const float *)in[2] : NULL;
   float *y = (float *)out[0];
   const int64_t ksz = p->kh * p->kw, ohw = p->oh * p->ow;
-#if defined(TNN_CONV_AVX512)
-  if (tnn_f32_conv2d_mb16(p, x, wt, bias, y)) return TNN_OK;
+#if defined(TNN_CONV_AVX2)
+  if (tnn_f32_conv2d_mb8(p, x, wt, bias, y)) return TNN_OK;
 #endif
   for (int64_t nb = 0; nb < p->n; nb++)
     for (int64_t m0 = 0; m0 < p->m; m0 += TNN_CONV_MB) {
@@ -419,6 +430,21 @@ TNN_INLINE int tnn_f32_max_pool(const void *vp, const void *const *in,
       tnn_nn_range(iy, p->dh, p->h, p->kh, &ky0, &ky1);
       for (int64_t ox = 0; ox < p->ow; ox++) {
         const int64_t ix = ox * p->sw - p->pl;
+#if defined(TNN_CONV_AVX2)
+        /* eight output pixels whose windows lie inside the row at once;
+         * max_ps(v, m) is v > m ? v : m, the scalar loop's step */
+        if (ox + 8 <= p->ow && ix >= 0 && ix + 7 * p->sw + (p->kw - 1) * p->dw < p->w) {
+          __m256 vm = _mm256_set1_ps(-FLT_MAX);
+          for (int64_t ky = ky0; ky < ky1; ky++) {
+            const float *xr = xp + (iy + ky * p->dh) * p->w + ix;
+            for (int64_t kx = 0; kx < p->kw; kx++)
+              vm = _mm256_max_ps(tnn_conv_load8(xr + kx * p->dw, p->sw), vm);
+          }
+          _mm256_storeu_ps(yp + oy * p->ow + ox, vm);
+          ox += 7;
+          continue;
+        }
+#endif
         int64_t kx0, kx1;
         tnn_nn_range(ix, p->dw, p->w, p->kw, &kx0, &kx1);
         float mx = -FLT_MAX;
@@ -458,6 +484,25 @@ TNN_INLINE int tnn_f32_avg_pool(const void *vp, const void *const *in,
         tnn_nn_range(iy + p->pt, p->dh, ph, p->kh, &cy0, &cy1);
       for (int64_t ox = 0; ox < p->ow; ox++) {
         const int64_t ix = ox * p->sw - p->pl;
+#if defined(TNN_CONV_AVX2)
+        /* eight output pixels whose windows lie inside the row at once,
+         * each lane summing in the scalar loop's order; the count is then
+         * the same for all eight */
+        if (ox + 8 <= p->ow && ix >= 0 && ix + 7 * p->sw + (p->kw - 1) * p->dw < p->w) {
+          __m256 vs = _mm256_setzero_ps();
+          for (int64_t ky = ky0; ky < ky1; ky++) {
+            const float *xr = xp + (iy + ky * p->dh) * p->w + ix;
+            for (int64_t kx = 0; kx < p->kw; kx++)
+              vs = _mm256_add_ps(vs, tnn_conv_load8(xr + kx * p->dw, p->sw));
+          }
+          const int64_t cnt = p->count_include_pad ? (cy1 - cy0) * p->kw : (ky1 - ky0) * p->kw;
+          _mm256_storeu_ps(yp + oy * p->ow + ox,
+                           cnt > 0 ? _mm256_div_ps(vs, _mm256_set1_ps((float)cnt))
+                                   : _mm256_setzero_ps());
+          ox += 7;
+          continue;
+        }
+#endif
         int64_t kx0, kx1, cx0 = 0, cx1 = 0;
         tnn_nn_range(ix, p->dw, p->w, p->kw, &kx0, &kx1);
         float s = 0.0f;

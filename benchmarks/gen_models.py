@@ -19,8 +19,9 @@ training.
                   average pool; float fc 512->1000
   vgg7_w2a2       VGG-7 on 32x32 (2x128C3-MP2-2x256C3-MP2-2x512C3-MP2-
                   1024FC-10FC), ternary weights and ternary activations
-                  ((x > 0.5) - (x < -0.5)) in the five hidden convs, float
-                  first conv and fcs
+                  ((x > 0.5) - (x < -0.5)) in the five hidden convs and
+                  the hidden 1024 fc (RTN: all but the first and last
+                  layers), float first conv and last fc
   vgg7_sq         the same VGG-7 with Smart-Quantization mixed weights
                   (binary and ternary per layer), float activations (ReLU)
   tfc_w1a1        the TFC MLP 784-64-64-64-10, binary weights in every
@@ -166,7 +167,7 @@ def sq_mixed(i, n, m):
 
 MODELS = {
     'resnet18_w1a1': (lambda q: resnet18(q), hidden_binary_3x3),
-    'vgg7_w2a2': (lambda q: vgg7('tern', q), hidden(ternarize)),
+    'vgg7_w2a2': (lambda q: vgg7('tern', q), lambda i, n, m: ternarize if 0 < i < n - 1 else None),
     'vgg7_sq': (lambda q: vgg7('relu6', False), sq_mixed),
     'tfc_w1a1': (lambda q: tfc(q), lambda i, n, m: binarize),
     'cnn_w2a8': (lambda q: cnn_w2a8(q), lambda i, n, m: ternarize if 0 < i < n - 1 else None),

@@ -46,6 +46,10 @@ static int64_t layer_macs(const Node *n, const Tensor *w) {
     const tnn_bafc_params *p = n->call.params;
     return p->n * p->m * p->k;
   }
+  if (n->call.kernel == TNN_K_x_baconv) {  /* likewise */
+    const tnn_baconv_params *p = n->call.params;
+    return p->n * p->m * p->oh * p->ow * p->c * p->kh * p->kw;
+  }
   const Tensor *y = n->out[0];
   int64_t out = ir_tensor_numel(y);
   if (n->op == OP_CONV) {

@@ -623,7 +623,7 @@ static void fold_act_scale(Node *L, const QGroup *q) {
 }
 
 /* Moves layer L (f32_bwfc) to x_bafc on packed input. */
-static void to_bafc(Graph *g, Node *L, const QGroup *qg) {
+static void to_bafc(Graph *g, Node *L, const QGroup *qg, int64_t hw) {
   const tnn_bwfc_params *old = L->call.params;
   QuantInfo *q = L->quant;
   tnn_bafc_params *p = opk_params(g, sizeof *p);
@@ -639,7 +639,19 @@ static void to_bafc(Graph *g, Node *L, const QGroup *qg) {
   int64_t dims[2] = {q->m, q->bits * kb};
   Tensor *w = ir_const_new(g, arena_printf(g->arena, "%s/bitwise", q->weight->name),
                            DT_UINT8, 2, dims);
-  tnn_ba_pack_rows(q->t, q->m, q->k, q->bits, w->data);
+  const int8_t *t = q->t;
+  if (hw > 1) {
+    /* input rows are packed images (pixels, channels fastest): the weight
+     * of channel ch at pixel i moves from column ch * hw + i to i * c + ch */
+    const int64_t c = q->k / hw;
+    int8_t *pt = arena_alloc(g->arena, (size_t)(q->m * q->k));
+    for (int64_t r = 0; r < q->m; r++)
+      for (int64_t ch = 0; ch < c; ch++)
+        for (int64_t i = 0; i < hw; i++)
+          pt[r * q->k + i * c + ch] = q->t[r * q->k + ch * hw + i];
+    t = pt;
+  }
+  tnn_ba_pack_rows(t, q->m, q->k, q->bits, w->data);
   L->in[1] = w;
   fold_act_scale(L, qg);
   L->call.kernel = TNN_K_x_bafc;
@@ -852,8 +864,29 @@ static bool consumers_layout(const Graph *g, Node *const *users, int nu,
   return nu > 0;
 }
 
+/* The view (Flatten, or Reshape to [N, C*H*W]) that is the only user of
+ * pooled output t, when only packed fully connected layers read it: they
+ * can take the packed image (C % 8 == 0) as their packed row, with their
+ * weight columns permuted to its order.  NULL otherwise. */
+static Node *pool_view(const Graph *g, const Uses *u, const Tensor *t) {
+  int nv;
+  Node *const *vs = users_of(u, t, &nv);
+  if (nv != 1 || !op_is_view(vs[0]) || vs[0]->call.kernel >= 0 || vs[0]->in[0] != t ||
+      vs[0]->nout != 1 || vs[0]->out[0]->is_output || t->rank != 4 || t->dims[1] % 8)
+    return NULL;
+  const Tensor *f = vs[0]->out[0];
+  const int64_t k = t->dims[1] * t->dims[2] * t->dims[3];
+  if (f->rank != 2 || f->dims[0] != t->dims[0] || f->dims[1] != k) return NULL;
+  int nf;
+  Node *const *fs = users_of(u, f, &nf);
+  Layout lf;
+  if (!consumers_layout(g, fs, nf, f, &lf) || lf.images || lf.k != k) return NULL;
+  return vs[0];
+}
+
 /* Users that are MaxPools over y whose outputs only packed convolutions
- * read (pooling of binary/ternary values runs on the packed bits). */
+ * read, or packed fully connected layers through a view (pooling of
+ * binary/ternary values runs on the packed bits). */
 static bool pooled_layout(const Graph *g, const Uses *u, Node *const *users,
                           int nu, const Tensor *y, Layout *l) {
   if (y->rank != 4) return false;
@@ -865,7 +898,9 @@ static bool pooled_layout(const Graph *g, const Uses *u, Node *const *users,
     int n2;
     Node *const *u2 = users_of(u, p->out[0], &n2);
     Layout l2;
-    if (!consumers_layout(g, u2, n2, p->out[0], &l2) || !l2.images) return false;
+    if ((!consumers_layout(g, u2, n2, p->out[0], &l2) || !l2.images) &&
+        !pool_view(g, u, p->out[0]))
+      return false;
   }
   l->images = true;
   l->k = 0;
@@ -891,7 +926,7 @@ static void to_bamaxpool(Graph *g, Node *p, int bits) {
 
 static void to_packed_layer(Graph *g, Node *n, const QGroup *q) {
   if (is_conv(n)) to_baconv(g, n, q);
-  else to_bafc(g, n, q);
+  else to_bafc(g, n, q, 1);
 }
 
 bool pass_quant_acts(Graph *g) {
@@ -928,7 +963,17 @@ bool pass_quant_acts(Graph *g) {
       }
       int n2;
       Node *const *u2 = users_of(&u, users[j]->out[0], &n2);
+      Node *v = pool_view(g, &u, users[j]->out[0]);
       to_bamaxpool(g, users[j], q.bits);
+      if (v) {                        /* packed image -> packed row */
+        const tnn_bapool_params *bp = users[j]->call.params;
+        Layout row = {false, bp->c * bp->oh * bp->ow, 0, 0};
+        make_packed(v->out[0], &row, q.bits);
+        int nf;
+        Node *const *fs = users_of(&u, v->out[0], &nf);
+        for (int a = 0; a < nf; a++) to_bafc(g, fs[a], &q, bp->oh * bp->ow);
+        continue;
+      }
       for (int a = 0; a < n2; a++) to_packed_layer(g, u2[a], &q);
     }
   }

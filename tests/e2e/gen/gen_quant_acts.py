@@ -29,6 +29,9 @@ activation quantizer is written in one of the forms exporters produce:
   qa_cnn_pool_w1a1_w2a2  float conv + BN + Where-sign + MaxPool, binary conv
                 + BN + Where-sign + MaxPool (pooling on packed bits), ternary
                 conv + BN + gtlt, fc float
+  qa_cnn_pool_fc_w2a2  float conv + BN + gtlt + MaxPool, ternary conv + BN
+                + gtlt + MaxPool, Flatten, ternary fc + BN + ReLU (the fc
+                reads the pooled packed image as its packed row), fc float
   qa_resnet_w1a1     Bi-Real style: float stem conv + BN, two blocks
                 y = BN(binary conv(Sign(x))) + x with the float shortcut,
                 global average pool, fc float
@@ -115,6 +118,15 @@ def make_pool_cnn():
         nn.Flatten(), nn.Linear(32 * 2 * 2, 10))
 
 
+def make_pool_fc_cnn():
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16), Act('gtlt'), nn.MaxPool2d(2),
+        QConv(16, 32, 3, padding=1, q=ternarize), nn.BatchNorm2d(32), Act('gtlt'),
+        nn.MaxPool2d(2), nn.Flatten(),
+        QLinear(32 * 2 * 2, 32, q=ternarize), nn.BatchNorm1d(32), nn.ReLU(),
+        nn.Linear(32, 10))
+
+
 class Block(nn.Module):
     def __init__(self, c):
         super().__init__()
@@ -140,7 +152,9 @@ def save(model, outdir, name, xt, acc):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--out', default=os.path.join(HERE, '..', 'models'))
-    out = os.path.abspath(ap.parse_args().out)
+    ap.add_argument('--only', default=None, help='regenerate this fixture only')
+    a = ap.parse_args()
+    out = os.path.abspath(a.out)
     x, y = digits()
     xt = x[:NTEST]
     jobs = [('qa_mlp_w1a1_sign', lambda: make_mlp(1, 'sign')),
@@ -154,8 +168,11 @@ def main():
             ('qa_cnn_w1a1_sign', lambda: make_cnn(1, 'sign', 1)),
             ('qa_cnn_w2a2_rtn', lambda: make_cnn(2, 'rtn', 0)),
             ('qa_resnet_w1a1', make_resnet),
-            ('qa_cnn_pool_w1a1_w2a2', make_pool_cnn)]
+            ('qa_cnn_pool_w1a1_w2a2', make_pool_cnn),
+            ('qa_cnn_pool_fc_w2a2', make_pool_fc_cnn)]
     for i, (name, make) in enumerate(jobs):
+        if a.only and name != a.only:
+            continue
         model = make()
         acc = train(model, x, y, epochs=30, seed=i)
         freeze(model)

@@ -753,8 +753,8 @@ TNN_BA_ALWAYS void tnn_ba_epi_vec(const tnn_ba_epi *e, int64_t o0, __m512i *d, i
 #define TNN_BA_DECL(r)                                                        \
   __m512i cx##r = z, cm##r = z;                                               \
   int64_t cs##r = 0;                                                          \
-  const uint8_t *ps##r = g->asg + (base + r * step) * 8;                      \
-  const uint8_t *pn##r = kind & 2 ? g->anz + (base + r * step) * 8 : ps##r;
+  const uint8_t *ps##r = g->asg + pb[r] * 8;                                  \
+  const uint8_t *pn##r = kind & 2 ? g->anz + pb[r] * 8 : ps##r;
 #define TNN_BA_STEP(r)                                                        \
   {                                                                           \
     const __m512i sa = _mm512_set1_epi64((long long)tnn_ba_word(ps##r + ai, 8)); \
@@ -788,9 +788,8 @@ TNN_BA_ALWAYS void tnn_ba_epi_vec(const tnn_ba_epi *e, int64_t o0, __m512i *d, i
     if (fix) d[r] = _mm512_add_epi64(d[r], _mm512_loadu_si512((const void *)(fix + 8 * r))); \
   }
 #define TNN_BA_GRP_FN(NAME, LIST, R)                                          \
-  TNN_BA_ALWAYS void NAME(const tnn_ba_grp *g, int64_t base, int64_t step,    \
-                          const int kind, const tnn_ba_epi *e, int64_t o0,    \
-                          const int64_t *fix) {                               \
+  TNN_BA_ALWAYS void NAME(const tnn_ba_grp *g, const int64_t *pb, const int kind, \
+                          const tnn_ba_epi *e, int64_t o0, const int64_t *fix) { \
     const __m512i z = _mm512_setzero_si512();                                 \
     __m512i cmg = z, d[R];                                                    \
     LIST(TNN_BA_DECL)                                                         \
@@ -814,39 +813,39 @@ TNN_BA_GRP_FN(tnn_ba_grp4, TNN_BA_L4, 4)
 TNN_BA_GRP_FN(tnn_ba_grp8, TNN_BA_L8, 8)
 
 /* R = 8, 4, 2 or 1 pixels of kind `kind` (constant after inlining) */
-TNN_BA_ALWAYS void tnn_ba_grp_kind(const tnn_ba_grp *g, int64_t base, int64_t step,
-                                   int64_t r, const int kind, const tnn_ba_epi *e,
-                                   int64_t o0, const int64_t *fix) {
+TNN_BA_ALWAYS void tnn_ba_grp_kind(const tnn_ba_grp *g, const int64_t *pb, int64_t r,
+                                   const int kind, const tnn_ba_epi *e, int64_t o0,
+                                   const int64_t *fix) {
   if (r == 8)
-    tnn_ba_grp8(g, base, step, kind, e, o0, fix);
+    tnn_ba_grp8(g, pb, kind, e, o0, fix);
   else if (r == 4)
-    tnn_ba_grp4(g, base, step, kind, e, o0, fix);
+    tnn_ba_grp4(g, pb, kind, e, o0, fix);
   else if (r == 2)
-    tnn_ba_grp2(g, base, step, kind, e, o0, fix);
+    tnn_ba_grp2(g, pb, kind, e, o0, fix);
   else
-    tnn_ba_grp1(g, base, step, kind, e, o0, fix);
+    tnn_ba_grp1(g, pb, kind, e, o0, fix);
 }
 #endif
 
-/* r (8, 4, 2 or 1) pixels of a row, base words base + i * step, output
- * pixels o0 + i; fix: per pixel eight counts added to the dots, or NULL. */
-TNN_INLINE void tnn_ba_grp_run(const tnn_ba_grp *g, int64_t base, int64_t step,
-                               int64_t r, const tnn_ba_epi *e, int64_t o0,
-                               const int64_t *fix) {
+/* r (8, 4, 2 or 1) pixels with base words pb[i] (the same tap list) and
+ * output pixels o0 + i; fix: per pixel eight counts added to the dots, or
+ * NULL. */
+TNN_INLINE void tnn_ba_grp_run(const tnn_ba_grp *g, const int64_t *pb, int64_t r,
+                               const tnn_ba_epi *e, int64_t o0, const int64_t *fix) {
 #if defined(TNN_BA_AVX512)
   const int kind = (g->wnz ? 1 : 0) | (g->anz ? 2 : 0);
   if (kind == 0)
-    tnn_ba_grp_kind(g, base, step, r, 0, e, o0, fix);
+    tnn_ba_grp_kind(g, pb, r, 0, e, o0, fix);
   else if (kind == 1)
-    tnn_ba_grp_kind(g, base, step, r, 1, e, o0, fix);
+    tnn_ba_grp_kind(g, pb, r, 1, e, o0, fix);
   else if (kind == 2)
-    tnn_ba_grp_kind(g, base, step, r, 2, e, o0, fix);
+    tnn_ba_grp_kind(g, pb, r, 2, e, o0, fix);
   else
-    tnn_ba_grp_kind(g, base, step, r, 3, e, o0, fix);
+    tnn_ba_grp_kind(g, pb, r, 3, e, o0, fix);
 #else
   int64_t dot[8];
   for (int64_t i = 0; i < r; i++) {
-    tnn_ba_grp_ref(g, base + i * step, dot);
+    tnn_ba_grp_ref(g, pb[i], dot);
     if (fix)
       for (int l = 0; l < 8; l++) dot[l] += fix[8 * i + l];
     tnn_ba_epi_put(e, o0 + i, dot);
@@ -877,7 +876,7 @@ TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *pp, const void *cons
   int64_t pr = (p->ow - 1) * p->sw - p->pl + (p->kw - 1) * p->dw - (p->w - 1);
   if (pr < 0) pr = 0;
   const int64_t pw = p->pl + p->w + pr, plane = p->h * pw * pwb;
-  const int64_t wplane = taps * cw * 64, step = p->sw * cw;
+  const int64_t wplane = taps * cw * 64;
   if (taps > TNN_BA_PAD_TAPS || p->abits * plane > TNN_BA_PAD_BYTES) return 0;
   uint8_t pad[TNN_BA_PAD_BYTES + 1];
   int64_t toff[TNN_BA_PAD_TAPS], wtap[TNN_BA_PAD_TAPS], tkx[TNN_BA_PAD_TAPS];
@@ -889,6 +888,12 @@ TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *pp, const void *cons
   int64_t xr = p->w - 1 - last + p->pl < 0 ? 0 : (p->w - 1 - last + p->pl) / p->sw + 1;
   if (xr > p->ow) xr = p->ow;
   if (xl > xr) xl = xr;
+  /* likewise the output rows whose every window row is inside: [yl, yr) */
+  const int64_t vlast = (p->kh - 1) * p->dh;
+  int64_t yl = (p->pt + p->sh - 1) / p->sh;
+  int64_t yr = p->h - 1 - vlast + p->pt < 0 ? 0 : (p->h - 1 - vlast + p->pt) / p->sh + 1;
+  if (yr > p->oh) yr = p->oh;
+  if (yl > yr) yl = yr;
   for (int64_t b = 0; b < p->n; b++) {
     const uint8_t *img = x + b * p->abits * hw * pwb;
     for (int64_t a = 0; a < p->abits; a++)
@@ -925,37 +930,52 @@ TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *pp, const void *cons
             pcm[t * 8 + l] = cm;
             pcx[t * 8 + l] = cx;
           }
-      for (int64_t oy = 0; oy < p->oh; oy++) {
+      /* bands of output rows with the same window rows inside the image:
+       * the rows whose windows are whole share one tap list, each border
+       * row has its own; a band's pixels go in groups in row-major order */
+      for (int64_t oy0 = 0; oy0 < p->oh;) {
+        int64_t oy1 = oy0 + 1;
+        if (oy0 >= yl && oy0 < yr) oy1 = yr;
         int64_t nt = 0;
         for (int64_t ky = 0; ky < p->kh; ky++) {
-          const int64_t iy = oy * p->sh - p->pt + ky * p->dh;
+          const int64_t iy = oy0 * p->sh - p->pt + ky * p->dh;
           if (iy < 0 || iy >= p->h) continue;
           for (int64_t kx = 0; kx < p->kw; kx++) {
-            toff[nt] = (iy * pw + kx * p->dw) * cw;
+            toff[nt] = (ky * p->dh * pw + kx * p->dw) * cw;
             tkx[nt] = kx;
             wtap[nt++] = (ky * p->kw + kx) * cw;
           }
         }
         g.nw = tnn_ba_words(toff, wtap, nt, cw, aw, ww);
-        for (int64_t ox = 0; ox < p->ow;) {
-          const int64_t left = p->ow - ox;
+        const int64_t o_end = oy1 * p->ow;
+        for (int64_t o = oy0 * p->ow; o < o_end;) {
+          const int64_t left = o_end - o;
           const int64_t r = left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
+          int64_t pb[8];
+          int border = 0;
+          for (int64_t i = 0; i < r; i++) {
+            const int64_t oy = (o + i) / p->ow, ox = (o + i) % p->ow;
+            pb[i] = ((oy * p->sh - p->pt) * pw + ox * p->sw) * cw;
+            border |= ox < xl || ox >= xr;
+          }
           /* border pixels of binary activations: take the zero words out */
-          const int border = p->abits == 1 && (ox < xl || ox + r > xr);
+          border &= p->abits == 1;
           if (border)
             for (int64_t i = 0; i < r; i++) {
+              const int64_t ox = (o + i) % p->ow;
               int64_t *f = fix + 8 * i;
               for (int l = 0; l < 8; l++) f[l] = 0;
               for (int64_t t = 0; t < nt; t++) {
-                const int64_t ix = (ox + i) * p->sw - p->pl + tkx[t] * p->dw;
+                const int64_t ix = ox * p->sw - p->pl + tkx[t] * p->dw;
                 if (ix >= 0 && ix < p->w) continue;
                 const int64_t *cm = pcm + (wtap[t] / cw) * 8, *cx = pcx + (wtap[t] / cw) * 8;
                 for (int l = 0; l < 8; l++) f[l] += 2 * cx[l] - cm[l];
               }
             }
-          tnn_ba_grp_run(&g, ox * step, step, r, &e, oy * p->ow + ox, border ? fix : NULL);
-          ox += r;
+          tnn_ba_grp_run(&g, pb, r, &e, o, border ? fix : NULL);
+          o += r;
         }
+        oy0 = oy1;
       }
     }
   }
@@ -1033,7 +1053,9 @@ TNN_INLINE int tnn_x_baconv_blocked(const tnn_baconv_params *pp, const void *con
             g.ww = eww;
             g.nw = tnn_ba_words(etoff, ewtap, ne, cw, eaw, eww);
           }
-          tnn_ba_grp_run(&g, base, step, r, &e, oy * p->ow + ox, NULL);
+          int64_t pb[8];
+          for (int64_t i = 0; i < r; i++) pb[i] = base + i * step;
+          tnn_ba_grp_run(&g, pb, r, &e, oy * p->ow + ox, NULL);
           ox += r;
         }
       }

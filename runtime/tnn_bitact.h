@@ -880,6 +880,7 @@ TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *pp, const void *cons
   if (taps > TNN_BA_PAD_TAPS || p->abits * plane > TNN_BA_PAD_BYTES) return 0;
   uint8_t pad[TNN_BA_PAD_BYTES + 1];
   int64_t toff[TNN_BA_PAD_TAPS], wtap[TNN_BA_PAD_TAPS], tkx[TNN_BA_PAD_TAPS];
+  int64_t ttap[TNN_BA_PAD_TAPS];
   int64_t pcm[TNN_BA_PAD_TAPS * 8], pcx[TNN_BA_PAD_TAPS * 8], fix[64];
   int64_t aw[TNN_BA_MAX_PATCH / 8], ww[TNN_BA_MAX_PATCH / 8];
   /* the output columns whose every tap column is inside: [xl, xr) */
@@ -943,32 +944,34 @@ TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *pp, const void *cons
           for (int64_t kx = 0; kx < p->kw; kx++) {
             toff[nt] = (ky * p->dh * pw + kx * p->dw) * cw;
             tkx[nt] = kx;
+            ttap[nt] = ky * p->kw + kx;
             wtap[nt++] = (ky * p->kw + kx) * cw;
           }
         }
         g.nw = tnn_ba_words(toff, wtap, nt, cw, aw, ww);
         const int64_t o_end = oy1 * p->ow;
+        int64_t oy = oy0, ox = 0;          /* of pixel o */
         for (int64_t o = oy0 * p->ow; o < o_end;) {
           const int64_t left = o_end - o;
           const int64_t r = left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
-          int64_t pb[8];
+          int64_t pb[8], px[8];
           int border = 0;
           for (int64_t i = 0; i < r; i++) {
-            const int64_t oy = (o + i) / p->ow, ox = (o + i) % p->ow;
             pb[i] = ((oy * p->sh - p->pt) * pw + ox * p->sw) * cw;
+            px[i] = ox;
             border |= ox < xl || ox >= xr;
+            if (++ox == p->ow) ox = 0, oy++;
           }
           /* border pixels of binary activations: take the zero words out */
           border &= p->abits == 1;
           if (border)
             for (int64_t i = 0; i < r; i++) {
-              const int64_t ox = (o + i) % p->ow;
               int64_t *f = fix + 8 * i;
               for (int l = 0; l < 8; l++) f[l] = 0;
               for (int64_t t = 0; t < nt; t++) {
-                const int64_t ix = ox * p->sw - p->pl + tkx[t] * p->dw;
+                const int64_t ix = px[i] * p->sw - p->pl + tkx[t] * p->dw;
                 if (ix >= 0 && ix < p->w) continue;
-                const int64_t *cm = pcm + (wtap[t] / cw) * 8, *cx = pcx + (wtap[t] / cw) * 8;
+                const int64_t *cm = pcm + ttap[t] * 8, *cx = pcx + ttap[t] * 8;
                 for (int l = 0; l < 8; l++) f[l] += 2 * cx[l] - cm[l];
               }
             }

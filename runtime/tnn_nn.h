@@ -151,9 +151,48 @@ TNN_INLINE __m256 tnn_conv_load8(const float *x, int64_t s) {
  * the last bits).  Blocks whose window rows leave the image read a
  * zero-padded copy of the segment.  Returns 0 (nothing done) when the
  * segment would not fit the copy. */
+/* The 1x1, stride 1, unpadded case: a matrix product over the image's
+ * pixels taken as one row, eight at a time (the last block masked). */
+TNN_INLINE void tnn_f32_conv1x1_mb8(const tnn_conv_params *p, const float *x,
+                                    const float *wt, const float *bias, float *y) {
+  const int64_t hw = p->h * p->w;
+  for (int64_t nb = 0; nb < p->n; nb++)
+    for (int64_t m0 = 0; m0 < p->m; m0 += TNN_CONV_MB) {
+      const float *wb = wt + (m0 / TNN_CONV_MB) * p->c * TNN_CONV_MB;
+      const int64_t nm = p->m - m0 < TNN_CONV_MB ? p->m - m0 : TNN_CONV_MB;
+      for (int64_t p0 = 0; p0 < hw; p0 += 8) {
+        const int64_t np = hw - p0 < 8 ? hw - p0 : 8;
+        const __m256i keep = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)np),
+                                                _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+#define TNN_CONV_INIT(l)                                                     \
+  __m256 acc##l = _mm256_set1_ps(bias && l < nm ? bias[m0 + l] : 0.0f);
+        TNN_CONV_L16(TNN_CONV_INIT)
+#undef TNN_CONV_INIT
+        const float *xc = x + nb * p->c * hw + p0;
+        for (int64_t c = 0; c < p->c; c++, xc += hw) {
+          const __m256 xv = np == 8 ? _mm256_loadu_ps(xc) : _mm256_maskload_ps(xc, keep);
+          const float *wv = wb + c * TNN_CONV_MB;
+#define TNN_CONV_FMA(l) acc##l = _mm256_fmadd_ps(xv, _mm256_broadcast_ss(wv + l), acc##l);
+          TNN_CONV_L16(TNN_CONV_FMA)
+#undef TNN_CONV_FMA
+        }
+        float *yp = y + (nb * p->m + m0) * hw + p0;
+#define TNN_CONV_STORE(l)                                                    \
+  if (l < nm) _mm256_maskstore_ps(yp + l * hw, keep, acc##l);
+        TNN_CONV_L16(TNN_CONV_STORE)
+#undef TNN_CONV_STORE
+      }
+    }
+}
+
 TNN_INLINE int tnn_f32_conv2d_mb8(const tnn_conv_params *p, const float *x,
                                   const float *wt, const float *bias, float *y) {
   const int64_t ksz = p->kh * p->kw, ohw = p->oh * p->ow;
+  if (ksz == 1 && p->sh == 1 && p->sw == 1 && p->pt == 0 && p->pl == 0 &&
+      p->oh == p->h && p->ow == p->w) {
+    tnn_f32_conv1x1_mb8(p, x, wt, bias, y);
+    return 1;
+  }
   const int64_t span = 7 * p->sw + (p->kw - 1) * p->dw + 1;
   float seg[TNN_CONV_SPAN];
   if (span > TNN_CONV_SPAN) return 0;

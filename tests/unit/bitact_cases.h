@@ -183,36 +183,47 @@ static bool ba_check_fc(char *msg, size_t msglen) {
   return true;
 }
 
+/* The first quantizer against -1 + (x >= t0) + (x >= t1), per channel and
+ * global, rows (pixels 0) and images (pixels 1: channels across bytes,
+ * rows of pixels long enough for the eight-pixel SIMD path), NaN inputs
+ * included. */
 static bool ba_check_pack_input(char *msg, size_t n) {
-  for (int64_t bits = 1; bits <= 2; bits++)
-    for (int global = 0; global <= 1; global++) {
-      const int64_t outer = 3, c = 37, inner = 5, k = c * inner, kb = (k + 7) / 8;
-      float x[3 * 37 * 5], thr[2 * 37];
-      uint8_t y[3 * 2 * 24];
-      for (int64_t i = 0; i < outer * k; i++) x[i] = (float)((int)(ba_rnd() % 9) - 4) / 2;
-      for (int64_t j = 0; j < c; j++) {
-        thr[2 * j] = (float)((int)(ba_rnd() % 5) - 3) / 2;
-        thr[2 * j + 1] = bits == 1 ? thr[2 * j] : thr[2 * j] + (float)(ba_rnd() % 3) / 2;
-      }
-      thr[1] = bits == 1 ? thr[0] : NAN;     /* a level never reached */
-      tnn_bapack_params p = {outer, c, inner, global, bits, 0};
-      const void *in[2] = {x, thr};
-      void *out[1] = {y};
-      tnn_f32_bapack(&p, in, out);
-      for (int64_t o = 0; o < outer; o++)
-        for (int64_t ch = 0; ch < c; ch++)
-          for (int64_t i = 0; i < inner; i++) {
-            const float v = x[(o * c + ch) * inner + i];
-            const float *t = thr + (global ? 0 : 2 * ch);
-            const int want = -1 + (v >= t[0]) + (v >= t[1]);
-            if (tnn_ba_get(y + o * bits * kb, bits, kb, ch * inner + i) != want) {
-              snprintf(msg, n, "pack bits %lld global %d at %lld/%lld/%lld",
-                       (long long)bits, global, (long long)o, (long long)ch,
-                       (long long)i);
-              return false;
+  static const int64_t shapes[][3] = {{0, 37, 5}, {1, 37, 5}, {1, 40, 21}, {1, 64, 16}};
+  for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++)
+    for (int64_t bits = 1; bits <= 2; bits++)
+      for (int global = 0; global <= 1; global++) {
+        const int64_t pixels = shapes[si][0], c = shapes[si][1], inner = shapes[si][2];
+        const int64_t outer = 3, k = c * inner, kb = (k + 7) / 8, cb = (c + 7) / 8;
+        const int64_t per = pixels ? bits * inner * cb : bits * kb;
+        float x[3 * 64 * 21], thr[2 * 64];
+        uint8_t y[3 * 2 * 8 * 21];
+        for (int64_t i = 0; i < outer * k; i++)
+          x[i] = ba_rnd() % 23 == 0 ? NAN : (float)((int)(ba_rnd() % 9) - 4) / 2;
+        for (int64_t j = 0; j < c; j++) {
+          thr[2 * j] = (float)((int)(ba_rnd() % 5) - 3) / 2;
+          thr[2 * j + 1] = bits == 1 ? thr[2 * j] : thr[2 * j] + (float)(ba_rnd() % 3) / 2;
+        }
+        thr[1] = bits == 1 ? thr[0] : NAN;     /* a level never reached */
+        tnn_bapack_params p = {outer, c, inner, global, bits, pixels};
+        const void *in[2] = {x, thr};
+        void *out[1] = {y};
+        tnn_f32_bapack(&p, in, out);
+        for (int64_t o = 0; o < outer; o++)
+          for (int64_t ch = 0; ch < c; ch++)
+            for (int64_t i = 0; i < inner; i++) {
+              const float v = x[(o * c + ch) * inner + i];
+              const float *t = thr + (global ? 0 : 2 * ch);
+              const int want = -1 + (v >= t[0]) + (v >= t[1]);
+              const int got = pixels ? tnn_ba_get(y + o * per + i * cb, bits, inner * cb, ch)
+                                     : tnn_ba_get(y + o * per, bits, kb, ch * inner + i);
+              if (got != want) {
+                snprintf(msg, n, "pack pixels %lld c %lld bits %lld global %d at %lld/%lld/%lld",
+                         (long long)pixels, (long long)c, (long long)bits, global,
+                         (long long)o, (long long)ch, (long long)i);
+                return false;
+              }
             }
-          }
-    }
+      }
   return true;
 }
 

@@ -906,6 +906,7 @@ TNN_INLINE void tnn_ba_grp_run(const tnn_ba_grp *g, const int64_t *pb, int64_t r
 #define TNN_BA_PAD_BYTES 65536
 #endif
 #define TNN_BA_PAD_TAPS 64
+#define TNN_BA_PAD_COLS 16
 TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *pp, const void *const *in,
                                    void *const *out) {
   /* a local copy: the byte stores of the output may alias anything */
@@ -920,7 +921,7 @@ TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *pp, const void *cons
   if (taps > TNN_BA_PAD_TAPS || p->abits * plane > TNN_BA_PAD_BYTES) return 0;
   uint8_t pad[TNN_BA_PAD_BYTES + 1];
   int64_t toff[TNN_BA_PAD_TAPS], wtap[TNN_BA_PAD_TAPS], tkx[TNN_BA_PAD_TAPS];
-  int64_t ttap[TNN_BA_PAD_TAPS];
+  int64_t ttap[TNN_BA_PAD_TAPS], fixc[TNN_BA_PAD_COLS * 8];
   int64_t pcm[TNN_BA_PAD_TAPS * 8], pcx[TNN_BA_PAD_TAPS * 8], fix[64];
   int64_t aw[TNN_BA_MAX_PATCH / 8], ww[TNN_BA_MAX_PATCH / 8];
   /* the output columns whose every tap column is inside: [xl, xr) */
@@ -929,6 +930,7 @@ TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *pp, const void *cons
   int64_t xr = p->w - 1 - last + p->pl < 0 ? 0 : (p->w - 1 - last + p->pl) / p->sw + 1;
   if (xr > p->ow) xr = p->ow;
   if (xl > xr) xl = xr;
+  if (xl + (p->ow - xr) > TNN_BA_PAD_COLS) return 0;   /* border columns */
   /* likewise the output rows whose every window row is inside: [yl, yr) */
   const int64_t vlast = (p->kh - 1) * p->dh;
   int64_t yl = (p->pt + p->sh - 1) / p->sh;
@@ -989,6 +991,21 @@ TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *pp, const void *cons
           }
         }
         g.nw = tnn_ba_words(toff, wtap, nt, cw, aw, ww);
+        /* binary activations: what the zero words of each border column
+         * (ox < xl or ox >= xr) add, to take out of its dots */
+        const int64_t nbc = xl + (p->ow - xr);
+        if (p->abits == 1)
+          for (int64_t bc = 0; bc < nbc; bc++) {
+            const int64_t ox = bc < xl ? bc : xr + (bc - xl);
+            int64_t *f = fixc + 8 * bc;
+            for (int l = 0; l < 8; l++) f[l] = 0;
+            for (int64_t t = 0; t < nt; t++) {
+              const int64_t ix = ox * p->sw - p->pl + tkx[t] * p->dw;
+              if (ix >= 0 && ix < p->w) continue;
+              const int64_t *cm = pcm + ttap[t] * 8, *cx = pcx + ttap[t] * 8;
+              for (int l = 0; l < 8; l++) f[l] += 2 * cx[l] - cm[l];
+            }
+          }
         const int64_t o_end = oy1 * p->ow;
         int64_t oy = oy0, ox = 0;          /* of pixel o */
         for (int64_t o = oy0 * p->ow; o < o_end;) {
@@ -1007,13 +1024,8 @@ TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *pp, const void *cons
           if (border)
             for (int64_t i = 0; i < r; i++) {
               int64_t *f = fix + 8 * i;
-              for (int l = 0; l < 8; l++) f[l] = 0;
-              for (int64_t t = 0; t < nt; t++) {
-                const int64_t ix = px[i] * p->sw - p->pl + tkx[t] * p->dw;
-                if (ix >= 0 && ix < p->w) continue;
-                const int64_t *cm = pcm + ttap[t] * 8, *cx = pcx + ttap[t] * 8;
-                for (int l = 0; l < 8; l++) f[l] += 2 * cx[l] - cm[l];
-              }
+              const int64_t bc = px[i] < xl ? px[i] : px[i] >= xr ? xl + (px[i] - xr) : -1;
+              for (int l = 0; l < 8; l++) f[l] = bc < 0 ? 0 : fixc[8 * bc + l];
             }
           tnn_ba_grp_run(&g, pb, r, &e, o, border ? fix : NULL);
           o += r;

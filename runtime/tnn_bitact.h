@@ -425,18 +425,19 @@ TNN_INLINE int tnn_f32_bapack(const void *vp, const void *const *in,
     for (int64_t o = 0; o < p->outer; o++) {
       uint8_t *img = y + o * per;
       const float *xo = x + o * p->c * p->inner;
+      /* the pixels [0, i0) go eight at a time (SIMD), the rest one by one */
       int64_t i0 = 0;
 #if defined(TNN_CONV_AVX2)
+      if (p->c % 8 == 0) i0 = p->inner / 8 * 8;
       /* eight pixels by eight channels: per channel one compare of eight
        * pixels gives a byte of pixel bits; the 8x8 bit transpose turns the
        * eight channel bytes into eight pixel bytes */
-      if (p->c % 8 == 0)
-        for (; i0 + 8 <= p->inner; i0 += 8)
+      for (int64_t iv = 0; iv < i0; iv += 8)
           for (int64_t c0 = 0; c0 < p->c; c0 += 8) {
             uint64_t ge0 = 0, ge1 = 0;
             for (int64_t j = 0; j < 8; j++) {
               const int64_t c = c0 + j;
-              const __m256 v = _mm256_loadu_ps(xo + c * p->inner + i0);
+              const __m256 v = _mm256_loadu_ps(xo + c * p->inner + iv);
               const __m256 t0 = _mm256_set1_ps(thr[p->global ? 0 : 2 * c]);
               const __m256 t1 = _mm256_set1_ps(thr[p->global ? 1 : 2 * c + 1]);
               ge0 |= (uint64_t)_mm256_movemask_ps(_mm256_cmp_ps(v, t0, _CMP_GE_OQ)) << (8 * j);
@@ -445,7 +446,7 @@ TNN_INLINE int tnn_f32_bapack(const void *vp, const void *const *in,
             const uint64_t sg = tnn_ba_transpose8(~ge0);      /* level -1 */
             const uint64_t nz = tnn_ba_transpose8(ge1 | ~ge0);
             for (int64_t i = 0; i < 8; i++) {
-              uint8_t *px = img + (i0 + i) * cb + c0 / 8;
+              uint8_t *px = img + (iv + i) * cb + c0 / 8;
               if (p->bits == 2) {
                 px[0] = (uint8_t)(nz >> (8 * i));
                 px[p->inner * cb] = (uint8_t)(sg >> (8 * i));

@@ -13,9 +13,12 @@
  * pixels one after the other, each the cb = ceil(c/8) bytes of its
  * channels: [bits][h*w][cb].  Conv weights per output channel: per plane,
  * the kh*kw taps (row-major) each of cb bytes, [bits][kh*kw*cb], so one
- * output pixel is one dot over a gathered patch of kh*kw*cb bytes.  Padding
- * is exact: a tap outside the image contributes 0 (its nonzero bits are
- * clear; binary activations get a nonzero plane on border pixels only).
+ * output pixel is one dot over a gathered patch of kh*kw*cb bytes; or, when
+ * c % 64 == 0 and m % 8 == 0, blocked by eight output channels per 64-bit
+ * word (tnn_ba_pack_conv), which the register-blocked path reads eight
+ * channels to a 512-bit load.  Padding is exact: a tap outside the image
+ * contributes 0 (left out of the tap list, or its nonzero bits clear, or
+ * for binary activations read as zeros and taken back out of the sum).
  *
  * Inner products, with X = sa ^ sw and M the AND of the nonzero planes
  * present (the all-ones row when both are binary):

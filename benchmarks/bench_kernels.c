@@ -73,9 +73,11 @@ int main(int argc, char **argv) {
       for (int64_t i = 0; i < m * bits * k * k * cb; i++) wt[i] = rb();
       for (int64_t i = 0; i < m; i++) thr[3 * i] = 1, thr[3 * i + 1] = -3, thr[3 * i + 2] = 5;
       tnn_baconv_params p = {1, c, h, w, m, oh, ow, k, k, 1, 1, k / 2, k / 2, 1, 1,
-                             bits, bits, bits, -INFINITY, INFINITY, 0};
+                             bits, bits, bits, -INFINITY, INFINITY, 0, 0};
+      p.scratch = tnn_ba_conv_scratch(&p);       /* as tnnc plans it */
+      uint8_t *sc = malloc((size_t)(p.scratch + 1));
       const void *in[3] = {x, wt, thr};
-      void *out[1] = {y};
+      void *out[2] = {y, sc};
       const double macs = (double)(m * oh * ow * c * k * k);
       double *t = malloc(sizeof(double) * (size_t)samples);
       tnn_x_baconv(&p, in, out);              /* warm-up */
@@ -89,7 +91,7 @@ int main(int argc, char **argv) {
       printf("W%dA%d\tx_baconv\t%s\tc%lld %lldx%lld m%lld %dx%d\t%.4f ms\t%.1f GMAC/s\t%.1f MACs/cycle\n",
              bits, bits, s->model, (long long)c, (long long)h, (long long)w, (long long)m,
              (int)k, (int)k, med * 1e3, macs / med / 1e9, macs / med / hz);
-      free(x), free(wt), free(y), free(thr), free(t);
+      free(x), free(wt), free(y), free(thr), free(t), free(sc);
     }
   /* fully connected layers of the TFC MLP (batch 1 and 64) */
   static const int64_t fc[][3] = {{1, 784, 64}, {1, 64, 64}, {64, 784, 64}, {64, 64, 64}};

@@ -682,6 +682,19 @@ static void to_baconv(Graph *g, Node *L, const QGroup *qg) {
   L->call.kernel = TNN_K_x_baconv;
   L->call.params = p;
   q->abits = qg->bits;
+  /* the register-blocked kernel's padded image: a second output in the
+   * workspace, live for this node only (plan-memory shares it) */
+  p->scratch = tnn_ba_conv_scratch(p);
+  if (p->scratch) {
+    Tensor **outs = arena_calloc(g->arena, 2, sizeof *outs);
+    Tensor *s = ir_tensor_new(g, arena_printf(g->arena, "%s/scratch", q->weight->name));
+    ir_tensor_set_shape(s, DT_UINT8, 1, &p->scratch);
+    outs[0] = L->out[0];
+    outs[1] = s;
+    s->producer = L;
+    L->out = outs;
+    L->nout = 2;
+  }
 }
 
 /* What the packed layers reading a quantizer's output take: rows of k

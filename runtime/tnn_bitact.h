@@ -540,6 +540,17 @@ TNN_INLINE int tnn_ba_conv_blocked(int64_t c, int64_t m) {
   return c % 64 == 0 && m % 8 == 0;
 }
 
+/* Bytes of workspace the register-blocked convolution takes (out[1]) for
+ * its copy of one image padded left and right with zero words; 0 when the
+ * weights are not blocked.  tnnc plans it; without it the kernel runs the
+ * slower path that leaves padding taps out per pixel. */
+TNN_INLINE int64_t tnn_ba_conv_scratch(const tnn_baconv_params *p) {
+  if (!tnn_ba_conv_blocked(p->c, p->m)) return 0;
+  int64_t pr = (p->ow - 1) * p->sw - p->pl + (p->kw - 1) * p->dw - (p->w - 1);
+  if (pr < 0) pr = 0;
+  return p->abits * p->h * (p->pl + p->w + pr) * (p->c / 8);
+}
+
 /* Byte of channel ch, tap `tap`, plane `plane` of output channel o. */
 TNN_INLINE int64_t tnn_ba_conv_wbyte(int64_t o, int64_t plane, int64_t tap,
                                      int64_t ch, int64_t c, int64_t m,
@@ -899,20 +910,17 @@ TNN_INLINE void tnn_ba_grp_run(const tnn_ba_grp *g, const int64_t *pb, int64_t r
 
 #if defined(TNN_BA_AVX512)
 /* The AVX-512 blocked convolution on a copy of the image padded left and
- * right with zero words (on the stack, up to TNN_BA_PAD_BYTES), so every
+ * right with zero words (in the workspace scratch `pad`), so every
  * pixel of a row joins a group of 8, 4, 2 or 1: window rows outside the
  * image are left out of the row's tap list; a tap column outside reads
  * zeros, which contribute nothing when the activations are ternary (the
  * nonzero plane is clear) and, when binary, are taken back out of the
  * border pixels' sums from per-tap counts of the weights.  Returns 0
- * (nothing done) when the copy or the tap tables would not fit. */
-#ifndef TNN_BA_PAD_BYTES
-#define TNN_BA_PAD_BYTES 65536
-#endif
+ * (nothing done) without the scratch or when the tap tables would not fit. */
 #define TNN_BA_PAD_TAPS 64
 #define TNN_BA_PAD_COLS 16
 TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *pp, const void *const *in,
-                                   void *const *out) {
+                                   void *const *out, uint8_t *pad) {
   /* a local copy: the byte stores of the output may alias anything */
   const tnn_baconv_params q = *pp, *p = &q;
   const uint8_t *x = (const uint8_t *)in[0], *w = (const uint8_t *)in[1];
@@ -922,8 +930,7 @@ TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *pp, const void *cons
   if (pr < 0) pr = 0;
   const int64_t pw = p->pl + p->w + pr, plane = p->h * pw * pwb;
   const int64_t wplane = taps * cw * 64;
-  if (taps > TNN_BA_PAD_TAPS || p->abits * plane > TNN_BA_PAD_BYTES) return 0;
-  uint8_t pad[TNN_BA_PAD_BYTES + 1];
+  if (taps > TNN_BA_PAD_TAPS || !pad || p->scratch < p->abits * plane) return 0;
   int64_t toff[TNN_BA_PAD_TAPS], wtap[TNN_BA_PAD_TAPS], tkx[TNN_BA_PAD_TAPS];
   int64_t ttap[TNN_BA_PAD_TAPS], fixc[TNN_BA_PAD_COLS * 8];
   int64_t pcm[TNN_BA_PAD_TAPS * 8], pcx[TNN_BA_PAD_TAPS * 8], fix[64];
@@ -1060,7 +1067,7 @@ TNN_INLINE int tnn_x_baconv_blocked(const tnn_baconv_params *pp, const void *con
   int64_t eaw[TNN_BA_MAX_PATCH / 8], eww[TNN_BA_MAX_PATCH / 8], rnw = 0;
   if (taps > TNN_BA_MAX_TAPS) return TNN_E_ARG;
 #if defined(TNN_BA_AVX512)
-  if (tnn_x_baconv_padded(pp, in, out)) return TNN_OK;
+  if (tnn_x_baconv_padded(pp, in, out, pp->scratch ? (uint8_t *)out[1] : NULL)) return TNN_OK;
 #endif
   /* the output columns whose every tap column is inside: [xl, xr) */
   const int64_t last = (p->kw - 1) * p->dw;

@@ -98,10 +98,11 @@
 #define TNN_FIELDS_bafc(I, F, A)                                              \
   I(n) I(m) I(k) I(abits) I(wbits) I(obits) F(lo) F(hi)
 /* packed 2-D convolution (group 1): packed NCHW images as [bits][h*w][cb];
- * res 1: the float output plus in[4] (an Add fused by pass fuse-residual) */
+ * res 1: the float output plus in[4] (an Add fused by pass fuse-residual);
+ * scratch: bytes of workspace at out[1] (tnn_ba_conv_scratch), 0 if none */
 #define TNN_FIELDS_baconv(I, F, A)                                            \
   I(n) I(c) I(h) I(w) I(m) I(oh) I(ow) I(kh) I(kw) I(sh) I(sw) I(pt) I(pl)    \
-  I(dh) I(dw) I(abits) I(wbits) I(obits) F(lo) F(hi) I(res)
+  I(dh) I(dw) I(abits) I(wbits) I(obits) F(lo) F(hi) I(res) I(scratch)
 /* max pooling of packed images (bits planes, pads never win) */
 #define TNN_FIELDS_bapool(I, F, A)                                            \
   I(n) I(c) I(h) I(w) I(oh) I(ow) I(kh) I(kw) I(sh) I(sw) I(pt) I(pl) I(dh)   \

@@ -11,7 +11,9 @@
 # `flags` (extra tnnc flags), `tol` (relative tolerance, default 1e-4) and
 # `stacked` (the input holds N samples on axis 0 for a batch-1 model),
 # `ref_model.onnx` (what onnxruntime runs instead, for QONNX models) and
-# `argmax` (the least percentage of samples whose argmax must agree).
+# `argmax` (the least percentage of samples whose argmax must agree),
+# `exact_float_acts` (the --float-acts build's outputs must be bit-identical)
+# and `simd` (also build for this host's AVX-512 and check that too).
 # Env: TNNC (the compiler), ORT_NODE_MODULES (where onnxruntime-node is),
 # CFLAGS_EXTRA (e.g. sanitizer flags), JOBS (parallel models, default 2).
 set -u
@@ -82,6 +84,22 @@ check_one() {
       fi
     done
     echo "PASS $name: packed activations bit-identical to --float-acts"
+  fi
+  # `simd`: also built for this host's AVX-512 (when it has VPOPCNTDQ), so
+  # the register-blocked kernels run inside a whole model
+  if [ -f "$dir/simd" ] && grep -qw avx512_vpopcntdq /proc/cpuinfo && grep -qw avx512bw /proc/cpuinfo; then
+    local souts=() sres
+    for i in $(seq 0 $((n_out - 1))); do souts+=("$w/out_simd_$i.npy"); done
+    # shellcheck disable=SC2086
+    if ! gcc -std=c99 -O2 -Wall -Wextra -Werror -march=x86-64-v4 -mavx512vpopcntdq ${CFLAGS_EXTRA:-} \
+           "$w/model.c" -o "$w/prog_simd" -lm 2> "$w/simd.err" ||
+       ! "$w/prog_simd" "${ins[@]}" "${souts[@]}" 2> "$w/run_simd.err"; then
+      echo "FAIL $name: AVX-512 build: $(head -c 600 "$w/simd.err" "$w/run_simd.err")"; return 1
+    fi
+    if ! sres=$(node "$here/ort_check.js" "$ortmodel" --inputs "${ins[@]}" --got "${souts[@]}" --tol "$tol" $stacked "${argm[@]}" 2>&1); then
+      echo "FAIL $name (AVX-512 build vs onnxruntime): $sres"; return 1
+    fi
+    echo "PASS $name: AVX-512 build ${sres#PASS }"
   fi
   return 0
 }

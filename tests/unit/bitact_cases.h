@@ -231,7 +231,7 @@ static bool ba_check_pack_input(char *msg, size_t n) {
  * padding, every mix of activation/weight bits, float and packed outputs,
  * random shapes (channels across byte and SIMD-block boundaries, strides,
  * dilations, pads); the input packed from NCHW floats by tnn_f32_bapack. */
-static bool ba_check_conv(bool blocked, char *msg, size_t msglen) {
+static bool ba_check_conv(bool blocked, bool scratch, char *msg, size_t msglen) {
   for (int trial = 0; trial < 48; trial++) {
     const int64_t ab = 1 + trial % 2, wb = 1 + (trial / 2) % 2, ob = (trial / 4) % 3;
     /* blocked: the layout of whole 64-channel words and 8-channel blocks,
@@ -277,9 +277,12 @@ static bool ba_check_conv(bool blocked, char *msg, size_t msglen) {
     tnn_f32_bapack(&pp, pin, pout);
     tnn_ba_pack_conv(wt, m, c, kh, kw, wb, pw);
     tnn_baconv_params p = {nb, c, h, w, m, oh, ow, kh, kw, sh, sw, pt, pl, dh, dw,
-                           ab, wb, ob, lo, hi, res};
+                           ab, wb, ob, lo, hi, res, 0};
+    /* the workspace scratch of the register-blocked path, or none */
+    p.scratch = scratch ? tnn_ba_conv_scratch(&p) : 0;
+    uint8_t *sc = malloc((size_t)(p.scratch + 1));
     const void *in[5] = {px, pw, ob ? (const void *)thr : (const void *)scale, bias, rv};
-    void *out[1] = {ob ? (void *)py : (void *)y};
+    void *out[2] = {ob ? (void *)py : (void *)y, sc};
     int rc = tnn_x_baconv(&p, in, out);
     bool ok = rc == TNN_OK;
     for (int64_t b = 0; b < nb && ok; b++)
@@ -316,7 +319,7 @@ static bool ba_check_conv(bool blocked, char *msg, size_t msglen) {
           }
     if (rc != TNN_OK) snprintf(msg, msglen, "conv returned %d", rc);
     free(xf), free(xt), free(wt), free(px), free(pw), free(scale), free(bias);
-    free(thr), free(y), free(py), free(rv);
+    free(thr), free(y), free(py), free(rv), free(sc);
     if (!ok) return false;
   }
   return true;
@@ -373,11 +376,12 @@ static bool ba_check_maxpool(char *msg, size_t msglen) {
   return true;
 }
 
-/* the two weight layouts of the packed convolution */
+/* the two weight layouts of the packed convolution; the blocked one with
+ * its workspace scratch (the padded-image path) and without */
 static bool ba_check_conv_rows(char *msg, size_t msglen) {
-  return ba_check_conv(false, msg, msglen);
+  return ba_check_conv(false, false, msg, msglen);
 }
 
 static bool ba_check_conv_blocked(char *msg, size_t msglen) {
-  return ba_check_conv(true, msg, msglen);
+  return ba_check_conv(true, true, msg, msglen) && ba_check_conv(true, false, msg, msglen);
 }

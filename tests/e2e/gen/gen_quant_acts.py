@@ -32,6 +32,12 @@ activation quantizer is written in one of the forms exporters produce:
   qa_cnn_pool_fc_w2a2  float conv + BN + gtlt + MaxPool, ternary conv + BN
                 + gtlt + MaxPool, Flatten, ternary fc + BN + ReLU (the fc
                 reads the pooled packed image as its packed row), fc float
+  qa_wide_c64        64-channel layers, the shapes of the register-blocked
+                packed convolution (channels in whole 64-bit words, output
+                channels in blocks of 8): float stem + BN, two Bi-Real
+                blocks (binary, float shortcut), gtlt, ternary conv + BN +
+                gtlt (packed output), ternary stride-2 conv + BN + gtlt,
+                MaxPool, fc float
   qa_resnet_w1a1     Bi-Real style: float stem conv + BN, two blocks
                 y = BN(binary conv(Sign(x))) + x with the float shortcut,
                 global average pool, fc float
@@ -138,6 +144,15 @@ class Block(nn.Module):
         return self.bn(self.conv(self.act(x))) + x
 
 
+def make_wide():
+    return nn.Sequential(
+        nn.Conv2d(1, 64, 3, padding=1), nn.BatchNorm2d(64), Block(64), Block(64),
+        Act('gtlt'),
+        QConv(64, 64, 3, padding=1, q=ternarize, bias=False), nn.BatchNorm2d(64), Act('gtlt'),
+        QConv(64, 64, 3, stride=2, padding=1, q=ternarize, bias=False), nn.BatchNorm2d(64),
+        Act('gtlt'), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(64 * 2 * 2, 10))
+
+
 def make_resnet():
     return nn.Sequential(
         nn.Conv2d(1, 32, 3, padding=1), nn.BatchNorm2d(32), Block(32), Block(32),
@@ -169,7 +184,8 @@ def main():
             ('qa_cnn_w2a2_rtn', lambda: make_cnn(2, 'rtn', 0)),
             ('qa_resnet_w1a1', make_resnet),
             ('qa_cnn_pool_w1a1_w2a2', make_pool_cnn),
-            ('qa_cnn_pool_fc_w2a2', make_pool_fc_cnn)]
+            ('qa_cnn_pool_fc_w2a2', make_pool_fc_cnn),
+            ('qa_wide_c64', make_wide)]
     for i, (name, make) in enumerate(jobs):
         if a.only and name != a.only:
             continue

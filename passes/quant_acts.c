@@ -24,6 +24,7 @@
  *    same way over the ordered floats, and writes the packed rows.
  *
  * --float-acts (Graph.float_acts) keeps the float path. */
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -351,8 +352,9 @@ static bool group_values(const QGroup *q, int64_t c, float *vals, int *nv) {
 /* Collects the quantizer subgraph that ends at node e: e's non-constant
  * inputs' producers join while they are monotone elementwise nodes whose
  * outputs only the group reads; what remains must be one float tensor x.
- * Then finds its levels (over every channel for per-channel nodes). */
-static bool find_group(const Uses *u, Node *e, int64_t nch, QGroup *q) {
+ * Then finds its levels (over every channel for per-channel nodes).  Nodes
+ * before position `floor` do not join. */
+static bool find_group_from(const Uses *u, Node *e, int64_t nch, QGroup *q, int floor) {
   memset(q, 0, sizeof *q);
   q->nodes[q->n++] = e;
   for (bool grew = true; grew;) {
@@ -362,7 +364,7 @@ static bool find_group(const Uses *u, Node *e, int64_t nch, QGroup *q) {
         const Tensor *t = q->nodes[i]->in[j];
         Node *p = t ? t->producer : NULL;
         if (!t || t->data || !p || p->dead || q->n == QG_MAX || t->is_output ||
-            p->call.kernel < 0 || p->nout != 1)
+            p->call.kernel < 0 || p->nout != 1 || p->index < floor)
           continue;
         bool in = false;
         for (int a = 0; a < q->n; a++) in |= q->nodes[a] == p;
@@ -460,6 +462,20 @@ static bool find_group(const Uses *u, Node *e, int64_t nch, QGroup *q) {
   if (na == 3 && fabsf((all[2] - all[1]) - (all[1] - all[0])) > 1e-6f * big)
     return false;
   return q->v > 0 && isfinite(q->v) && isfinite(q->off);
+}
+
+/* The quantizer that ends at e.  Growing greedily may take in a node that
+ * is not part of it (an Add whose output only the quantizer reads, with two
+ * entry tensors); then the earliest node is left out and the rest tried
+ * again, so the quantizer starts at that node's output. */
+static bool find_group(const Uses *u, Node *e, int64_t nch, QGroup *q) {
+  int floor = INT_MIN;
+  for (int tries = 0; tries < QG_MAX; tries++) {
+    if (find_group_from(u, e, nch, q, floor)) return true;
+    if (q->n < 2 || q->nodes[0] == e) return false;
+    floor = q->nodes[0]->index + 1;
+  }
+  return false;
 }
 
 /* A packed-weight float-activation layer that can take packed input x:

@@ -180,6 +180,11 @@ void ir_recount(Graph *g) {
   }
 }
 
+void ir_add_fused(Graph *g, Node *into, const Node *n) {
+  const char *me = arena_printf(g->arena, "'%s' (%s)", n->name, n->op_type);
+  into->fused = into->fused ? arena_printf(g->arena, "%s, %s", into->fused, me) : me;
+}
+
 void ir_replace_uses(Graph *g, Tensor *from, Tensor *to) {
   for (int i = 0; i < g->nnodes; i++) {
     Node *n = g->nodes[i];

@@ -237,6 +237,9 @@ void ir_graph_add_output(Graph *g, Tensor *t);
 void ir_recount(Graph *g);                    /* recompute nuses/producer */
 bool ir_toposort(Graph *g);                   /* false (+diag) on a cycle */
 void ir_replace_uses(Graph *g, Tensor *from, Tensor *to);
+/* Records that node n was folded into `into` (its fused list, for
+ * comments, --dump-ir and --report). */
+void ir_add_fused(Graph *g, Node *into, const Node *n);
 
 /* Attributes (defaults are applied by the caller). */
 const Attr *ir_attr(const Node *n, const char *name);

@@ -215,10 +215,7 @@ bool pass_fold_bn(Graph *g) {
     else fold_gemm(g, p, s, sh);
     p->out[0] = n->out[0];
     n->out[0]->producer = p;
-    p->fused = p->fused ? arena_printf(g->arena, "%s, '%s' (%s)", p->fused,
-                                       n->name, n->op_type)
-                        : arena_printf(g->arena, "'%s' (%s)", n->name,
-                                       n->op_type);
+    ir_add_fused(g, p, n);
     n->dead = true;
     x->nuses = 0;
   }

@@ -55,11 +55,10 @@ bool pass_fuse_residual(Graph *g) {
       c->nin = 5;
       c->call.params = np;
       c->out[0] = a->out[0];
+      a->out[0]->producer = c;       /* use counts: one ir_recount at the end */
       pos[a->out[0]->id] = pos[y->id];
-      const char *me = arena_printf(g->arena, "'%s' (%s)", a->name, a->op_type);
-      c->fused = c->fused ? arena_printf(g->arena, "%s, %s", c->fused, me) : me;
+      ir_add_fused(g, c, a);
       a->dead = true;
-      ir_recount(g);
       break;
     }
   }

@@ -496,11 +496,6 @@ static bool is_conv(const Node *n) {
          n->call.kernel == TNN_K_x_baconv;
 }
 
-static void add_fused(Graph *g, Node *p, const Node *n) {
-  const char *me = arena_printf(g->arena, "'%s' (%s)", n->name, n->op_type);
-  p->fused = p->fused ? arena_printf(g->arena, "%s, %s", p->fused, me) : me;
-}
-
 /* The chain from a layer's float output to the quantizer that ends it:
  * single-consumer per-channel monotone ops on [N, M, 1...] tensors.
  * Returns the quantizer, or NULL; chain[] gets the ops between. */
@@ -811,11 +806,11 @@ static bool fuse_into_producer(Graph *g, const Uses *u, QGroup *q,
   y->producer = n;
   n->quant->obits = q->bits;
   for (int i = 0; i < nchain; i++) {
-    add_fused(g, n, fwd[i]);
+    ir_add_fused(g, n, fwd[i]);
     ((Node *)fwd[i])->dead = true;
   }
   for (int i = 0; i < q->n; i++) {
-    add_fused(g, n, q->nodes[i]);
+    ir_add_fused(g, n, q->nodes[i]);
     q->nodes[i]->dead = true;
   }
   return true;
@@ -862,7 +857,7 @@ static bool to_bapack(Graph *g, QGroup *q, const Layout *l) {
   e->call.kernel = TNN_K_f32_bapack;
   e->call.params = p;
   for (int i = 0; i < q->n - 1; i++) {
-    add_fused(g, e, q->nodes[i]);
+    ir_add_fused(g, e, q->nodes[i]);
     q->nodes[i]->dead = true;
   }
   return true;

@@ -540,15 +540,29 @@ TNN_INLINE int tnn_ba_conv_blocked(int64_t c, int64_t m) {
   return c % 64 == 0 && m % 8 == 0;
 }
 
+/* Zero columns the padded copy of an image needs right of the image. */
+TNN_INLINE int64_t tnn_ba_conv_pad_right(const tnn_baconv_params *p) {
+  const int64_t pr = (p->ow - 1) * p->sw - p->pl + (p->kw - 1) * p->dw - (p->w - 1);
+  return pr < 0 ? 0 : pr;
+}
+
 /* Bytes of workspace the register-blocked convolution takes (out[1]) for
  * its copy of one image padded left and right with zero words; 0 when the
  * weights are not blocked.  tnnc plans it; without it the kernel runs the
  * slower path that leaves padding taps out per pixel. */
 TNN_INLINE int64_t tnn_ba_conv_scratch(const tnn_baconv_params *p) {
   if (!tnn_ba_conv_blocked(p->c, p->m)) return 0;
-  int64_t pr = (p->ow - 1) * p->sw - p->pl + (p->kw - 1) * p->dw - (p->w - 1);
-  if (pr < 0) pr = 0;
-  return p->abits * p->h * (p->pl + p->w + pr) * (p->c / 8);
+  return p->abits * p->h * (p->pl + p->w + tnn_ba_conv_pad_right(p)) * (p->c / 8);
+}
+
+/* Along one axis (pad, stride s, k taps dilated by d, n inputs, count
+ * outputs): the outputs [*lo, *hi) whose every tap lies inside the input. */
+TNN_INLINE void tnn_ba_inner(int64_t pad, int64_t s, int64_t k, int64_t d, int64_t n,
+                             int64_t count, int64_t *lo, int64_t *hi) {
+  int64_t first_hi, last_lo;
+  tnn_nn_range(-pad, s, n, count, lo, &first_hi);
+  tnn_nn_range(-pad + (k - 1) * d, s, n, count, &last_lo, hi);
+  if (*lo > *hi) *lo = *hi;
 }
 
 /* Byte of channel ch, tap `tap`, plane `plane` of output channel o. */
@@ -610,15 +624,34 @@ typedef struct {
   int64_t nw;
 } tnn_ba_grp;
 
-/* The word list of taps t < nt (word offset toff[t] in the image, wtap[t]
- * in the weights) of cw words each; returns its length. */
-TNN_INLINE int64_t tnn_ba_words(const int64_t *toff, const int64_t *wtap, int64_t nt,
+/* The taps of output row oy's windows whose rows lie inside the image, in
+ * an image of rows `rowlen` pixels of cw words: per tap its word offset
+ * toff[t] from a pixel's base word, its kernel column tkx[t] and its index
+ * ttap[t] (ky * kw + kx); returns their count. */
+TNN_INLINE int64_t tnn_ba_row_taps(const tnn_baconv_params *p, int64_t oy, int64_t rowlen,
+                                   int64_t cw, int64_t *toff, int64_t *tkx, int64_t *ttap) {
+  int64_t nt = 0;
+  for (int64_t ky = 0; ky < p->kh; ky++) {
+    const int64_t iy = oy * p->sh - p->pt + ky * p->dh;
+    if (iy < 0 || iy >= p->h) continue;
+    for (int64_t kx = 0; kx < p->kw; kx++) {
+      toff[nt] = (ky * p->dh * rowlen + kx * p->dw) * cw;
+      tkx[nt] = kx;
+      ttap[nt++] = ky * p->kw + kx;
+    }
+  }
+  return nt;
+}
+
+/* The word list of taps t < nt (word offset toff[t] in the image, index
+ * ttap[t] in the weights) of cw words each; returns its length. */
+TNN_INLINE int64_t tnn_ba_words(const int64_t *toff, const int64_t *ttap, int64_t nt,
                                 int64_t cw, int64_t *aw, int64_t *ww) {
   int64_t n = 0;
   for (int64_t t = 0; t < nt; t++)
     for (int64_t j = 0; j < cw; j++) {
       aw[n] = toff[t] + j;
-      ww[n++] = (wtap[t] + j) * 64;
+      ww[n++] = (ttap[t] * cw + j) * 64;
     }
   return n;
 }
@@ -679,20 +712,8 @@ TNN_INLINE void tnn_ba_epi_put(const tnn_ba_epi *e, int64_t o, const int64_t *do
     }
     return;
   }
-  unsigned nz = 0, sg = 0;
-  for (int l = 0; l < 8; l++) {
-    const int64_t v = e->thr[3 * l] * dot[l];
-    const unsigned neg = v < e->thr[3 * l + 1], pos = v >= e->thr[3 * l + 2];
-    sg |= neg << l;
-    nz |= (neg | pos) << l;
-  }
-  uint8_t *y = e->y8 + o * e->mb;
-  if (e->obits == 2) {
-    y[0] = (uint8_t)nz;
-    y[e->ohw * e->mb] = (uint8_t)sg;
-  } else {
-    y[0] = (uint8_t)sg;
-  }
+  tnn_ba_out ob = tnn_ba_out_start(e->y8 + o * e->mb, e->obits, e->ohw * e->mb, 8);
+  for (int l = 0; l < 8; l++) tnn_ba_out_add(&ob, e->thr, l, dot[l]);
 }
 
 /* Scalar reference: dot[8] of the pixel whose base word is `base`. */
@@ -926,28 +947,19 @@ TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *pp, const void *cons
   const uint8_t *x = (const uint8_t *)in[0], *w = (const uint8_t *)in[1];
   const int64_t cw = p->c / 64, taps = p->kh * p->kw, hw = p->h * p->w;
   const int64_t pwb = cw * 8;
-  int64_t pr = (p->ow - 1) * p->sw - p->pl + (p->kw - 1) * p->dw - (p->w - 1);
-  if (pr < 0) pr = 0;
+  const int64_t pr = tnn_ba_conv_pad_right(p);
   const int64_t pw = p->pl + p->w + pr, plane = p->h * pw * pwb;
   const int64_t wplane = taps * cw * 64;
   if (taps > TNN_BA_PAD_TAPS || !pad || p->scratch < p->abits * plane) return 0;
-  int64_t toff[TNN_BA_PAD_TAPS], wtap[TNN_BA_PAD_TAPS], tkx[TNN_BA_PAD_TAPS];
-  int64_t ttap[TNN_BA_PAD_TAPS], fixc[TNN_BA_PAD_COLS * 8];
+  int64_t toff[TNN_BA_PAD_TAPS], tkx[TNN_BA_PAD_TAPS], ttap[TNN_BA_PAD_TAPS];
+  int64_t fixc[TNN_BA_PAD_COLS * 8];
   int64_t pcm[TNN_BA_PAD_TAPS * 8], pcx[TNN_BA_PAD_TAPS * 8], fix[64];
   int64_t aw[TNN_BA_MAX_PATCH / 8], ww[TNN_BA_MAX_PATCH / 8];
-  /* the output columns whose every tap column is inside: [xl, xr) */
-  const int64_t last = (p->kw - 1) * p->dw;
-  int64_t xl = (p->pl + p->sw - 1) / p->sw;
-  int64_t xr = p->w - 1 - last + p->pl < 0 ? 0 : (p->w - 1 - last + p->pl) / p->sw + 1;
-  if (xr > p->ow) xr = p->ow;
-  if (xl > xr) xl = xr;
+  /* the output columns and rows whose every tap is inside: [xl, xr), [yl, yr) */
+  int64_t xl, xr, yl, yr;
+  tnn_ba_inner(p->pl, p->sw, p->kw, p->dw, p->w, p->ow, &xl, &xr);
+  tnn_ba_inner(p->pt, p->sh, p->kh, p->dh, p->h, p->oh, &yl, &yr);
   if (xl + (p->ow - xr) > TNN_BA_PAD_COLS) return 0;   /* border columns */
-  /* likewise the output rows whose every window row is inside: [yl, yr) */
-  const int64_t vlast = (p->kh - 1) * p->dh;
-  int64_t yl = (p->pt + p->sh - 1) / p->sh;
-  int64_t yr = p->h - 1 - vlast + p->pt < 0 ? 0 : (p->h - 1 - vlast + p->pt) / p->sh + 1;
-  if (yr > p->oh) yr = p->oh;
-  if (yl > yr) yl = yr;
   for (int64_t b = 0; b < p->n; b++) {
     const uint8_t *img = x + b * p->abits * hw * pwb;
     for (int64_t a = 0; a < p->abits; a++)
@@ -990,18 +1002,8 @@ TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *pp, const void *cons
       for (int64_t oy0 = 0; oy0 < p->oh;) {
         int64_t oy1 = oy0 + 1;
         if (oy0 >= yl && oy0 < yr) oy1 = yr;
-        int64_t nt = 0;
-        for (int64_t ky = 0; ky < p->kh; ky++) {
-          const int64_t iy = oy0 * p->sh - p->pt + ky * p->dh;
-          if (iy < 0 || iy >= p->h) continue;
-          for (int64_t kx = 0; kx < p->kw; kx++) {
-            toff[nt] = (ky * p->dh * pw + kx * p->dw) * cw;
-            tkx[nt] = kx;
-            ttap[nt] = ky * p->kw + kx;
-            wtap[nt++] = (ky * p->kw + kx) * cw;
-          }
-        }
-        g.nw = tnn_ba_words(toff, wtap, nt, cw, aw, ww);
+        const int64_t nt = tnn_ba_row_taps(p, oy0, pw, cw, toff, tkx, ttap);
+        g.nw = tnn_ba_words(toff, ttap, nt, cw, aw, ww);
         /* binary activations: what the zero words of each border column
          * (ox < xl or ox >= xr) add, to take out of its dots */
         const int64_t nbc = xl + (p->ow - xr);
@@ -1061,8 +1063,8 @@ TNN_INLINE int tnn_x_baconv_blocked(const tnn_baconv_params *pp, const void *con
   const uint8_t *x = (const uint8_t *)in[0], *w = (const uint8_t *)in[1];
   const int64_t cw = p->c / 64, taps = p->kh * p->kw, hw = p->h * p->w;
   const int64_t wplane = taps * cw * 64, step = p->sw * cw;
-  int64_t toff[TNN_BA_MAX_TAPS], wtap[TNN_BA_MAX_TAPS], tkx[TNN_BA_MAX_TAPS];
-  int64_t etoff[TNN_BA_MAX_TAPS], ewtap[TNN_BA_MAX_TAPS];
+  int64_t toff[TNN_BA_MAX_TAPS], tkx[TNN_BA_MAX_TAPS], ttap[TNN_BA_MAX_TAPS];
+  int64_t etoff[TNN_BA_MAX_TAPS], ettap[TNN_BA_MAX_TAPS];
   int64_t aw[TNN_BA_MAX_PATCH / 8], ww[TNN_BA_MAX_PATCH / 8];
   int64_t eaw[TNN_BA_MAX_PATCH / 8], eww[TNN_BA_MAX_PATCH / 8], rnw = 0;
   if (taps > TNN_BA_MAX_TAPS) return TNN_E_ARG;
@@ -1070,11 +1072,8 @@ TNN_INLINE int tnn_x_baconv_blocked(const tnn_baconv_params *pp, const void *con
   if (tnn_x_baconv_padded(pp, in, out, pp->scratch ? (uint8_t *)out[1] : NULL)) return TNN_OK;
 #endif
   /* the output columns whose every tap column is inside: [xl, xr) */
-  const int64_t last = (p->kw - 1) * p->dw;
-  int64_t xl = (p->pl + p->sw - 1) / p->sw;
-  int64_t xr = p->w - 1 - last + p->pl < 0 ? 0 : (p->w - 1 - last + p->pl) / p->sw + 1;
-  if (xr > p->ow) xr = p->ow;
-  if (xl > xr) xl = xr;
+  int64_t xl, xr;
+  tnn_ba_inner(p->pl, p->sw, p->kw, p->dw, p->w, p->ow, &xl, &xr);
   for (int64_t b = 0; b < p->n; b++) {
     const uint8_t *img = x + b * p->abits * hw * cw * 8;
     tnn_ba_grp g;
@@ -1087,17 +1086,8 @@ TNN_INLINE int tnn_x_baconv_blocked(const tnn_baconv_params *pp, const void *con
       tnn_ba_epi e;
       tnn_ba_epi_block(&e, pp, in, out, b, m0);
       for (int64_t oy = 0; oy < p->oh; oy++) {
-        int64_t nt = 0;
-        for (int64_t ky = 0; ky < p->kh; ky++) {
-          const int64_t iy = oy * p->sh - p->pt + ky * p->dh;
-          if (iy < 0 || iy >= p->h) continue;
-          for (int64_t kx = 0; kx < p->kw; kx++) {
-            toff[nt] = (ky * p->dh * p->w + kx * p->dw) * cw;
-            tkx[nt] = kx;
-            wtap[nt++] = (ky * p->kw + kx) * cw;
-          }
-        }
-        rnw = tnn_ba_words(toff, wtap, nt, cw, aw, ww);
+        const int64_t nt = tnn_ba_row_taps(p, oy, p->w, cw, toff, tkx, ttap);
+        rnw = tnn_ba_words(toff, ttap, nt, cw, aw, ww);
         const int64_t rowbase = ((oy * p->sh - p->pt) * p->w - p->pl) * cw;
         for (int64_t ox = 0; ox < p->ow;) {
           const int64_t base = rowbase + ox * step;
@@ -1113,11 +1103,11 @@ TNN_INLINE int tnn_x_baconv_blocked(const tnn_baconv_params *pp, const void *con
               const int64_t ix = ox * p->sw - p->pl + tkx[t] * p->dw;
               if (ix < 0 || ix >= p->w) continue;
               etoff[ne] = toff[t];
-              ewtap[ne++] = wtap[t];
+              ettap[ne++] = ttap[t];
             }
             g.aw = eaw;
             g.ww = eww;
-            g.nw = tnn_ba_words(etoff, ewtap, ne, cw, eaw, eww);
+            g.nw = tnn_ba_words(etoff, ettap, ne, cw, eaw, eww);
           }
           int64_t pb[8];
           for (int64_t i = 0; i < r; i++) pb[i] = base + i * step;

@@ -142,6 +142,47 @@ TNN_INLINE __m256 tnn_conv_load8(const float *x, int64_t s) {
 #define TNN_CONV_L16(X)                                                      \
   X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13)  \
   X(14) X(15)
+/* The 16 channel accumulators acc0..acc15 of a weight block (m0, nm
+ * channels, bias or 0), one multiply-add step against the weights wv of a
+ * tap, and the stores of a block to y rows ystride apart (lanes `keep`). */
+#define TNN_CONV_INIT(l)                                                     \
+  __m256 acc##l = _mm256_set1_ps(bias && l < nm ? bias[m0 + l] : 0.0f);
+#define TNN_CONV_FMA(l) acc##l = _mm256_fmadd_ps(xv, _mm256_broadcast_ss(wv + l), acc##l);
+#define TNN_CONV_STORE(l)                                                    \
+  if (l < nm) _mm256_storeu_ps(yp + l * ystride, acc##l);
+#define TNN_CONV_MASKSTORE(l)                                                \
+  if (l < nm) _mm256_maskstore_ps(yp + l * ystride, keep, acc##l);
+
+/* lanes i < np of eight */
+TNN_INLINE __m256i tnn_conv_keep8(int64_t np) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)np),
+                            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/* The 1x1, stride 1, unpadded case: a matrix product over the image's
+ * pixels taken as one row, eight at a time (the last block masked). */
+TNN_INLINE void tnn_f32_conv1x1_mb8(const tnn_conv_params *p, const float *x,
+                                    const float *wt, const float *bias, float *y) {
+  const int64_t hw = p->h * p->w, ystride = hw;
+  for (int64_t nb = 0; nb < p->n; nb++)
+    for (int64_t m0 = 0; m0 < p->m; m0 += TNN_CONV_MB) {
+      const float *wb = wt + (m0 / TNN_CONV_MB) * p->c * TNN_CONV_MB;
+      const int64_t nm = p->m - m0 < TNN_CONV_MB ? p->m - m0 : TNN_CONV_MB;
+      for (int64_t p0 = 0; p0 < hw; p0 += 8) {
+        const int64_t np = hw - p0 < 8 ? hw - p0 : 8;
+        const __m256i keep = tnn_conv_keep8(np);
+        TNN_CONV_L16(TNN_CONV_INIT)
+        const float *xc = x + nb * p->c * hw + p0;
+        for (int64_t c = 0; c < p->c; c++, xc += hw) {
+          const __m256 xv = np == 8 ? _mm256_loadu_ps(xc) : _mm256_maskload_ps(xc, keep);
+          const float *wv = wb + c * TNN_CONV_MB;
+          TNN_CONV_L16(TNN_CONV_FMA)
+        }
+        float *yp = y + (nb * p->m + m0) * hw + p0;
+        TNN_CONV_L16(TNN_CONV_MASKSTORE)
+      }
+    }
+}
 
 /* AVX2 + FMA: 8 output pixels of a row in the lanes of a 256-bit vector
  * (on this machine class 512-bit FMAs issue at half the 256-bit rate: see
@@ -151,43 +192,9 @@ TNN_INLINE __m256 tnn_conv_load8(const float *x, int64_t s) {
  * the last bits).  Blocks whose window rows leave the image read a
  * zero-padded copy of the segment.  Returns 0 (nothing done) when the
  * segment would not fit the copy. */
-/* The 1x1, stride 1, unpadded case: a matrix product over the image's
- * pixels taken as one row, eight at a time (the last block masked). */
-TNN_INLINE void tnn_f32_conv1x1_mb8(const tnn_conv_params *p, const float *x,
-                                    const float *wt, const float *bias, float *y) {
-  const int64_t hw = p->h * p->w;
-  for (int64_t nb = 0; nb < p->n; nb++)
-    for (int64_t m0 = 0; m0 < p->m; m0 += TNN_CONV_MB) {
-      const float *wb = wt + (m0 / TNN_CONV_MB) * p->c * TNN_CONV_MB;
-      const int64_t nm = p->m - m0 < TNN_CONV_MB ? p->m - m0 : TNN_CONV_MB;
-      for (int64_t p0 = 0; p0 < hw; p0 += 8) {
-        const int64_t np = hw - p0 < 8 ? hw - p0 : 8;
-        const __m256i keep = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)np),
-                                                _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-#define TNN_CONV_INIT(l)                                                     \
-  __m256 acc##l = _mm256_set1_ps(bias && l < nm ? bias[m0 + l] : 0.0f);
-        TNN_CONV_L16(TNN_CONV_INIT)
-#undef TNN_CONV_INIT
-        const float *xc = x + nb * p->c * hw + p0;
-        for (int64_t c = 0; c < p->c; c++, xc += hw) {
-          const __m256 xv = np == 8 ? _mm256_loadu_ps(xc) : _mm256_maskload_ps(xc, keep);
-          const float *wv = wb + c * TNN_CONV_MB;
-#define TNN_CONV_FMA(l) acc##l = _mm256_fmadd_ps(xv, _mm256_broadcast_ss(wv + l), acc##l);
-          TNN_CONV_L16(TNN_CONV_FMA)
-#undef TNN_CONV_FMA
-        }
-        float *yp = y + (nb * p->m + m0) * hw + p0;
-#define TNN_CONV_STORE(l)                                                    \
-  if (l < nm) _mm256_maskstore_ps(yp + l * hw, keep, acc##l);
-        TNN_CONV_L16(TNN_CONV_STORE)
-#undef TNN_CONV_STORE
-      }
-    }
-}
-
 TNN_INLINE int tnn_f32_conv2d_mb8(const tnn_conv_params *p, const float *x,
                                   const float *wt, const float *bias, float *y) {
-  const int64_t ksz = p->kh * p->kw, ohw = p->oh * p->ow;
+  const int64_t ksz = p->kh * p->kw, ohw = p->oh * p->ow, ystride = ohw;
   if (ksz == 1 && p->sh == 1 && p->sw == 1 && p->pt == 0 && p->pl == 0 &&
       p->oh == p->h && p->ow == p->w) {
     tnn_f32_conv1x1_mb8(p, x, wt, bias, y);
@@ -205,10 +212,7 @@ TNN_INLINE int tnn_f32_conv2d_mb8(const tnn_conv_params *p, const float *x,
           const int64_t np = p->ow - ox0 < 8 ? p->ow - ox0 : 8;
           const int64_t ix_first = ox0 * p->sw - p->pl;
           const int inside = ix_first >= 0 && ix_first + span <= p->w;
-#define TNN_CONV_INIT(l)                                                     \
-  __m256 acc##l = _mm256_set1_ps(bias && l < nm ? bias[m0 + l] : 0.0f);
           TNN_CONV_L16(TNN_CONV_INIT)
-#undef TNN_CONV_INIT
           for (int64_t c = 0; c < p->c; c++)
             for (int64_t ky = 0; ky < p->kh; ky++) {
               const int64_t iy = oy * p->sh - p->pt + ky * p->dh;
@@ -226,24 +230,15 @@ TNN_INLINE int tnn_f32_conv2d_mb8(const tnn_conv_params *p, const float *x,
               for (int64_t kx = 0; kx < p->kw; kx++) {
                 const __m256 xv = tnn_conv_load8(src + kx * p->dw, p->sw);
                 const float *wv = wr + kx * TNN_CONV_MB;
-#define TNN_CONV_FMA(l) acc##l = _mm256_fmadd_ps(xv, _mm256_broadcast_ss(wv + l), acc##l);
                 TNN_CONV_L16(TNN_CONV_FMA)
-#undef TNN_CONV_FMA
               }
             }
           float *yp = y + (nb * p->m + m0) * ohw + oy * p->ow + ox0;
           if (np == 8) {
-#define TNN_CONV_STORE(l)                                                    \
-  if (l < nm) _mm256_storeu_ps(yp + l * ohw, acc##l);
             TNN_CONV_L16(TNN_CONV_STORE)
-#undef TNN_CONV_STORE
           } else {
-            const __m256i keep = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)np),
-                                                    _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-#define TNN_CONV_STORE(l)                                                    \
-  if (l < nm) _mm256_maskstore_ps(yp + l * ohw, keep, acc##l);
-            TNN_CONV_L16(TNN_CONV_STORE)
-#undef TNN_CONV_STORE
+            const __m256i keep = tnn_conv_keep8(np);
+            TNN_CONV_L16(TNN_CONV_MASKSTORE)
           }
         }
     }
@@ -451,6 +446,14 @@ TNN_INLINE int tnn_f32_matmul(const void *vp, const void *const *in,
 
 /* -------------------------------------------------------------- pooling */
 
+#if defined(TNN_CONV_AVX2)
+/* Whether the eight output pixels from ox (ix = ox * sw - pl) all have
+ * their windows inside the row: the pools' SIMD step. */
+TNN_INLINE int tnn_pool_row8(const tnn_pool_params *p, int64_t ox, int64_t ix) {
+  return ox + 8 <= p->ow && ix >= 0 && ix + 7 * p->sw + (p->kw - 1) * p->dw < p->w;
+}
+#endif
+
 /* Max over the in-bounds cells of each window; padding never wins.  A
  * window with no in-bounds cell (only possible with pads >= kernel) gives
  * -FLT_MAX, as onnxruntime.  NaN inputs are skipped (v > m is false). */
@@ -472,7 +475,7 @@ TNN_INLINE int tnn_f32_max_pool(const void *vp, const void *const *in,
 #if defined(TNN_CONV_AVX2)
         /* eight output pixels whose windows lie inside the row at once;
          * max_ps(v, m) is v > m ? v : m, the scalar loop's step */
-        if (ox + 8 <= p->ow && ix >= 0 && ix + 7 * p->sw + (p->kw - 1) * p->dw < p->w) {
+        if (tnn_pool_row8(p, ox, ix)) {
           __m256 vm = _mm256_set1_ps(-FLT_MAX);
           for (int64_t ky = ky0; ky < ky1; ky++) {
             const float *xr = xp + (iy + ky * p->dh) * p->w + ix;
@@ -527,7 +530,7 @@ TNN_INLINE int tnn_f32_avg_pool(const void *vp, const void *const *in,
         /* eight output pixels whose windows lie inside the row at once,
          * each lane summing in the scalar loop's order; the count is then
          * the same for all eight */
-        if (ox + 8 <= p->ow && ix >= 0 && ix + 7 * p->sw + (p->kw - 1) * p->dw < p->w) {
+        if (tnn_pool_row8(p, ox, ix)) {
           __m256 vs = _mm256_setzero_ps();
           for (int64_t ky = ky0; ky < ky1; ky++) {
             const float *xr = xp + (iy + ky * p->dh) * p->w + ix;

@@ -176,6 +176,7 @@ enum tnnc_status tnnc_compile(const tnnc_options *opt) {
     st = TNNC_ERR_MODEL;
     goto done;
   }
+  if (!opt->quiet) emit_fallback_notes(g);
   if (opt->report &&
       !emit_report(g, opt->report == 2, opt->report_sink ? opt->report_sink : stdout)) {
     st = TNNC_ERR_IO;

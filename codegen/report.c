@@ -5,7 +5,10 @@
  * activations; '>A1'/'>A2' when it writes packed activations) and the
  * runtime kernel it runs; then totals with Smart Quantization's compression ratio
  * sum(#W * 32) / sum(#W * bits) and the bytes of constant data the
- * generated C actually holds.  Text, or JSON with --report=json. */
+ * generated C actually holds, and why layers next to a quantizer stay float
+ * (Node.fallback_reason).  Text, or JSON with --report=json.
+ *
+ * emit_fallback_notes prints the reasons as notes on the diagnostic sink. */
 #include <string.h>
 
 #include "../ir/ir.h"
@@ -152,6 +155,8 @@ bool emit_report(Graph *g, bool json, FILE *f) {
       json_str(f, r->mode);
       fputs(", \"kernel\": ", f);
       json_str(f, r->kernel);
+      fputs(", \"reason\": ", f);
+      json_str(f, r->n->fallback_reason ? r->n->fallback_reason : "");
       fputc('}', f);
     }
     fprintf(f, "\n], \"totals\": {\"weights\": %lld, \"weight_bytes\": %lld, "
@@ -182,5 +187,21 @@ bool emit_report(Graph *g, bool json, FILE *f) {
           nr, (long long)tw, (long long)tbytes, (long long)tmacs);
   fprintf(f, "compression ratio sum(#W*32)/sum(#W*bits): %.2f\n", ratio);
   fprintf(f, "constant bytes in the generated C: %lld\n", (long long)emitted);
+  bool any = false;
+  for (int i = 0; i < nr; i++) any |= rows[i].n->fallback_reason != NULL;
+  if (any) {
+    fputs("why layers stay float:\n", f);
+    for (int i = 0; i < nr; i++)
+      if (rows[i].n->fallback_reason)
+        fprintf(f, "%-4d '%s': %s\n", i, rows[i].n->name, rows[i].n->fallback_reason);
+  }
   return !ferror(f);
+}
+
+void emit_fallback_notes(Graph *g) {
+  for (int i = 0; i < g->nnodes; i++) {
+    const Node *n = g->nodes[i];
+    if (!n->dead && n->fallback_reason)
+      diag_note(g->diag, n, "stays float: %s", n->fallback_reason);
+  }
 }

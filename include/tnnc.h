@@ -42,6 +42,7 @@ typedef struct tnnc_options {
   const char *dump_ir;         /* NULL: none; "": final IR; else pass name */
   FILE *dump_sink;             /* where --dump-ir goes (default stdout) */
   FILE *diag_sink;             /* where diagnostics go (NULL: discarded) */
+  bool quiet;                  /* no notes (why a layer stays float) */
   const char *command_line;    /* recorded in the output's front matter */
   tnnc_limits limits;          /* zero fields take the defaults */
   int report;                  /* 0 none, 1 text, 2 JSON (to report_sink) */

@@ -32,6 +32,13 @@ void diag_warn(Diag *d, const Node *n, const char *fmt, ...) {
   va_end(ap);
 }
 
+void diag_note(Diag *d, const Node *n, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  diag_verror(d, n, "note", fmt, ap);
+  va_end(ap);
+}
+
 _Noreturn void tnnc_internal_error(const char *file, int line,
                                    const char *what) {
   fprintf(stderr, "tnnc: internal error at %s:%d: %s\n", file, line, what);

@@ -67,6 +67,9 @@ void diag_warn(Diag *d, const Node *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void diag_verror(Diag *d, const Node *n, const char *kind, const char *fmt,
                  va_list ap);
+/* Information, neither error nor warning (counts nothing). */
+void diag_note(Diag *d, const Node *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Internal bugs are ours, not the user's. */
 #define TNNC_ASSERT(c)                                                        \
@@ -174,7 +177,6 @@ typedef struct QuantInfo {
   bool packed;                 /* lowered to a packed kernel (pass lower) */
   int abits;                   /* packed input activations: 1, 2 (0 float) */
   int obits;                   /* packed output activations: 1, 2 (0 float) */
-  const char *float_reason;    /* else why the layer stays float */
 } QuantInfo;
 
 struct Node {
@@ -193,6 +195,11 @@ struct Node {
   QuantInfo *quant;            /* binary/ternary weights, or NULL */
   const Tensor *orig_weight;   /* weights before lowering re-laid them out */
   KernelCall call;             /* set by pass lower */
+  /* Why a layer next to a quantizer (binary/ternary weights, or an
+   * activation quantizer feeding it) stays float, or NULL: set where a
+   * pass turns the candidate down; --report shows it, and tnnc_compile
+   * prints it as a note unless quiet (emit_fallback_notes). */
+  const char *fallback_reason;
 };
 
 struct Graph {
@@ -396,6 +403,8 @@ typedef struct EmitOptions {
 bool emit_c(Graph *g, const EmitOptions *o, FILE *c_out, FILE *h_out);
 /* codegen/report.c: --report (text or JSON) of the compiled graph. */
 bool emit_report(Graph *g, bool json, FILE *f);
+/* One note per layer with a fallback_reason, through g->diag. */
+void emit_fallback_notes(Graph *g);
 
 /* Runtime header text, embedded at build time (codegen/runtime_text.c). */
 extern const char tnnc_runtime_text[];

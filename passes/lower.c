@@ -8,7 +8,7 @@
  * and the bias Gemm's beta * C (when C varies only along the channels).  A
  * layer the packed kernels cannot take (transA, a full-matrix C, a batched
  * MatMul, a receptive field beyond TNN_BW_MAX_PATCH) keeps its float kernel
- * and records why (--report shows it). */
+ * and records why in Node.fallback_reason (a note, and --report shows it). */
 #include <math.h>
 #include <string.h>
 
@@ -52,17 +52,23 @@ static void lower_packed(Graph *g, Node *n) {
   if (n->op == OP_CONV) {
     const tnn_conv_params *cp = n->call.params;
     if (n->call.kernel != TNN_K_f32_conv2d || n->in[0]->rank != 4) {
-      q->float_reason = "not a 2-D convolution";
+      n->fallback_reason = "not a 2-D convolution (the packed kernels take 2-D only)";
       return;
     }
     int64_t k = cp->c / cp->group * cp->kh * cp->kw;
-    if (k != q->k || cp->m != q->m || k > TNN_BW_MAX_PATCH) {
-      q->float_reason = "receptive field too large for the packed kernel";
+    if (k != q->k || cp->m != q->m) {
+      n->fallback_reason = "weight shape does not match the convolution";
+      return;
+    }
+    if (k > TNN_BW_MAX_PATCH) {
+      n->fallback_reason = arena_printf(
+          g->arena, "patch of %lld weights (C/group*kh*kw) exceeds the packed kernel's %d",
+          (long long)k, TNN_BW_MAX_PATCH);
       return;
     }
     const Tensor *b = n->nin > 2 ? n->in[2] : NULL;
     if (b && !b->data) {
-      q->float_reason = "runtime bias";
+      n->fallback_reason = "bias computed at run time (the packed kernel takes a constant one)";
       return;
     }
     tnn_bwconv_params *p = opk_params(g, sizeof *p);
@@ -93,15 +99,15 @@ static void lower_packed(Graph *g, Node *n) {
   if (n->op == OP_GEMM) {
     const tnn_gemm_params *gp = n->call.params;
     if (gp->ta) {
-      q->float_reason = "transA";
+      n->fallback_reason = "Gemm with transA (the packed kernel takes transA = 0)";
       return;
     }
     if (gp->has_c && gp->c_rs != 0) {
-      q->float_reason = "C varies along the rows";
+      n->fallback_reason = "Gemm's C varies along the rows (the packed kernel takes one bias per channel)";
       return;
     }
     if (gp->has_c && !n->in[2]->data) {
-      q->float_reason = "runtime C";
+      n->fallback_reason = "Gemm's C computed at run time (the packed kernel takes a constant one)";
       return;
     }
     rows = gp->m;
@@ -116,7 +122,7 @@ static void lower_packed(Graph *g, Node *n) {
   } else {
     const tnn_matmul_params *mp = n->call.params;
     if (mp->brank != 0) {
-      q->float_reason = "batched MatMul";
+      n->fallback_reason = "batched MatMul (the packed kernel takes one 2-D weight)";
       return;
     }
     rows = mp->m;
@@ -124,7 +130,7 @@ static void lower_packed(Graph *g, Node *n) {
     k = mp->k;
   }
   if (mch != q->m || k != q->k) {
-    q->float_reason = "shape mismatch";
+    n->fallback_reason = "weight shape does not match the layer";
     return;
   }
   tnn_bwfc_params *p = opk_params(g, sizeof *p);

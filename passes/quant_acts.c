@@ -23,7 +23,13 @@
  *    compares the float input with per-channel float thresholds found the
  *    same way over the ordered floats, and writes the packed rows.
  *
- * --float-acts (Graph.float_acts) keeps the float path. */
+ * --float-acts (Graph.float_acts) keeps the float path.
+ *
+ * A weighted layer left on float activations although an activation
+ * quantizer feeds it (directly or through views and MaxPools) records why
+ * in Node.fallback_reason: the bit width, the kernel limit, the quantizer
+ * that is not provably exact... (explain_float_layers, after the rewrite;
+ * it only reads the graph). */
 #include <limits.h>
 #include <math.h>
 #include <string.h>
@@ -85,6 +91,7 @@ typedef struct {
   int bits;
   float vals[3];               /* its levels -1, (0,) +1, ascending */
   float v, off;                /* vals ~ off + v * level (rounding aside) */
+  const char *why;             /* when not a quantizer tnnc takes: why */
 } QGroup;
 
 /* ------------------------------------------------- one value through a node */
@@ -393,6 +400,7 @@ static bool find_group_from(const Uses *u, Node *e, int64_t nch, QGroup *q, int 
   for (int i = 0; i < q->n; i++) {
     const Node *n = q->nodes[i];
     int d[5] = {0};
+    q->why = "not monotone in its input, or a constant that is not a scalar";
     if (n->nin > 5) return false;
     for (int j = 0; j < n->nin; j++) {
       const Tensor *t = n->in[j];
@@ -404,20 +412,31 @@ static bool find_group_from(const Uses *u, Node *e, int64_t nch, QGroup *q, int 
         d[j] = dirs[from];
         continue;
       }
-      if (q->x && q->x != t) return false;
-      if (t->dtype != DT_FLOAT) return false;
+      if (q->x && q->x != t) {
+        q->why = "it reads two run-time tensors";
+        return false;
+      }
+      if (t->dtype != DT_FLOAT) {
+        q->why = "its input is not float";
+        return false;
+      }
       q->x = t;
       d[j] = 1;
     }
     if (!node_dir(n, d, &dirs[i])) return false;
   }
-  if (!q->x || e->out[0]->dtype != DT_FLOAT || dirs[q->n - 1] == 0) return false;
+  if (!q->x || e->out[0]->dtype != DT_FLOAT || dirs[q->n - 1] == 0) {
+    q->why = "its output is not a float function of one input";
+    return false;
+  }
   /* elementwise on x's shape (a broadcast constant must not widen it) */
   for (int i = 0; i < q->n; i++) {
     const Tensor *o = q->nodes[i]->out[0];
     if (o->rank != q->x->rank ||
-        memcmp(o->dims, q->x->dims, sizeof(int64_t) * (size_t)o->rank))
+        memcmp(o->dims, q->x->dims, sizeof(int64_t) * (size_t)o->rank)) {
+      q->why = "a broadcast constant widens its input";
       return false;
+    }
   }
   q->dir = dirs[q->n - 1];
   /* levels: the union over channels of 2 or 3 equally spaced values */
@@ -428,8 +447,10 @@ static bool find_group_from(const Uses *u, Node *e, int64_t nch, QGroup *q, int 
     if (n->call.kernel != TNN_K_f32_multithreshold || p->global) continue;
     /* per-channel thresholds on axis 1, one row per layer channel */
     if (n->in[0]->rank < 2 || p->outer != n->in[0]->dims[0] ||
-        p->c != n->in[0]->dims[1] || p->c != nch)
+        p->c != n->in[0]->dims[1] || p->c != nch) {
+      q->why = "per-channel thresholds not along the layer's channels";
       return false;
+    }
     per_channel = true;
   }
   float all[3];
@@ -437,6 +458,7 @@ static bool find_group_from(const Uses *u, Node *e, int64_t nch, QGroup *q, int 
   for (int64_t c = 0; c < (per_channel ? nch : 1); c++) {
     float vals[3];
     int nv;
+    q->why = "more than 3 output levels, or NaN";
     if (!group_values(q, c, vals, &nv)) return false;
     for (int i = 0; i < nv; i++) {
       bool seen = false;
@@ -452,6 +474,7 @@ static bool find_group_from(const Uses *u, Node *e, int64_t nch, QGroup *q, int 
       all[j] = all[j - 1];
       all[j - 1] = t;
     }
+  q->why = "a constant output";
   if (na < 2) return false;
   for (int i = 0; i < na; i++) q->vals[i] = all[i];
   q->bits = na == 2 ? 1 : 2;
@@ -459,9 +482,13 @@ static bool find_group_from(const Uses *u, Node *e, int64_t nch, QGroup *q, int 
   q->v = (all[na - 1] - all[0]) / 2;
   /* three levels must be equally spaced, up to float rounding */
   const float big = fmaxf(fabsf(all[0]), fabsf(all[na - 1]));
+  q->why = "three levels not equally spaced";
   if (na == 3 && fabsf((all[2] - all[1]) - (all[1] - all[0])) > 1e-6f * big)
     return false;
-  return q->v > 0 && isfinite(q->v) && isfinite(q->off);
+  q->why = "levels not finite";
+  if (!(q->v > 0 && isfinite(q->v) && isfinite(q->off))) return false;
+  q->why = NULL;
+  return true;
 }
 
 /* The quantizer that ends at e.  Growing greedily may take in a node that
@@ -818,7 +845,7 @@ static bool fuse_into_producer(Graph *g, const Uses *u, QGroup *q,
 
 /* The quantizer packs its float input itself (tnn_f32_bapack): its last
  * node takes {x, thresholds}, the others go. */
-static bool to_bapack(Graph *g, QGroup *q, const Layout *l) {
+static bool to_bapack(Graph *g, QGroup *q, const Layout *l, const char **why) {
   Node *e = q->nodes[q->n - 1];
   Tensor *x = (Tensor *)q->x;
   const int64_t numel = ir_tensor_numel(x);
@@ -827,10 +854,15 @@ static bool to_bapack(Graph *g, QGroup *q, const Layout *l) {
     per_channel |= q->nodes[i]->call.kernel == TNN_K_f32_multithreshold &&
                    !((const tnn_mthr_params *)q->nodes[i]->call.params)->global;
   const int64_t c = l->images ? l->c : l->k;
-  if (q->dir < 0 || numel != ir_tensor_numel(e->out[0])) return false;
+  *why = "the quantizer falls as its input rises (no layer before it to fold into)";
+  if (q->dir < 0) return false;
+  *why = "the quantizer changes the number of elements";
+  if (numel != ir_tensor_numel(e->out[0])) return false;
+  *why = "per-channel thresholds not along the layer's input channels";
   if (per_channel && !(l->images ? x->rank == 4 && x->dims[1] == c
                                  : x->rank == 2 && x->dims[1] == c))
     return false;
+  *why = "the quantizer is not provably a step function of its input";
   const int64_t nc = per_channel ? c : 1;
   int64_t dims[2] = {nc, 2};
   Tensor *thr = ir_const_new(g, arena_printf(g->arena, "%s/thresholds", e->name),
@@ -838,6 +870,7 @@ static bool to_bapack(Graph *g, QGroup *q, const Layout *l) {
   float *t = thr->data;
   for (int64_t ch = 0; ch < nc; ch++)
     if (!float_thresholds(q, ch, t + 2 * ch)) return false;
+  *why = NULL;
   bool zero = false;                     /* level 0 reachable somewhere? */
   for (int64_t ch = 0; ch < nc; ch++)
     zero |= !(t[2 * ch] == t[2 * ch + 1] || (isnan(t[2 * ch]) && isnan(t[2 * ch + 1])));
@@ -953,6 +986,134 @@ static void to_packed_layer(Graph *g, Node *n, const QGroup *q) {
   else to_bafc(g, n, q, 1);
 }
 
+/* ------------------------------------------------------------ why not */
+
+/* Layer L stays on float activations for `why` (the first reason kept). */
+static void blame_layer(Node *L, const char *why) {
+  if (L->quant && !L->quant->abits && !L->fallback_reason) L->fallback_reason = why;
+}
+
+/* Records why on the layers reading a quantizer's output (directly, or
+ * through the MaxPool and view that pooled_layout takes). */
+static void blame(const Uses *u, Node *const *users, int nu, const char *why) {
+  for (int j = 0; j < nu; j++) {
+    Node *c = users[j];
+    if (c->call.kernel != TNN_K_f32_max_pool) {
+      blame_layer(c, why);
+      continue;
+    }
+    int n2;
+    Node *const *u2 = users_of(u, c->out[0], &n2);
+    for (int a = 0; a < n2; a++) {
+      if (!op_is_view(u2[a]) || u2[a]->call.kernel >= 0 || u2[a]->nout != 1) {
+        blame_layer(u2[a], why);
+        continue;
+      }
+      int n3;
+      Node *const *u3 = users_of(u, u2[a]->out[0], &n3);
+      for (int b = 0; b < n3; b++) blame_layer(u3[b], why);
+    }
+  }
+}
+
+static bool quantizer_op(const Node *n) {
+  return n->op == OP_QUANT || n->op == OP_BIPOLAR_QUANT || n->op == OP_MULTI_THRESHOLD ||
+         n->op == OP_SIGN;
+}
+
+/* Why the activations from the subgraph ending at e, which find_group
+ * turned down, stay float; NULL when it holds no quantizer op at all
+ * (then it is no quantizer, just a float op before the layer). */
+static const char *quantizer_why(Graph *g, const QGroup *q) {
+  for (int i = 0; i < q->n; i++) {
+    const Node *n = q->nodes[i];
+    if (n->op == OP_QUANT && n->nin > 3 && scalar_const(n->in[3])) {
+      const double bits = ir_const_double(n->in[3], 0);
+      if (bits > 2)
+        return arena_printf(g->arena, "%g-bit activations (packed kernels take 1 or 2 bits)",
+                            bits);
+    }
+    if (n->op == OP_MULTI_THRESHOLD && n->nin > 1 && n->in[1] && n->in[1]->rank >= 1) {
+      const int64_t t = n->in[1]->dims[n->in[1]->rank - 1];
+      if (t > 2)
+        return arena_printf(g->arena, "%lld activation levels (MultiThreshold with %lld "
+                            "thresholds; packed kernels take 2 or 3 levels)",
+                            (long long)(t + 1), (long long)t);
+    }
+  }
+  for (int i = 0; i < q->n; i++)
+    if (quantizer_op(q->nodes[i]))
+      return arena_printf(g->arena, "activation quantizer node #%d (%s) is not provably "
+                          "binary or ternary: %s", q->nodes[i]->index,
+                          q->nodes[i]->op_type, q->why ? q->why : "unknown");
+  return NULL;
+}
+
+/* Why layer L reads float activations although an activation quantizer
+ * feeds it (directly, or through views and MaxPools), or NULL when none
+ * does.  Mirrors the checks of the pass's loop, which turned it down. */
+static const char *why_float(Graph *g, const Uses *u, const Node *L) {
+  const Tensor *x = L->in[0];
+  Node *e = x && !x->data ? x->producer : NULL;
+  for (int hops = 0; e && !e->dead && hops < 4 && e->nin > 0 && e->in[0] &&
+                     (e->call.kernel < 0 || e->call.kernel == TNN_K_f32_max_pool);
+       hops++)
+    e = e->in[0]->producer;
+  if (!e || e->dead || e->nout != 1 || e->call.kernel < 0) return NULL;
+  const Tensor *y = e->out[0];
+  QGroup q;
+  if (!find_group(u, e, y->rank >= 2 ? y->dims[1] : 1, &q)) return quantizer_why(g, &q);
+  const QuantInfo *qi = L->quant;
+  if (!qi) return "its weights are neither binary nor ternary (packed activations need them)";
+  if (!qi->packed) return L->fallback_reason;
+  if (qi->bits == 2 && g->pack == PACK_BASE3)
+    return "ternary weights stored base-3 (--pack=base3) have no packed-activation kernel";
+  if (L->call.kernel == TNN_K_f32_bwconv || L->call.kernel == TNN_K_f32_bwconv_mb) {
+    const tnn_bwconv_params *p = L->call.params;
+    const int64_t pb = p->kh * p->kw * ((p->c + 7) / 8);
+    if (p->group != 1)
+      return arena_printf(g->arena, "grouped convolution (group %lld; packed activations "
+                          "take group 1)", (long long)p->group);
+    if (pb > TNN_BA_MAX_PATCH)
+      return arena_printf(g->arena, "patch of %lld bytes (kh*kw*ceil(C/8)) exceeds the "
+                          "packed kernel's %d", (long long)pb, TNN_BA_MAX_PATCH);
+  }
+  if (y->is_output) return "the activation quantizer's output is also a graph output";
+  int nu;
+  Node *const *us = users_of(u, y, &nu);
+  for (int j = 0; j < nu; j++)
+    if (us[j] != L && !bw_layer(g, us[j], y) && us[j]->call.kernel != TNN_K_f32_max_pool)
+      return arena_printf(g->arena, "the activation quantizer's output is also read by "
+                          "node #%d (%s), which takes floats", us[j]->index,
+                          us[j]->op_type);
+  if (x != y) return "it reads the activation quantizer through nodes packed activations "
+                     "do not take";
+  return "the readers of the activation quantizer's output take different layouts";
+}
+
+/* Every weighted layer left on float activations next to a quantizer
+ * gets its reason (the loop's, lower's or quant-weights' when it has one). */
+static void explain_float_layers(Graph *g) {
+  Uses u = {NULL, NULL};
+  bool built = false;
+  for (int i = 0; i < g->nnodes; i++) {
+    Node *L = g->nodes[i];
+    if (L->dead || (L->op != OP_CONV && L->op != OP_GEMM && L->op != OP_MATMUL) ||
+        L->nin < 2 || !L->in[0] || !L->in[1] || !L->in[1]->data)
+      continue;
+    if (L->quant && L->quant->abits) {
+      L->fallback_reason = NULL;       /* packed after all */
+      continue;
+    }
+    if (L->fallback_reason) continue;
+    if (!built) {
+      build_uses(g, &u);
+      built = true;
+    }
+    L->fallback_reason = why_float(g, &u, L);
+  }
+}
+
 bool pass_quant_acts(Graph *g) {
   if (g->float_acts) return true;
   Uses u = {NULL, NULL};
@@ -977,9 +1138,17 @@ bool pass_quant_acts(Graph *g) {
                   (p->oh - 1) * p->sh + (p->kh - 1) * p->dh + 1 > p->h ||
                   (p->ow - 1) * p->sw + (p->kw - 1) * p->dw + 1 > p->w;
       }
-      if (padded) continue;
+      if (padded) {
+        blame(&u, users, nu, "the activation quantizer's levels are not symmetric about 0 "
+                             "and the convolution pads (padding would need the offset)");
+        continue;
+      }
     }
-    if (!fuse_into_producer(g, &u, &q, &l) && !to_bapack(g, &q, &l)) continue;
+    const char *why = NULL;
+    if (!fuse_into_producer(g, &u, &q, &l) && !to_bapack(g, &q, &l, &why)) {
+      blame(&u, users, nu, why);
+      continue;
+    }
     for (int j = 0; j < nu; j++) {
       if (!pooled) {
         to_packed_layer(g, users[j], &q);
@@ -1002,5 +1171,6 @@ bool pass_quant_acts(Graph *g) {
     }
   }
   ir_recount(g);
+  explain_float_layers(g);
   return true;
 }

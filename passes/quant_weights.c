@@ -22,7 +22,8 @@
  *   auto:    per layer, the cheaper of binary and ternary whose relative L2
  *            reconstruction error ||W - a t|| / ||W|| is within
  *            --tolerance, else the layer stays float.
- * The first and last weighted layers stay float unless --quantize-all. */
+ * The first and last weighted layers stay float unless --quantize-all.
+ * A layer --quantize leaves float records why (Node.fallback_reason). */
 #include <math.h>
 #include <string.h>
 
@@ -189,8 +190,13 @@ bool pass_quant_weights(Graph *g) {
       n->quant = q;
       continue;
     }
-    if (!g->quantize || ((i == first || i == last) && !g->quantize_all))
+    if (!g->quantize) continue;
+    if ((i == first || i == last) && !g->quantize_all) {
+      n->fallback_reason = i == first
+          ? "first weighted layer: --quantize leaves it float (--quantize-all does not)"
+          : "last weighted layer: --quantize leaves it float (--quantize-all does not)";
       continue;
+    }
     if (g->quantize == 1 || g->quantize == 2) {
       approximate(g, rows, m, k, g->quantize, q);
     } else {
@@ -199,7 +205,12 @@ bool pass_quant_weights(Graph *g) {
       double eb = approximate(g, rows, m, k, 1, q);
       double et = approximate(g, rows, m, k, 2, qt);
       if (eb > g->tolerance) {
-        if (et > g->tolerance) continue;
+        if (et > g->tolerance) {
+          n->fallback_reason = arena_printf(
+              g->arena, "--quantize=auto: binary error %.3g and ternary error %.3g exceed "
+              "--tolerance %g", eb, et, g->tolerance);
+          continue;
+        }
         q = qt;
       }
     }

@@ -45,6 +45,8 @@ static void usage(FILE *f) {
         "                      requires the matching compiler flags (e.g.\n"
         "                      -march=x86-64-v4); generic is portable scalar.\n"
         "                      Default: whatever the C compiler enables.\n"
+        "  --quiet             no notes on layers that stay float next to a\n"
+        "                      quantizer (--report gives the reasons too)\n"
         "  --const-input NAME=FILE.npy\n"
         "                      fix runtime input NAME to the array in FILE.npy\n"
         "                      (for inputs that decide shapes: Reshape's shape,\n"
@@ -159,6 +161,8 @@ int main(int argc, char **argv) {
       o.pack_base3 = a[7] == 'b';
     } else if (strcmp(a, "--float-acts") == 0) {
       o.float_acts = true;
+    } else if (strcmp(a, "--quiet") == 0) {
+      o.quiet = true;
     } else if (strcmp(a, "--version") == 0) {
       printf("tnnc %s\n", TNNC_VERSION);
       goto out;

@@ -169,5 +169,42 @@ expect_exit "--limit bad value" 2 "$model" -o "$w/l.c" --limit nodes=0
 "$TNNC" "$root/tests/bad/unsupported_ops.onnx" -o "$w/u.c" 2> "$w/err.txt"
 if grep -q 'FooBar' "$w/err.txt" && grep -q 'Trunc' "$w/err.txt"; then ok "all unsupported nodes listed"; else ko "unsupported nodes not all listed: $(cat "$w/err.txt")"; fi
 
+# ---------------------------------------------------------------------------
+# Layers left float next to a quantizer: a note each on stderr (--quiet hides
+# them) and the reason in --report (tests/cli/gen_report.py writes the
+# report_*.onnx fixtures).
+# Fallback notes: one line per layer, the reason in both reports; --quiet.
+# FIXTURE|NOTE (node and reason)
+while IFS='|' read -r fx note; do
+  [ -z "$fx" ] && continue
+  expect_exit "$fx compiles" 0 "$d/$fx.onnx" -o "$w/fb.c"
+  if [ "$(grep -c ': note: ' "$w/err.txt")" = 1 ] && grep -Fq "$fx.onnx: note: $note" "$w/err.txt"; then
+    ok "$fx: note on stderr"
+  else
+    ko "$fx: note: $(cat "$w/err.txt")"
+  fi
+  expect_exit "$fx --quiet" 0 "$d/$fx.onnx" -o "$w/fb.c" --quiet
+  [ ! -s "$w/err.txt" ] && ok "$fx: --quiet hides the note" || ko "$fx --quiet: $(cat "$w/err.txt")"
+  reason=${note#*stays float: }
+  expect_exit "$fx --report" 0 --quiet --report "$d/$fx.onnx"
+  grep -A1 -Fx 'why layers stay float:' "$w/out.txt" | grep -Fq "$reason" \
+    && ok "$fx: --report gives the reason" || ko "$fx --report: $(cat "$w/out.txt")"
+done <<'LIST'
+report_act3|node #1 'fc' (MatMul): stays float: 3-bit activations (packed kernels take 1 or 2 bits)
+report_patch|node #1 'bigconv' (Conv): stays float: patch of 4225 bytes (kh*kw*ceil(C/8)) exceeds the packed kernel's 4096
+report_patch_bw|node #0 'wideconv' (Conv): stays float: patch of 9216 weights (C/group*kh*kw) exceeds the packed kernel's 8192
+LIST
+# --float-acts asks for float activations: no note about them
+expect_exit "report_act3 --float-acts" 0 "$d/report_act3.onnx" -o "$w/fb.c" --float-acts
+[ ! -s "$w/err.txt" ] && ok "--float-acts: no activation note" || ko "--float-acts notes: $(cat "$w/err.txt")"
+# --quantize leaves the first and last layers float and says so
+expect_exit "--quantize notes" 0 "$d/mixed_layers.onnx" -o "$w/fb.c" --quantize=binary
+grep -Fq "node #0 'fc1' (Gemm): stays float: first weighted layer" "$w/err.txt" \
+  && ! grep -q "'fc3'" "$w/err.txt" \
+  && ok "--quantize: note on the first layer (the last one is ternary already)" \
+  || ko "--quantize notes: $(cat "$w/err.txt")"
+# end of the --report block
+# ---------------------------------------------------------------------------
+
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

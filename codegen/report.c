@@ -2,11 +2,18 @@
  * nodes it came from, weight shape, bits per weight (32 float, 2 ternary in
  * two planes, 1.6 ternary base-3, 1 binary), scale granularity, weight bytes
  * and MACs, the layer's mode (W<bits>A<activation bits>, A32 for float
- * activations; '>A1'/'>A2' when it writes packed activations) and the
- * runtime kernel it runs; then totals with Smart Quantization's compression ratio
- * sum(#W * 32) / sum(#W * bits) and the bytes of constant data the
- * generated C actually holds, and why layers next to a quantizer stay float
- * (Node.fallback_reason).  Text, or JSON with --report=json.
+ * activations; '>A1'/'>A2' when it writes packed activations), the
+ * runtime kernel it runs and, for a layer left float next to a quantizer,
+ * why (Node.fallback_reason); then totals with Smart Quantization's
+ * compression ratio sum(#W * 32) / sum(#W * bits) and the bytes of constant
+ * data the generated C actually holds.  Text, or JSON with --report=json
+ * (schema "tnnc-report/1", docs/report-schema.md).
+ *
+ * Model strings (node names, op types) may hold any bytes.  The text report
+ * writes control characters (C0, DEL, C1), bytes that are not well-formed
+ * UTF-8 and the backslash as \xNN / \\, so nothing reaches a terminal raw;
+ * JSON escapes control characters as \u00XX and replaces each byte that is
+ * not well-formed UTF-8 by U+FFFD, so the output is always valid JSON.
  *
  * emit_fallback_notes prints the reasons as notes on the diagnostic sink. */
 #include <string.h>
@@ -87,15 +94,160 @@ static int64_t emitted_const_bytes(const Graph *g) {
   return total;
 }
 
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
+ * forms, surrogates or code points past U+10FFFF) with its code point, or 0
+ * when the byte at s starts none. */
+static int utf8_seq(const unsigned char *s, uint32_t *cp) {
+  const unsigned c = s[0];
+  int n;
+  uint32_t min;
+  if (c < 0x80) {
+    *cp = c;
+    return 1;
+  }
+  if (c >= 0xc2 && c <= 0xdf) n = 2, *cp = c & 0x1f, min = 0x80;
+  else if (c >= 0xe0 && c <= 0xef) n = 3, *cp = c & 0x0f, min = 0x800;
+  else if (c >= 0xf0 && c <= 0xf4) n = 4, *cp = c & 0x07, min = 0x10000;
+  else return 0;
+  for (int i = 1; i < n; i++) {
+    if ((s[i] & 0xc0) != 0x80) return 0;     /* a NUL stops here too */
+    *cp = *cp << 6 | (s[i] & 0x3fu);
+  }
+  if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff)) return 0;
+  return n;
+}
+
+/* C0 controls, DEL and the C1 controls (a terminal may act on U+009B). */
+static bool is_control(uint32_t cp) {
+  return cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
+}
+
+/* s for the text report: see the top of the file. */
+static void text_str(FILE *f, const char *s) {
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    uint32_t cp;
+    const int n = utf8_seq(p, &cp);
+    if (n == 0 || is_control(cp)) {
+      for (int i = 0; i < (n ? n : 1); i++) fprintf(f, "\\x%02x", p[i]);
+      p += n ? n : 1;
+      continue;
+    }
+    if (cp == '\\') fputc('\\', f);
+    fwrite(p, 1, (size_t)n, f);
+    p += n;
+  }
+}
+
 static void json_str(FILE *f, const char *s) {
+  if (!s) {
+    fputs("null", f);
+    return;
+  }
+  const unsigned char *p = (const unsigned char *)s;
   fputc('"', f);
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-    else if (c < 0x20) fprintf(f, "\\u%04x", c);
-    else fputc(c, f);
+  while (*p) {
+    uint32_t cp;
+    const int n = utf8_seq(p, &cp);
+    if (n == 0) fputs("\\ufffd", f);
+    else if (cp == '"' || cp == '\\') fprintf(f, "\\%c", (int)cp);
+    else if (is_control(cp)) fprintf(f, "\\u%04x", (unsigned)cp);
+    else fwrite(p, 1, (size_t)n, f);
+    p += n ? n : 1;
   }
   fputc('"', f);
+}
+
+static void json_dims(FILE *f, const int64_t *dims, int rank) {
+  fputc('[', f);
+  for (int d = 0; d < rank; d++) fprintf(f, "%s%lld", d ? ", " : "", (long long)dims[d]);
+  fputc(']', f);
+}
+
+static void json_int_or_null(FILE *f, int64_t v) {
+  if (v < 0) fputs("null", f);
+  else fprintf(f, "%lld", (long long)v);
+}
+
+/* Bound on the run function's stack in bytes, -1 while unknown (null in
+ * the JSON report).  The stack bound (<P>_STACK_BYTES) plugs in here. */
+static int64_t stack_bytes(const Graph *g) {
+  (void)g;
+  return -1;
+}
+
+static void json_tensors(FILE *f, Tensor *const *ts, int n) {
+  fputc('[', f);
+  for (int i = 0; i < n; i++) {
+    const Tensor *t = ts[i];
+    fprintf(f, "%s{\"name\": ", i ? ", " : "");
+    json_str(f, t->name);
+    fputs(", \"dtype\": ", f);
+    json_str(f, dtype_name(t->dtype));
+    fputs(", \"shape\": ", f);
+    json_dims(f, t->dims, t->rank > 0 ? t->rank : 0);
+    fputc('}', f);
+  }
+  fputc(']', f);
+}
+
+static void json_report(Graph *g, const Row *rows, int nr, FILE *f, int64_t tw,
+                        int64_t tbytes, int64_t tmacs, double ratio, int64_t emitted) {
+  fputs("{\"schema\": \"tnnc-report/1\", \"tnnc_version\": ", f);
+  json_str(f, TNNC_VERSION);
+  fputs(", \"model\": ", f);
+  json_str(f, g->diag && g->diag->file ? g->diag->file : NULL);
+  fputs(", \"producer\": ", f);
+  json_str(f, g->producer && g->producer[0] ? g->producer : NULL);
+  fprintf(f, ", \"opset\": %lld,\n \"inputs\": ", (long long)g->opset);
+  json_tensors(f, g->inputs, g->ninputs);
+  fputs(",\n \"outputs\": ", f);
+  json_tensors(f, g->outputs, g->noutputs);
+  fputs(",\n \"layers\": [", f);
+  for (int i = 0; i < nr; i++) {
+    const Row *r = &rows[i];
+    const Node *n = r->n;
+    const QuantInfo *q = n->quant && n->quant->packed ? n->quant : NULL;
+    fprintf(f, "%s\n  {\"index\": %d, \"node\": ", i ? "," : "", i);
+    json_str(f, n->name);
+    fprintf(f, ", \"node_index\": %d, \"op\": ", n->index);
+    json_str(f, op_name(n->op));
+    fputs(", \"op_type\": ", f);
+    json_str(f, n->op_type);
+    fputs(", \"fused\": [", f);
+    for (int j = 0; j < n->nfused; j++) {
+      fprintf(f, "%s{\"node_index\": %d, \"node\": ", j ? ", " : "", n->fused_nodes[j]->index);
+      json_str(f, n->fused_nodes[j]->name);
+      fputs(", \"op_type\": ", f);
+      json_str(f, n->fused_nodes[j]->op_type);
+      fputc('}', f);
+    }
+    fputs("], \"weight_shape\": ", f);
+    json_dims(f, r->w->dims, r->w->rank);
+    fprintf(f, ", \"weights\": %lld, \"bits\": %g, \"scale\": ", (long long)r->nw, r->bits);
+    json_str(f, q ? r->gran : NULL);
+    fprintf(f, ", \"weight_bytes\": %lld, \"macs\": %lld, \"quantized_by\": ",
+            (long long)r->bytes, (long long)r->macs);
+    json_str(f, !n->quant ? NULL : n->quant->from_quantize ? "tnnc" : "model");
+    fputs(", \"mode\": ", f);
+    json_str(f, r->mode);
+    fprintf(f, ", \"activation_bits\": %d, \"output_bits\": ",
+            q && q->abits ? q->abits : 32);
+    if (q && q->obits) fprintf(f, "%d", q->obits);
+    else fputs("null", f);
+    fputs(", \"kernel\": ", f);
+    json_str(f, n->call.kernel >= 0 ? r->kernel : NULL);
+    fputs(", \"reason\": ", f);
+    json_str(f, n->fallback_reason);
+    fputc('}', f);
+  }
+  fprintf(f, "\n ],\n \"totals\": {\"layers\": %d, \"weights\": %lld, \"weight_bytes\": %lld, "
+             "\"macs\": %lld, \"compression_ratio\": %.6f},\n",
+          nr, (long long)tw, (long long)tbytes, (long long)tmacs, ratio);
+  fprintf(f, " \"memory\": {\"constant_bytes\": %lld, \"workspace_bytes\": %lld, "
+             "\"stack_bytes\": ", (long long)emitted, (long long)g->ws_size);
+  json_int_or_null(f, stack_bytes(g));
+  fputs("}}\n", f);
 }
 
 bool emit_report(Graph *g, bool json, FILE *f) {
@@ -133,42 +285,13 @@ bool emit_report(Graph *g, bool json, FILE *f) {
   double ratio = wbits > 0 ? wbits32 / wbits : 1.0;
   int64_t emitted = emitted_const_bytes(g);
   if (json) {
-    fputs("{\"layers\": [", f);
-    for (int i = 0; i < nr; i++) {
-      const Row *r = &rows[i];
-      fprintf(f, "%s\n  {\"op\": ", i ? "," : "");
-      json_str(f, op_name(r->n->op));
-      fputs(", \"node\": ", f);
-      json_str(f, r->n->name);
-      fputs(", \"fused\": ", f);
-      json_str(f, r->n->fused ? r->n->fused : "");
-      fputs(", \"weight_shape\": [", f);
-      for (int d = 0; d < r->w->rank; d++)
-        fprintf(f, "%s%lld", d ? ", " : "", (long long)r->w->dims[d]);
-      fprintf(f, "], \"weights\": %lld, \"bits\": %g, \"scale\": ",
-              (long long)r->nw, r->bits);
-      json_str(f, r->gran);
-      fprintf(f, ", \"weight_bytes\": %lld, \"macs\": %lld, \"quantized_by\": ",
-              (long long)r->bytes, (long long)r->macs);
-      json_str(f, !r->n->quant ? "" : r->n->quant->from_quantize ? "tnnc" : "model");
-      fputs(", \"mode\": ", f);
-      json_str(f, r->mode);
-      fputs(", \"kernel\": ", f);
-      json_str(f, r->kernel);
-      fputs(", \"reason\": ", f);
-      json_str(f, r->n->fallback_reason ? r->n->fallback_reason : "");
-      fputc('}', f);
-    }
-    fprintf(f, "\n], \"totals\": {\"weights\": %lld, \"weight_bytes\": %lld, "
-               "\"macs\": %lld, \"compression_ratio\": %.6f, "
-               "\"emitted_constant_bytes\": %lld}}\n",
-            (long long)tw, (long long)tbytes, (long long)tmacs, ratio,
-            (long long)emitted);
+    json_report(g, rows, nr, f, tw, tbytes, tmacs, ratio, emitted);
     return !ferror(f);
   }
   fprintf(f, "%-4s %-8s %-16s %5s %-12s %12s %14s  %-9s %-10s %s\n", "#", "op",
           "weight shape", "bits", "scale", "weight bytes", "MACs", "mode",
           "kernel", "ONNX nodes");
+  int nreasons = 0;
   for (int i = 0; i < nr; i++) {
     const Row *r = &rows[i];
     char shape[64] = "";
@@ -176,24 +299,35 @@ bool emit_report(Graph *g, bool json, FILE *f) {
     for (int d = 0; d < r->w->rank && len < sizeof shape - 24; d++)
       len += (size_t)snprintf(shape + len, sizeof shape - len, "%s%lld",
                               d ? "x" : "", (long long)r->w->dims[d]);
-    const char *names = r->n->fused
-        ? arena_printf(g->arena, "'%s' + %s", r->n->name, r->n->fused)
-        : arena_printf(g->arena, "'%s'", r->n->name);
-    fprintf(f, "%-4d %-8s %-16s %5g %-12s %12lld %14lld  %-9s %-10s %s\n", i,
+    fprintf(f, "%-4d %-8s %-16s %5g %-12s %12lld %14lld  %-9s %-10s '", i,
             op_name(r->n->op), shape, r->bits, r->gran, (long long)r->bytes,
-            (long long)r->macs, r->mode, r->kernel, names);
+            (long long)r->macs, r->mode, r->kernel);
+    text_str(f, r->n->name);
+    fputc('\'', f);
+    for (int j = 0; j < r->n->nfused; j++) {
+      fputs(j ? ", '" : " + '", f);
+      text_str(f, r->n->fused_nodes[j]->name);
+      fputs("' (", f);
+      text_str(f, r->n->fused_nodes[j]->op_type);
+      fputc(')', f);
+    }
+    fputc('\n', f);
+    nreasons += r->n->fallback_reason != NULL;
   }
   fprintf(f, "total: %d layers, %lld weights, %lld weight bytes, %lld MACs\n",
           nr, (long long)tw, (long long)tbytes, (long long)tmacs);
   fprintf(f, "compression ratio sum(#W*32)/sum(#W*bits): %.2f\n", ratio);
   fprintf(f, "constant bytes in the generated C: %lld\n", (long long)emitted);
-  bool any = false;
-  for (int i = 0; i < nr; i++) any |= rows[i].n->fallback_reason != NULL;
-  if (any) {
+  if (nreasons) {
     fputs("why layers stay float:\n", f);
-    for (int i = 0; i < nr; i++)
-      if (rows[i].n->fallback_reason)
-        fprintf(f, "%-4d '%s': %s\n", i, rows[i].n->name, rows[i].n->fallback_reason);
+    for (int i = 0; i < nr; i++) {
+      if (!rows[i].n->fallback_reason) continue;
+      fprintf(f, "%-4d '", i);
+      text_str(f, rows[i].n->name);
+      fputs("': ", f);
+      text_str(f, rows[i].n->fallback_reason);
+      fputc('\n', f);
+    }
   }
   return !ferror(f);
 }

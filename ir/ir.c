@@ -183,6 +183,10 @@ void ir_recount(Graph *g) {
 void ir_add_fused(Graph *g, Node *into, const Node *n) {
   const char *me = arena_printf(g->arena, "'%s' (%s)", n->name, n->op_type);
   into->fused = into->fused ? arena_printf(g->arena, "%s, %s", into->fused, me) : me;
+  const Node **list = arena_calloc(g->arena, (size_t)into->nfused + 1, sizeof *list);
+  if (into->nfused) memcpy(list, into->fused_nodes, sizeof *list * (size_t)into->nfused);
+  list[into->nfused++] = n;
+  into->fused_nodes = list;
 }
 
 void ir_replace_uses(Graph *g, Tensor *from, Tensor *to) {

@@ -192,6 +192,8 @@ struct Node {
   Attr *attrs;
   bool dead;                   /* removed; skipped everywhere */
   const char *fused;           /* names of ONNX nodes folded into this one */
+  const Node **fused_nodes;    /* the same nodes, in the order folded */
+  int nfused;
   QuantInfo *quant;            /* binary/ternary weights, or NULL */
   const Tensor *orig_weight;   /* weights before lowering re-laid them out */
   KernelCall call;             /* set by pass lower */

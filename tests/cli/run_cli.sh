@@ -170,9 +170,87 @@ expect_exit "--limit bad value" 2 "$model" -o "$w/l.c" --limit nodes=0
 if grep -q 'FooBar' "$w/err.txt" && grep -q 'Trunc' "$w/err.txt"; then ok "all unsupported nodes listed"; else ko "unsupported nodes not all listed: $(cat "$w/err.txt")"; fi
 
 # ---------------------------------------------------------------------------
-# Layers left float next to a quantizer: a note each on stderr (--quiet hides
-# them) and the reason in --report (tests/cli/gen_report.py writes the
-# report_*.onnx fixtures).
+# --report=json schema, fallback notes and --quiet, escaped model strings
+# (tests/cli/gen_report.py writes the report_*.onnx fixtures; schema in
+# docs/report-schema.md).
+# json_check NAME FILE JS: FILE must be well-formed UTF-8 and JSON; JS runs
+# with j = JSON.parse(FILE) and must return true (a string it returns is the
+# failure's detail).
+json_check() {
+  local name=$1 file=$2 js=$3 res
+  if res=$(node -e '
+    const fs = require("fs");
+    let j;
+    try {  /* JSON text is UTF-8 (RFC 8259): decode strictly */
+      const text = new TextDecoder("utf-8", {fatal: true}).decode(fs.readFileSync(process.argv[1]));
+      j = JSON.parse(text);
+    } catch (e) { console.log("not UTF-8 JSON: " + e.message); process.exit(1); }
+    const r = (function (j) { '"$js"' })(j);
+    if (r !== true) { console.log(r === false ? "check false" : String(r)); process.exit(1); }
+  ' "$file" 2>&1); then ok "$name"; else ko "$name: $res: $(head -c 400 "$file")"; fi
+}
+
+expect_exit "--report=json mixed_layers" 0 --report=json "$d/mixed_layers.onnx"
+cp "$w/out.txt" "$w/mixed.json"
+json_check "--report=json: schema, numbers, nulls" "$w/mixed.json" '
+  const isInt = (v) => Number.isInteger(v) && v >= 0;
+  if (j.schema !== "tnnc-report/1") return "schema " + j.schema;
+  if (j.layers.length !== 3 || j.totals.layers !== 3) return "layer count";
+  const [l0, l1, l2] = j.layers;
+  if (l0.bits !== 32 || l0.scale !== null || l0.quantized_by !== null || l0.output_bits !== null)
+    return "float layer: absent values must be null";
+  if (l1.bits !== 1 || l1.scale !== "per-tensor" || l1.quantized_by !== "model") return "binary layer";
+  if (l2.bits !== 2 || l2.weight_bytes !== 6 || l2.macs !== 24) return "ternary layer";
+  for (const l of j.layers) {
+    if (!Array.isArray(l.fused) || !Array.isArray(l.weight_shape)) return "arrays";
+    if (![l.index, l.node_index, l.weights, l.weight_bytes, l.macs, l.activation_bits].every(isInt))
+      return "integers in layer " + l.index;
+    if (l.reason !== null && typeof l.reason !== "string") return "reason type";
+  }
+  if (Math.abs(j.totals.compression_ratio - 3840 / 1136) > 1e-5) return "ratio";
+  if (![j.totals.weights, j.totals.weight_bytes, j.totals.macs, j.memory.constant_bytes,
+        j.memory.workspace_bytes].every(isInt)) return "totals and memory are integers";
+  if (!(j.memory.stack_bytes === null || isInt(j.memory.stack_bytes))) return "stack_bytes";
+  if (j.totals.weights !== 120 || j.totals.weight_bytes !== 32 * 4 + 8 + 6) return "totals";
+  const io = (t, name, shape) => t.name === name && t.dtype === "float" &&
+    JSON.stringify(t.shape) === JSON.stringify(shape);
+  if (j.inputs.length !== 1 || !io(j.inputs[0], "x", [1, 4])) return "inputs";
+  if (j.outputs.length !== 1 || !io(j.outputs[0], "y", [1, 3])) return "outputs";
+  if (typeof j.model !== "string" || j.opset !== 13 || j.producer !== "tnnc-tests") return "model";
+  return true;'
+
+# a model whose layers all pack: fused nodes listed, no reason, no note
+expect_exit "--report=json packed model" 0 --report=json "$d/report_names.onnx"
+cp "$w/out.txt" "$w/names.json"
+[ ! -s "$w/err.txt" ] && ok "no note when every layer packs" || ko "unexpected notes: $(cat -v "$w/err.txt")"
+json_check "--report=json: fused array, reasons null" "$w/names.json" '
+  const [a, b] = j.layers;
+  if (a.mode !== "W1A2>A2" || b.mode !== "W1A2") return "modes " + a.mode + " " + b.mode;
+  if (a.fused.length !== 1 || a.fused[0].op_type !== "Sign" || a.fused[0].node_index !== 2)
+    return "fused " + JSON.stringify(a.fused);
+  if (a.reason !== null || b.reason !== null) return "reasons";
+  return true;'
+# names with ESC, C1, BEL and bytes that are not UTF-8
+json_check "--report=json escapes model strings" "$w/names.json" '
+  const [a, b] = j.layers;
+  if (a.node !== "fc\ufffd\ufffd\ufffd\ufffd\"\\") return "not-UTF-8 bytes: " + JSON.stringify(a.node);
+  if (a.fused[0].node !== "\u001b[31ms\u009b") return "ESC/C1: " + JSON.stringify(a.fused[0].node);
+  if (b.node !== "fc2\u00e9\u0007__") return "UTF-8 kept, BEL: " + JSON.stringify(b.node);
+  if (j.inputs[0].name !== "x\u001b]0;tt\u0007") return "input name " + JSON.stringify(j.inputs[0].name);
+  return true;'
+if grep -q '\\u001b\[31ms\\u009b' "$w/names.json" && ! LC_ALL=C grep -q $'[\x01-\x1f\x7f]' "$w/names.json"; then
+  ok "--report=json writes no raw control byte"
+else
+  ko "--report=json control bytes: $(cat -v "$w/names.json" | head -c 400)"
+fi
+expect_exit "--report packed model" 0 --report "$d/report_names.onnx"
+if grep -Fq "'fc\\xff\\xfe\\xc0\\x80\"\\\\' + '\\x1b[31ms\\xc2\\x9b' (Sign)" "$w/out.txt" \
+   && grep -Fq "'fc2é\\x07__'" "$w/out.txt" && ! LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f\xff]' "$w/out.txt"; then
+  ok "--report escapes control and non-UTF-8 bytes (\\xNN)"
+else
+  ko "--report escaping: $(cat -v "$w/out.txt")"
+fi
+
 # Fallback notes: one line per layer, the reason in both reports; --quiet.
 # FIXTURE|NOTE (node and reason)
 while IFS='|' read -r fx note; do
@@ -189,6 +267,11 @@ while IFS='|' read -r fx note; do
   expect_exit "$fx --report" 0 --quiet --report "$d/$fx.onnx"
   grep -A1 -Fx 'why layers stay float:' "$w/out.txt" | grep -Fq "$reason" \
     && ok "$fx: --report gives the reason" || ko "$fx --report: $(cat "$w/out.txt")"
+  expect_exit "$fx --report=json" 0 --quiet --report=json "$d/$fx.onnx"
+  cp "$w/out.txt" "$w/fb.json"
+  REASON=$reason json_check "$fx: --report=json reason" "$w/fb.json" '
+    return j.layers.length === 1 && j.layers[0].reason === process.env.REASON &&
+      j.layers[0].activation_bits === 32 || JSON.stringify(j.layers[0]);'
 done <<'LIST'
 report_act3|node #1 'fc' (MatMul): stays float: 3-bit activations (packed kernels take 1 or 2 bits)
 report_patch|node #1 'bigconv' (Conv): stays float: patch of 4225 bytes (kh*kw*ceil(C/8)) exceeds the packed kernel's 4096

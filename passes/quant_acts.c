@@ -1032,6 +1032,9 @@ static const char *quantizer_why(Graph *g, const QGroup *q) {
       if (bits > 2)
         return arena_printf(g->arena, "%g-bit activations (packed kernels take 1 or 2 bits)",
                             bits);
+      if (bits == 2 && !ir_attr_int(n, "narrow", 0))
+        return "2-bit activations with 4 levels (packed kernels take 2 or 3: Quant with "
+               "narrow=1)";
     }
     if (n->op == OP_MULTI_THRESHOLD && n->nin > 1 && n->in[1] && n->in[1]->rank >= 1) {
       const int64_t t = n->in[1]->dims[n->in[1]->rank - 1];

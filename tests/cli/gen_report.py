@@ -17,6 +17,16 @@
   report_patch_bw.onnx x[1,1024,3,3] -> Conv binary 1x1024x3x3 -> Sign -> y:
                       9216 weights per output, beyond TNN_BW_MAX_PATCH
                       (8192): the binary weights stay float.
+  report_add.onnx     Sign's output feeds a binary Gemm and an Add.
+  report_group.onnx   Sign -> binary Conv with group 2.
+  report_float.onnx   Sign -> Gemm with float weights.
+  report_mt.onnx      MultiThreshold with 3 thresholds (4 levels) -> binary
+                      MatMul.
+  report_q2u.onnx     QONNX Quant 2 bits unsigned, narrow 0 (4 levels) ->
+                      binary MatMul.
+  report_pad.onnx     Relu(Sign(x)) (levels 0 and 1) -> binary Conv with
+                      padding.
+Each of these keeps the layer's activations float, with a note saying why.
 """
 import os
 
@@ -101,3 +111,47 @@ g = helper.make_graph(
     [helper.make_tensor_value_info('y', TensorProto.FLOAT, [1, 1, 1, 1])],
     [onnx.numpy_helper.from_array(binary((1, 1024, 3, 3)), 'w')])
 onnx.save(save(g), os.path.join(here, 'report_patch_bw.onnx'))
+
+
+def two_layer(name, quant_nodes, xshape, layer, w, outs=None, extra=(), inits=None):
+    """quant_nodes turn x into 's'; layer reads 's' and writes 'y'."""
+    vi = helper.make_tensor_value_info
+    ys = outs or [vi('y', TensorProto.FLOAT, None)]
+    init = [onnx.numpy_helper.from_array(v, k) for k, v in (inits or {}).items()]
+    init.append(onnx.numpy_helper.from_array(w, 'w'))
+    g = helper.make_graph(quant_nodes + [layer], name,
+                          [vi('x', TensorProto.FLOAT, xshape)], ys, init)
+    onnx.save(save(g, (('', 13),) + tuple((d, 1) for d in extra)),
+              os.path.join(here, name + '.onnx'))
+
+
+F = TensorProto.FLOAT
+vi = helper.make_tensor_value_info
+sign = [helper.make_node('Sign', ['x'], ['s'], name='sign')]
+g = helper.make_graph(
+    sign + [helper.make_node('Gemm', ['s', 'w'], ['y'], name='fc'),
+            helper.make_node('Add', ['s', 'x'], ['z'], name='add')],
+    'report_add', [vi('x', F, [1, 16])], [vi('y', F, [1, 8]), vi('z', F, [1, 16])],
+    [onnx.numpy_helper.from_array(binary((16, 8)), 'w')])
+onnx.save(save(g), os.path.join(here, 'report_add.onnx'))
+two_layer('report_group', sign, [1, 16, 6, 6],
+          helper.make_node('Conv', ['s', 'w'], ['y'], name='gconv', group=2, pads=[1, 1, 1, 1]),
+          binary((16, 8, 3, 3)), [vi('y', F, [1, 16, 6, 6])])
+two_layer('report_float', sign, [1, 16], helper.make_node('Gemm', ['s', 'w'], ['y'], name='fc'),
+          rng.standard_normal((16, 8)).astype(np.float32), [vi('y', F, [1, 8])])
+two_layer('report_mt', [helper.make_node('MultiThreshold', ['x', 'th'], ['s'], name='mt',
+                                         domain=QONNX)],
+          [1, 16], helper.make_node('MatMul', ['s', 'w'], ['y'], name='fc'), binary((16, 8)),
+          [vi('y', F, [1, 8])], [QONNX],
+          {'th': np.sort(rng.standard_normal((16, 3)), 1).astype(np.float32)})
+two_layer('report_q2u', [helper.make_node('Quant', ['x', 'qs', 'qz', 'qb'], ['s'], name='q2u',
+                                          domain=QONNX, signed=0, narrow=0,
+                                          rounding_mode='ROUND')],
+          [1, 16], helper.make_node('MatMul', ['s', 'w'], ['y'], name='fc'), binary((16, 8)),
+          [vi('y', F, [1, 8])], [QONNX],
+          {'qs': np.array(0.5, np.float32), 'qz': np.array(0.0, np.float32),
+           'qb': np.array(2.0, np.float32)})
+two_layer('report_pad', [helper.make_node('Sign', ['x'], ['s0'], name='sign'),
+                         helper.make_node('Relu', ['s0'], ['s'], name='relu')],
+          [1, 8, 6, 6], helper.make_node('Conv', ['s', 'w'], ['y'], name='pconv', pads=[1, 1, 1, 1]),
+          binary((16, 8, 3, 3)), [vi('y', F, [1, 16, 6, 6])])

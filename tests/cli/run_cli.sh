@@ -276,6 +276,12 @@ done <<'LIST'
 report_act3|node #1 'fc' (MatMul): stays float: 3-bit activations (packed kernels take 1 or 2 bits)
 report_patch|node #1 'bigconv' (Conv): stays float: patch of 4225 bytes (kh*kw*ceil(C/8)) exceeds the packed kernel's 4096
 report_patch_bw|node #0 'wideconv' (Conv): stays float: patch of 9216 weights (C/group*kh*kw) exceeds the packed kernel's 8192
+report_add|node #1 'fc' (Gemm): stays float: the activation quantizer's output is also read by node #2 (Add), which takes floats
+report_group|node #1 'gconv' (Conv): stays float: grouped convolution (group 2; packed activations take group 1)
+report_float|node #1 'fc' (Gemm): stays float: its weights are neither binary nor ternary (packed activations need them)
+report_mt|node #1 'fc' (MatMul): stays float: 4 activation levels (MultiThreshold with 3 thresholds; packed kernels take 2 or 3 levels)
+report_q2u|node #1 'fc' (MatMul): stays float: 2-bit activations with 4 levels (packed kernels take 2 or 3: Quant with narrow=1)
+report_pad|node #2 'pconv' (Conv): stays float: the activation quantizer's levels are not symmetric about 0 and the convolution pads (padding would need the offset)
 LIST
 # --float-acts asks for float activations: no note about them
 expect_exit "report_act3 --float-acts" 0 "$d/report_act3.onnx" -o "$w/fb.c" --float-acts

@@ -26,6 +26,8 @@
                       binary MatMul.
   report_pad.onnx     Relu(Sign(x)) (levels 0 and 1) -> binary Conv with
                       padding.
+  report_bqvec.onnx   BipolarQuant with one scale per element (not provably
+                      one v * {-1, +1}) -> binary MatMul.
 Each of these keeps the layer's activations float, with a note saying why.
 """
 import os
@@ -155,3 +157,8 @@ two_layer('report_pad', [helper.make_node('Sign', ['x'], ['s0'], name='sign'),
                          helper.make_node('Relu', ['s0'], ['s'], name='relu')],
           [1, 8, 6, 6], helper.make_node('Conv', ['s', 'w'], ['y'], name='pconv', pads=[1, 1, 1, 1]),
           binary((16, 8, 3, 3)), [vi('y', F, [1, 16, 6, 6])])
+two_layer('report_bqvec', [helper.make_node('BipolarQuant', ['x', 'qs'], ['s'], name='bq',
+                                            domain=QONNX)],
+          [1, 16], helper.make_node('MatMul', ['s', 'w'], ['y'], name='fc'), binary((16, 8)),
+          [vi('y', F, [1, 8])], [QONNX],
+          {'qs': (np.abs(rng.standard_normal((1, 16))) + 0.1).astype(np.float32)})

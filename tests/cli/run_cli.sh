@@ -281,6 +281,7 @@ report_group|node #1 'gconv' (Conv): stays float: grouped convolution (group 2; 
 report_float|node #1 'fc' (Gemm): stays float: its weights are neither binary nor ternary (packed activations need them)
 report_mt|node #1 'fc' (MatMul): stays float: 4 activation levels (MultiThreshold with 3 thresholds; packed kernels take 2 or 3 levels)
 report_q2u|node #1 'fc' (MatMul): stays float: 2-bit activations with 4 levels (packed kernels take 2 or 3: Quant with narrow=1)
+report_bqvec|node #1 'fc' (MatMul): stays float: activation quantizer node #0 (BipolarQuant) is not provably binary or ternary: not monotone in its input, or a constant that is not a scalar
 report_pad|node #2 'pconv' (Conv): stays float: the activation quantizer's levels are not symmetric about 0 and the convolution pads (padding would need the offset)
 LIST
 # --float-acts asks for float activations: no note about them

@@ -5,7 +5,7 @@
 # library through tnnc.pc (PKG_CONFIG_PATH, PKG_CONFIG_SYSROOT_DIR) and
 # compiles a model; the man page and the completion know every option of
 # the installed `tnnc --help`.
-#   run_install.sh BUILD_DIR     (env: MESON, default meson; CC)
+#   run_install.sh BUILD_DIR     (env: MESON, default meson; CC, CFLAGS_EXTRA)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -37,7 +37,8 @@ export PKG_CONFIG_PATH=$(dirname "$pc") PKG_CONFIG_SYSROOT_DIR=$d
 flags=$(pkg-config --cflags --libs tnnc 2> "$w/pc.err")
 model=$root/tests/e2e/models/torch_digits_cnn/model.onnx
 # shellcheck disable=SC2086
-if ${CC:-cc} -std=c99 -Wall -Wextra -Werror "$here/use_lib.c" -o "$w/use_lib" $flags 2> "$w/cc.err"; then
+# (CFLAGS_EXTRA: the sanitizer flags the library of build-san was built with)
+if ${CC:-cc} -std=c99 -Wall -Wextra -Werror ${CFLAGS_EXTRA:-} "$here/use_lib.c" -o "$w/use_lib" $flags 2> "$w/cc.err"; then
   ok "a <tnnc.h> program links against the installed lib ($flags)"
   if "$w/use_lib" "$model" "$w/digits.c" > "$w/use.out" 2>&1 && grep -q 'int digits_run(' "$w/digits.h" \
      && ${CC:-cc} -std=c99 -Wall -Wextra -Werror -c "$w/digits.c" -o "$w/digits.o" 2> "$w/cc2.err"; then

@@ -25,11 +25,13 @@ echo
 echo "== compile to C, build, run on the bundled held-out digits"
 build/tnnc "$ex/model.onnx" -o "$out/digits.c" --emit-main
 build/tnnc "$ex/model.onnx" -o "$out/digits_float.c" --emit-main --float-acts
+# the three builds at once
 # shellcheck disable=SC2086
-$CC $cflags "$out/digits.c" -o "$out/digits" -lm
+$CC $cflags "$out/digits.c" -o "$out/digits" -lm & p1=$!
 # shellcheck disable=SC2086
-$CC $cflags "$out/digits_float.c" -o "$out/digits_float" -lm
+$CC $cflags "$out/digits_float.c" -o "$out/digits_float" -lm & p2=$!
 $CC -std=c99 -O2 -Wall -Wextra -Werror "$ex/npyutil.c" -o "$out/npyutil"
+wait $p1 && wait $p2
 echo "build/tnnc $ex/model.onnx -o digits.c --emit-main: $(wc -c < "$out/digits.c") bytes of C" \
      "($(wc -c < "$ex/model.onnx") bytes of ONNX); $CC $cflags digits.c -lm"
 "$out/digits" "$ex/samples.npy" "$out/logits.npy"
@@ -41,7 +43,7 @@ cmp -s "$out/logits.npy" "$out/logits_float.npy" \
 
 echo
 echo "== speed: packed bits against --float-acts, one thread"
-n=$("$out/npyutil" tile "$ex/samples.npy" "${DEMO_REPS:-10}" "$out/many.npy")
+n=$("$out/npyutil" tile "$ex/samples.npy" "${DEMO_REPS:-6}" "$out/many.npy")
 ns() { local t0 t1; t0=$(date +%s%N); "$@" > /dev/null; t1=$(date +%s%N); echo $((t1 - t0)); }
 packed=$(ns "$out/digits" "$out/many.npy" "$out/o.npy")
 float=$(ns "$out/digits_float" "$out/many.npy" "$out/o.npy")

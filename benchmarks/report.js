@@ -1,11 +1,12 @@
 // Turns the raw figures of benchmarks/run.sh into results.md (tables) and
 // results.png (speedup over onnxruntime fp32 per model, log scale, with
-// the 1x, 5x and 10x lines).  Node only: the PNG is written with zlib.
+// each model's goal and the 1x line), plotted by gnuplot (gnuplot-nox,
+// tools/install-deps.sh --bench).
 //   node report.js RESULTS_DIR
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const zlib = require('zlib');
+const { execFileSync } = require('child_process');
 
 const dir = process.argv[2] || path.join(__dirname, 'results');
 const read = f => (fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), 'utf8') : '');
@@ -76,59 +77,52 @@ if (m4.length) {
 md += '\n![speedup over onnxruntime fp32](results.png)\n';
 fs.writeFileSync(path.join(dir, 'results.md'), md);
 
-// ---- PNG: one bar per model, log2 scale from 1/4x to 64x
-const W = 640, H = 360, img = Buffer.alloc(W * H * 3, 255);
-const px = (x, y, c) => { if (x >= 0 && x < W && y >= 0 && y < H) c.forEach((v, i) => { img[(y * W + x) * 3 + i] = v; }); };
-const rect = (x0, y0, x1, y1, c) => { for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) px(x, y, c); };
-// 3x5 digits and a few letters, enough for labels like "12.3x" and names
-const F = {
-  '0': '111101101101111', '1': '010110010010111', '2': '111001111100111', '3': '111001111001111',
-  '4': '101101111001001', '5': '111100111001111', '6': '111100111101111', '7': '111001001001001',
-  '8': '111101111101111', '9': '111101111001111', '.': '000000000000010', 'x': '000101010101000',
-  '_': '000000000000111', 'a': '000011101101011', 'c': '000111100100111', 'f': '011100110100100',
-  'g': '111101111001111', 'n': '000110101101101', 'r': '000110101100100', 's': '000111110011110',
-  't': '010111010010011', 'e': '000111111100111', 'v': '000101101101010', 'q': '111101111001001',
-  'w': '000101101111101', 'l': '110010010010111', 'm': '000111111101101', 'k': '100101110101101',
+// ---- PNG (gnuplot, pngcairo): speedup over onnxruntime fp32 per model, log
+// scale, the per-model goals and the 1x line; tnnc and onnxruntime ms under
+// each model's name
+const label = {
+  tfc_w1a1: 'TFC MLP|W1A1', vgg7_w2a2: 'VGG-7 W2A2|(RTN-style)',
+  resnet18_w1a1: 'Bi-Real ResNet-18|W1A1', vgg7_sq: 'VGG-7 1/2-bit W,|float acts (SQ)',
+  cnn_w2a8: 'CNN ternary W,|float acts',
 };
-const text = (s, x, y, c, sc = 2) => {
-  for (const ch of s) {
-    const g = F[ch] || F['.'];
-    for (let i = 0; i < 15; i++) if (g[i] === '1') rect(x + (i % 3) * sc, y + Math.floor(i / 3) * sc,
-      x + (i % 3) * sc + sc, y + Math.floor(i / 3) * sc + sc, c);
-    x += 4 * sc;
-  }
-};
-const top = 20, bottom = H - 60, lo = -2, hi = 6;           // log2 range
-const yOf = r => Math.round(bottom - ((Math.log2(r) - lo) / (hi - lo)) * (bottom - top));
-for (const [r, c] of [[1, [0, 0, 0]], [5, [200, 120, 0]], [10, [200, 0, 0]]]) {
-  rect(40, yOf(r), W - 10, yOf(r) + 1, c);
-  text(`${r}x`, 4, yOf(r) - 5, c);
+const fmtMs = v => (v < 1 ? v.toPrecision(2) : v < 10 ? v.toFixed(2) : v.toFixed(1));
+const q = t => '"' + t.replace(/["\\]/g, '') + '"';      // a gnuplot string ('|': a new line)
+const qn = t => q(t).replace(/\|/g, '\\n');
+const tmp = fs.mkdtempSync(path.join(require('os').tmpdir(), 'tnnc-report-'));
+fs.writeFileSync(path.join(tmp, 'models.dat'), models.map((m, i) =>
+  [i, m.ratio, goals[m.name] || 'NaN', m.ratio >= 1 ? 0x2c6fbb : 0xc0392b, q(`${m.ratio.toFixed(m.ratio < 1 ? 2 : 1)}x`)]
+    .join(' ')).join('\n') + '\n');
+const xtics = models.map((m, i) =>
+  `${qn(`${label[m.name] || m.name}|${fmtMs(m.tnnc)} vs ${fmtMs(m.ort)} ms`)} ${i}`).join(', ');
+const cpu = avx512 ? 'AVX-512 with VPOPCNTDQ' : 'no AVX-512 VPOPCNTDQ';
+fs.writeFileSync(path.join(tmp, 'plot.gp'), `
+set terminal pngcairo size 1000,600 enhanced font "DejaVu Sans,12"
+set output ${q(path.join(dir, 'results.png'))}
+set title ${qn(`tnnc against onnxruntime fp32, one thread: speedup per model|` +
+  `{/*0.8 ${new Date().toISOString().slice(0, 10)}, ${cpu}; under each name: tnnc ms vs onnxruntime ms per inference}`)}
+set ylabel "speedup over onnxruntime fp32 (times, log scale)"
+set xlabel "model" offset 0,-2.2
+set logscale y 2
+set yrange [0.25:64]
+set ytics ("1/4x" 0.25, "1/2x" 0.5, "1x" 1, "2x" 2, "5x" 5, "10x" 10, "20x" 20, "50x" 50)
+set xtics noenhanced (${xtics})
+set grid ytics lc rgb "#dddddd"
+set xrange [-0.6:${models.length - 0.4}]
+set boxwidth 0.6
+set style fill solid 0.85 border -1
+set key top right box opaque
+set bmargin 8
+plot "models.dat" using 1:2:4 with boxes lc rgb variable title "tnnc speedup (blue: faster, red: slower)", \
+     "" using 1:2:5 with labels offset 0,0.9 notitle, \
+     "" using 1:3 with points pt 9 ps 2.2 lc rgb "#e67e22" title "goal of the model", \
+     1 with lines dt 2 lw 1.5 lc rgb "#333333" title "1x: as fast as onnxruntime"
+`);
+try {
+  execFileSync('gnuplot', ['plot.gp'], { cwd: tmp, stdio: ['ignore', 'inherit', 'inherit'] });
+} catch (e) {
+  console.error(`report: gnuplot failed (${e.message.split('\n')[0]}); ` +
+    'it comes with gnuplot-nox: bash tools/install-deps.sh --bench');
+  process.exitCode = 1;
 }
-const bw = Math.floor((W - 60) / Math.max(1, models.length));
-models.forEach((m, i) => {
-  const x0 = 50 + i * bw, r = Math.max(m.ratio, 2 ** lo);
-  const y = yOf(Math.min(r, 2 ** hi)), base = yOf(1);
-  rect(x0, Math.min(y, base), x0 + bw - 16, Math.max(y, base), r >= 1 ? [40, 110, 200] : [200, 60, 60]);
-  text(`${m.ratio.toFixed(1)}x`, x0, Math.min(y, base) - 14, [0, 0, 0]);
-  text(m.name.slice(0, 13), x0, bottom + 10, [0, 0, 0], 2);
-});
-const raw = Buffer.alloc((W * 3 + 1) * H);
-for (let y = 0; y < H; y++) img.copy(raw, y * (W * 3 + 1) + 1, y * W * 3, (y + 1) * W * 3);
-const crcTable = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-const crc = b => { let c = 0xffffffff; for (const v of b) c = crcTable[(c ^ v) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
-const chunk = (type, data) => {
-  const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
-  const td = Buffer.concat([Buffer.from(type), data]);
-  const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
-  return Buffer.concat([len, td, c]);
-};
-const ihdr = Buffer.alloc(13);
-ihdr.writeUInt32BE(W, 0); ihdr.writeUInt32BE(H, 4); ihdr[8] = 8; ihdr[9] = 2;
-fs.writeFileSync(path.join(dir, 'results.png'), Buffer.concat([
-  Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr),
-  chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]));
+fs.rmSync(tmp, { recursive: true, force: true });
 console.log(`report: ${path.join(dir, 'results.md')}, results.png`);

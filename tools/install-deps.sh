@@ -8,7 +8,8 @@
 #   tools/install-deps.sh --bench  the test dependencies and what
 #                                  benchmarks/run.sh needs (python3-torch and
 #                                  python3-onnx to export the models,
-#                                  gcc-arm-none-eabi for the Cortex-M4 size)
+#                                  gcc-arm-none-eabi for the Cortex-M4 size,
+#                                  gnuplot-nox for the plot)
 set -eu
 cd "$(dirname "$0")/.."
 SUDO=""
@@ -19,7 +20,7 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
   pkgs="$pkgs clang libclang-rt-14-dev libcriterion-dev libonnx-testdata gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user"
   command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
 fi
-[ "$mode" = "--bench" ] && pkgs="$pkgs python3-torch python3-onnx python3-numpy gcc-arm-none-eabi binutils"
+[ "$mode" = "--bench" ] && pkgs="$pkgs python3-torch python3-onnx python3-numpy gcc-arm-none-eabi binutils gnuplot-nox"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

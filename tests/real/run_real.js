@@ -23,6 +23,10 @@ const { execFileSync } = require('child_process');
 const here = __dirname;
 const root = path.resolve(here, '../..');
 const mods = process.env.ORT_NODE_MODULES || path.join(root, 'tests/e2e/node_modules');
+if (!fs.existsSync(path.join(mods, 'onnxruntime-node'))) {
+  console.log(`real: onnxruntime-node (${mods}) not found (bash tools/install-deps.sh --test); skipped`);
+  process.exit(77);
+}
 const ort = require(path.join(mods, 'onnxruntime-node'));
 
 function arg(name, def) {

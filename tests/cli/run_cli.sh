@@ -169,5 +169,30 @@ expect_exit "--limit bad value" 2 "$model" -o "$w/l.c" --limit nodes=0
 "$TNNC" "$root/tests/bad/unsupported_ops.onnx" -o "$w/u.c" 2> "$w/err.txt"
 if grep -q 'FooBar' "$w/err.txt" && grep -q 'Trunc' "$w/err.txt"; then ok "all unsupported nodes listed"; else ko "unsupported nodes not all listed: $(cat "$w/err.txt")"; fi
 
+# ===================================================================
+# Command line and output files (issue 11 items 4, 6, 7; issue 12 items
+# 8-10).  Uses only the repository's own models (no ../shared).
+# ===================================================================
+cli_model=$root/tests/e2e/models/torch_digits_cnn/model.onnx
+cli_zero=$here/data/cli_zero_ws.onnx
+cli_cc() { ${CC:-gcc} -std=c99 -Wall -Wextra -Werror ${CFLAGS_EXTRA:-} "$@" -lm 2> "$w/cc.txt"; }
+# no_temps DIR: no *.tmpXXXXXX file left in DIR
+no_temps() { [ -z "$(find "$1" -maxdepth 1 -name '*.tmp??????' -print -quit)" ]; }
+# fresh: an empty directory for one check
+fresh() { rm -rf "$w/o"; mkdir -p "$w/o"; }
+mixed=$here/data/mixed_layers.onnx
+
+# -- control characters in model strings are escaped in diagnostics --
+expect_exit "ESC in names: refused as a bad model" 1 "$here/data/cli_esc_name.onnx" -o "$w/o/e.c"
+if LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$w/err.txt" || LC_ALL=C grep -q $'\xff\|\xc2\x9b' "$w/err.txt"; then
+  ko "raw control bytes in the diagnostic: $(od -c "$w/err.txt" | head -5)"
+elif [ "$(wc -l < "$w/err.txt")" -ne 1 ]; then
+  ko "the newline in the name split the diagnostic: $(cat "$w/err.txt")"
+elif grep -qF "'n\x1b[2J\x1b[31mred\x0alin\xff2\xc2\x9bX' (Evil\x1b]0;pwned\x07)" "$w/err.txt"; then
+  ok "control characters, C1 and non-UTF-8 bytes shown as \\xNN"
+else
+  ko "escaped diagnostic: $(cat "$w/err.txt")"
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

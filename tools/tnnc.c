@@ -32,7 +32,7 @@ static void usage(FILE *f) {
   int n;
   const Pass *p = pipeline_passes(&n);
   fputs("usage: tnnc MODEL.onnx -o OUT.c [options]\n"
-        "       tnnc --report[=json] MODEL.onnx [options]\n"
+        "       tnnc --report[=text|json] MODEL.onnx [options]\n"
         "       tnnc --list-ops | --version | --help\n"
         "\n"
         "Compiles an ONNX model into one self-contained C file OUT.c and its\n"

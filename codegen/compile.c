@@ -4,8 +4,12 @@
  * so a failed compilation never leaves a partial output behind. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../ir/ir.h"
@@ -41,11 +45,12 @@ static bool read_file(const char *path, uint8_t **buf, size_t *len, Diag *d) {
       cap *= 2;
     }
   }
+  int e = b ? errno : ENOMEM;
   bool err = ferror(f);
   fclose(f);
   if (!b || err) {
     free(b);
-    diag_error(d, NULL, "cannot read the file");
+    diag_error(d, NULL, "cannot read the file: %s", strerror(e));
     return false;
   }
   *buf = b;
@@ -53,20 +58,73 @@ static bool read_file(const char *path, uint8_t **buf, size_t *len, Diag *d) {
   return true;
 }
 
-/* "out/model.c" -> "model" as a C identifier. */
+/* tnn / tnn_... in any case: the runtime's namespace (tnn_*, TNN_*). */
+static bool is_tnn(const char *p) {
+  return tolower((unsigned char)p[0]) == 't' && tolower((unsigned char)p[1]) == 'n' &&
+         tolower((unsigned char)p[2]) == 'n' && (p[3] == '_' || !p[3]);
+}
+
+/* "out/model.c" -> "model": the C prefix of an output name.  Characters
+ * that cannot be in an identifier become '_', runs of '_' become one and
+ * leading or trailing ones go (no `__`, no reserved leading '_': "_x.c"
+ * gives "x"); a name then empty is "model", and one starting with a digit
+ * or with tnn_ ("tnn_runtime.c") gets "m_" in front.  The result always
+ * passes prefix_problem(). */
 static const char *derive_prefix(Arena *a, const char *out) {
   const char *base = strrchr(out, '/');
   base = base ? base + 1 : out;
   size_t n = strcspn(base, ".");
   char *p = arena_alloc(a, n + 3);
-  size_t k = 0;
-  if (n == 0 || isdigit((unsigned char)base[0])) {
-    p[k++] = 'm';
-    p[k++] = '_';
+  size_t k = 2;                /* room for "m_" */
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)base[i];
+    char c = ch < 0x80 && isalnum(ch) ? (char)ch : '_';
+    if (c == '_' && (k == 2 || p[k - 1] == '_')) continue;
+    p[k++] = c;
   }
-  for (size_t i = 0; i < n; i++)
-    p[k++] = isalnum((unsigned char)base[i]) ? base[i] : '_';
-  return p;
+  while (k > 2 && p[k - 1] == '_') k--;
+  p[k] = '\0';
+  if (k == 2) return "model";
+  if (isdigit((unsigned char)p[2]) || is_tnn(p + 2)) {
+    p[0] = 'm';
+    p[1] = '_';
+    return p;
+  }
+  return p + 2;
+}
+
+/* Why `p` cannot be the C prefix, or NULL.  It names `<p>_run` and the
+ * macros `<P>_...` (upper case) beside the runtime's tnn_ / TNN_ names, so
+ * it must be an identifier, not start with '_' (reserved at file scope), not
+ * be tnn or start with tnn_ in any case, and not hold "__" or end in '_'
+ * (`p__run`: reserved in C++, which includes the header too).  C keywords
+ * and standard names are fine: they only ever appear with a suffix. */
+static const char *prefix_problem(const char *p) {
+  if (!p[0]) return "it is empty";
+  for (const char *c = p; *c; c++)
+    if (!(*c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+          (*c >= '0' && *c <= '9')))
+      return "it must be a C identifier (letters, digits and '_')";
+  if (p[0] >= '0' && p[0] <= '9') return "it must be a C identifier (not starting with a digit)";
+  if (p[0] == '_') return "names starting with '_' are reserved in C";
+  if (is_tnn(p)) return "tnn_ and TNN_ are the runtime's own names";
+  if (strstr(p, "__") || p[strlen(p) - 1] == '_')
+    return "it would give names with '__' (reserved in C++)";
+  return NULL;
+}
+
+/* The character of file name `name` that cannot stand between the quotes
+ * of #include "...", or 0: C99 6.4.7 excludes '"' and new-line and leaves
+ * ', \ and (in practice) control characters undefined. */
+static int include_problem(const char *name) {
+  for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+    if (*c == '"' || *c == '\\' || *c == '\'' || *c < 0x20 || *c == 0x7f) return *c;
+  return 0;
+}
+
+static const char *base_name(const char *path) {
+  const char *slash = strrchr(path, '/');
+  return slash ? slash + 1 : path;
 }
 
 static const char *derive_header(Arena *a, const char *out_c) {
@@ -76,47 +134,177 @@ static const char *derive_header(Arena *a, const char *out_c) {
   return arena_printf(a, "%s.h", out_c);
 }
 
-static FILE *open_temp(Arena *a, const char *final, char **tmp_path) {
-  char *t = arena_printf(a, "%s.tmpXXXXXX", final);
-  int fd = mkstemp(t);
-  if (fd < 0) return NULL;
-  FILE *f = fdopen(fd, "w");
-  if (!f) {
-    close(fd);
-    unlink(t);
-    return NULL;
+/* The names the options give the outputs, checked before any work: usage
+ * errors, reported as "tnnc: error: ...". */
+static bool check_names(const tnnc_options *opt) {
+  Diag d = {.sink = opt->diag_sink, .file = "tnnc"};
+  bool streams = opt->output_c_stream && opt->output_h_stream;
+  const char *why = opt->prefix ? prefix_problem(opt->prefix) : NULL;
+  if (why) diag_error(&d, NULL, "--prefix %s: %s", opt->prefix, why);
+  const char *c = streams ? NULL : opt->output_c;
+  if (c && strcmp(c, "-") == 0) {
+    diag_error(&d, NULL, "-o -: tnnc writes two files (OUT.c and its header OUT.h), "
+                         "give a file name such as -o model.c");
+    return false;
   }
-  *tmp_path = t;
-  return f;
+  const char *b = c ? base_name(c) : NULL;
+  if (b && (!b[0] || strcmp(b, ".") == 0 || strcmp(b, "..") == 0)) {
+    diag_error(&d, NULL, "-o %s: not a file name", c);
+    return false;
+  }
+  /* the header's name as the .c includes it (its .h suffix is harmless) */
+  const char *inc = streams ? (opt->output_h ? opt->output_h : "model.h")
+                    : opt->output_h      ? base_name(opt->output_h)
+                    : b                  ? b
+                                         : "";
+  int bad = include_problem(inc);
+  if (bad) {
+    char what[32];
+    if (bad < 0x20 || bad == 0x7f) snprintf(what, sizeof what, "a control character");
+    else snprintf(what, sizeof what, "'%c'", bad);
+    diag_error(&d, NULL, "-o %s: the header's name cannot be written in #include \"...\" "
+                         "(it has %s); use a name without quotes, backslashes or control "
+                         "characters",
+               opt->output_h ? opt->output_h : c ? c : inc, what);
+  }
+  return d.nerrors == 0;
+}
+
+/* Why `path` may not be replaced by an output, or NULL when it names a
+ * regular file or nothing.  The outputs are renamed into place, which
+ * would swap a device node (-o /dev/null), FIFO or socket for a regular
+ * file, and fails on a directory only after the header is in place. */
+static const char *target_problem(const char *path) {
+  struct stat st;
+  if (stat(path, &st) != 0) return errno == ENOENT ? NULL : strerror(errno);
+  if (S_ISREG(st.st_mode)) return NULL;
+  if (S_ISDIR(st.st_mode)) return "it is a directory";
+  return "it is not a regular file (tnnc only replaces regular files)";
+}
+
+/* One output: written to `tmp` ("<path>.tmpXXXXXX") and renamed to `path`
+ * once both are complete.  Kept in the arena, not in automatic variables,
+ * so that the out-of-memory longjmp in write_outputs sees their values. */
+typedef struct OutFile {
+  const char *path;
+  char *tmp;
+  FILE *f;
+} OutFile;
+
+static uint64_t mix64(uint64_t x) {
+  x += UINT64_C(0x9e3779b97f4a7c15);
+  x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+  x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
+  return x ^ (x >> 31);
+}
+
+/* Creates o->tmp with mode 0666 less the umask, like any file a program
+ * creates (mkstemp gives 0600, and fchmod would need the umask, which can
+ * only be read by setting it: not thread-safe).  The caller's temp_file
+ * hook learns the name as soon as the file exists. */
+static bool open_temp(Arena *a, OutFile *o, const tnnc_options *opt) {
+  static const char alnum[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  char *t = arena_printf(a, "%s.tmpXXXXXX", o->path);
+  size_t n = strlen(t);
+  struct timespec ts = {0, 0};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  uint64_t x = (uint64_t)getpid() << 40 ^ (uint64_t)ts.tv_sec << 30 ^ (uint64_t)ts.tv_nsec ^
+               (uint64_t)(uintptr_t)t;
+  for (int tries = 0; tries < 1000; tries++) {
+    x = mix64(x);
+    for (int k = 0; k < 6; k++) t[n - 6 + k] = alnum[(x >> (8 * k)) % 62];
+    int fd = open(t, O_WRONLY | O_CREAT | O_EXCL, 0666);
+    if (fd < 0 && errno == EEXIST) continue;
+    if (fd < 0) return false;
+    o->tmp = t;
+    if (opt->temp_file) opt->temp_file(opt->temp_file_ctx, t, true);
+    o->f = fdopen(fd, "w");
+    if (o->f) return true;
+    int e = errno;
+    close(fd);
+    errno = e;
+    return false;
+  }
+  errno = EEXIST;
+  return false;
+}
+
+/* The temporary of `o` is gone (renamed or removed): tell the hook. */
+static void forget_temp(OutFile *o, const tnnc_options *opt) {
+  if (o->tmp && opt->temp_file) opt->temp_file(opt->temp_file_ctx, o->tmp, false);
+  o->tmp = NULL;
+}
+
+static void drop_temps(OutFile *o, const tnnc_options *opt) {
+  for (int i = 0; i < 2; i++) {
+    if (o[i].f) fclose(o[i].f);
+    o[i].f = NULL;
+    if (o[i].tmp) unlink(o[i].tmp);
+    forget_temp(&o[i], opt);
+  }
 }
 
 static enum tnnc_status write_outputs(Graph *g, const tnnc_options *opt,
                                       Diag *d) {
   Arena *a = g->arena;
-  const char *out_h = opt->output_h ? opt->output_h : derive_header(a, opt->output_c);
-  const char *slash = strrchr(out_h, '/');
+  OutFile *o = arena_alloc(a, 2 * sizeof *o); /* zeroed */
+  o[0].path = opt->output_c;
+  o[1].path = opt->output_h ? opt->output_h : derive_header(a, opt->output_c);
   EmitOptions eo = {
       .prefix = opt->prefix ? opt->prefix : derive_prefix(a, opt->output_c),
-      .header_name = slash ? slash + 1 : out_h,
+      .header_name = base_name(o[1].path),
       .command_line = opt->command_line,
       .emit_main = opt->emit_main,
       .target = opt->target,
   };
-  char *tc = NULL, *th = NULL;
-  FILE *fc = open_temp(a, opt->output_c, &tc);
-  FILE *fh = fc ? open_temp(a, out_h, &th) : NULL;
-  bool ok = fc && fh && emit_c(g, &eo, fc, fh);
-  if (fc && fclose(fc) != 0) ok = false;
-  if (fh && fclose(fh) != 0) ok = false;
-  if (ok && rename(th, out_h) != 0) ok = false;
-  if (ok && rename(tc, opt->output_c) != 0) {
-    unlink(out_h);
-    ok = false;
+  /* Out of compile-time memory while emitting: remove the temporaries,
+   * then leave the caller's way. */
+  jmp_buf oom, *outer = a->oom;
+  if (setjmp(oom)) {
+    a->oom = outer;
+    drop_temps(o, opt);
+    longjmp(*outer, 1);
   }
-  if (!ok) {
-    if (tc) unlink(tc);
-    if (th) unlink(th);
-    diag_error(d, NULL, "cannot write %s: %s", opt->output_c, strerror(errno));
+  a->oom = &oom;
+  const char *failed = NULL, *why = NULL;
+  int err = 0;
+  for (int i = 0; i < 2 && !failed; i++)
+    if (!open_temp(a, &o[i], opt)) failed = o[i].path;
+  if (!failed && !emit_c(g, &eo, o[0].f, o[1].f))
+    failed = ferror(o[1].f) ? o[1].path : o[0].path;
+  if (failed) err = errno;
+  for (int i = 0; i < 2; i++) {
+    if (o[i].f && fclose(o[i].f) != 0 && !failed) {
+      failed = o[i].path;
+      err = errno;
+    }
+    o[i].f = NULL;
+  }
+  /* checked before compiling and again just before the renames */
+  for (int i = 0; i < 2 && !failed; i++)
+    if ((why = target_problem(o[i].path)) != NULL) failed = o[i].path;
+  if (!failed) {
+    if (rename(o[1].tmp, o[1].path) != 0) {
+      failed = o[1].path;
+      err = errno;
+    } else {
+      forget_temp(&o[1], opt);
+    }
+  }
+  if (!failed) {
+    if (rename(o[0].tmp, o[0].path) != 0) {
+      failed = o[0].path;
+      err = errno;
+      unlink(o[1].path);
+    } else {
+      forget_temp(&o[0], opt);
+    }
+  }
+  drop_temps(o, opt);
+  a->oom = outer;
+  if (failed) {
+    diag_error(d, NULL, "cannot write %s: %s", failed, why ? why : strerror(err));
     return TNNC_ERR_IO;
   }
   return TNNC_OK;
@@ -131,6 +319,7 @@ enum tnnc_status tnnc_compile(const tnnc_options *opt) {
   if (opt->limits.max_nodes) lim.max_nodes = opt->limits.max_nodes;
   if (opt->limits.max_arena_bytes) lim.max_arena_bytes = opt->limits.max_arena_bytes;
   if (opt->limits.max_graph_depth) lim.max_graph_depth = opt->limits.max_graph_depth;
+  if (!check_names(opt)) return TNNC_ERR_USAGE;
   if (opt->batch < 0) {
     diag_error(&diag, NULL, "--batch must be at least 1");
     return TNNC_ERR_USAGE;
@@ -140,7 +329,7 @@ enum tnnc_status tnnc_compile(const tnnc_options *opt) {
   const uint8_t *bytes = opt->input_bytes;
   size_t len = opt->input_len;
   if (!bytes) {
-    if (!read_file(opt->input_path, &owned, &len, &diag)) return TNNC_ERR_MODEL;
+    if (!read_file(opt->input_path, &owned, &len, &diag)) return TNNC_ERR_IO;
     bytes = owned;
   }
   Arena *arena = arena_new((size_t)lim.max_arena_bytes);
@@ -157,6 +346,18 @@ enum tnnc_status tnnc_compile(const tnnc_options *opt) {
     goto done;
   }
   arena->oom = &oom;
+  if (opt->output_c && !(opt->output_c_stream && opt->output_h_stream)) {
+    const char *out[2] = {opt->output_c, opt->output_h ? opt->output_h
+                                                       : derive_header(arena, opt->output_c)};
+    for (int i = 0; i < 2; i++) {
+      const char *why = target_problem(out[i]);
+      if (why) {
+        diag_error(&diag, NULL, "cannot write %s: %s", out[i], why);
+        st = TNNC_ERR_IO;
+      }
+    }
+    if (st != TNNC_OK) goto done;
+  }
   Graph *g = ir_graph_new(arena, &diag, &lim);
   g->batch = opt->batch ? opt->batch : 1;
   g->quantize = opt->quantize;

@@ -18,7 +18,8 @@ enum tnnc_status {
   TNNC_ERR_MODEL = 1,          /* bad or unsupported model */
   TNNC_ERR_USAGE = 2,          /* bad options */
   TNNC_ERR_IO = 3,             /* cannot read the model or write outputs */
-  TNNC_ERR_NOMEM = 4,          /* compile-time memory limit reached */
+  TNNC_ERR_NOMEM = 4,          /* compile-time memory limit reached (tnnc(1)
+                                  exits 1: a model beyond a --limit) */
 };
 
 /* Resource bounds; a model beyond them is refused with a diagnostic. */
@@ -57,6 +58,13 @@ typedef struct tnnc_options {
   FILE *output_h_stream;       /* of to output_c/output_h (both needed) */
   const char *const *const_inputs; /* "NAME=FILE.npy": inputs fixed at */
   int nconst_inputs;               /* compile time (see bind_const_input) */
+  /* Called with the path of each temporary output file ("OUT.c.tmpXXXXXX")
+   * as soon as it exists (created = true) and once it is renamed into
+   * place or removed (false); the string stays valid until then.  For a
+   * caller whose signal handler removes what a killed compilation leaves
+   * (tnnc(1) does).  NULL: not called. */
+  void (*temp_file)(void *ctx, const char *path, bool created);
+  void *temp_file_ctx;
 } tnnc_options;
 
 void tnnc_default_limits(tnnc_limits *l);

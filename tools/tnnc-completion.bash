@@ -25,13 +25,14 @@ _tnnc() {
   case $cur in
     --*=*)                            # --opt=a|b|c (or --opt[=a]) in the help
       local opt=${cur%%=*} vals
-      vals=$(printf '%s\n' "$help" | grep -o -- "$opt\\[\\?=[a-z0-9|-]*" | head -n 1 | cut -d= -f2 | tr '|' ' ')
+      vals=$(printf '%s\n' "$help" | grep -o -- "^ *$opt\\(\\[\\?=\\| \\)[a-z0-9|-]*" | head -n 1 |
+        sed "s/^ *$opt\\[\\{0,1\\}[= ]//" | tr '|' ' ')
       [ "$opt" = --dump-ir ] && vals=$(printf '%s\n' "$help" | grep -A2 -- '--dump-ir' | tail -n 1 |
         tr ' ' '\n' | grep -v -e '^$' -e ':' | sed 's/^/after-/')
       COMPREPLY=($(compgen -W "$vals" -- "${cur#*=}"))
       return ;;
     -*)
-      COMPREPLY=($(compgen -W "-o $(printf '%s\n' "$help" | grep -o -- '--[a-z][a-z0-9-]*=\?' | sort -u)" -- "$cur"))
+      COMPREPLY=($(compgen -W "-o $(printf '%s\n' "$help" | grep -E -- '^  (-[a-z], )?--[a-z]' | grep -o -- '--[a-z][a-z0-9-]*=\?' | sort -u)" -- "$cur"))
       [ "${#COMPREPLY[@]}" -eq 1 ] && [ "${COMPREPLY[0]%=}" != "${COMPREPLY[0]}" ] && compopt -o nospace 2>/dev/null
       return ;;
   esac

@@ -34,7 +34,7 @@ expect_exit "bad --batch" 2 "$model" -o "$w/x.c" --batch 0
 expect_exit "bad --prefix" 2 "$model" -o "$w/x.c" --prefix 9lives
 expect_exit "unknown pass" 2 "$model" --dump-ir=after-nosuchpass
 expect_exit "missing -o" 2 "$model"
-expect_exit "missing file" 1 "$w/nonexistent.onnx" -o "$w/x.c"
+expect_exit "missing file" 3 "$w/nonexistent.onnx" -o "$w/x.c"
 grep -q 'nonexistent.onnx' "$w/err.txt" && ok "missing file named" || ko "missing file not named"
 
 # --dump-ir shows the plan's two figures.
@@ -116,7 +116,7 @@ mkdir -p "$w/a" "$w/b"
 (cd "$w/a" && "$TNNC" "$model" -o m.c --emit-main 2>/dev/null)
 (cd "$w/b" && LC_ALL=de_DE.UTF-8 LANG=de_DE.UTF-8 "$TNNC" "$model" -o m.c --emit-main 2>/dev/null)
 if cmp -s "$w/a/m.c" "$w/b/m.c" && cmp -s "$w/a/m.h" "$w/b/m.h"; then ok "deterministic output"; else ko "outputs differ between runs"; fi
-grep -q 'M_WORKSPACE_SIZE' "$w/a/m.h" && grep -q '#ifndef M_H' "$w/a/m.h" && grep -q 'extern "C"' "$w/a/m.h" \
+grep -q 'M_WORKSPACE_SIZE' "$w/a/m.h" && grep -q '#ifndef TNNC_M_H_' "$w/a/m.h" && grep -q 'extern "C"' "$w/a/m.h" \
   && ok "header has guard, extern C, workspace macro" || ko "header content"
 "$TNNC" "$model" -o "$w/a/net.c" --prefix mynet 2>/dev/null
 grep -q 'int mynet_run(' "$w/a/net.h" && ok "--prefix" || ko "--prefix not applied"
@@ -296,6 +296,220 @@ grep -Fq "node #0 'fc1' (Gemm): stays float: first weighted layer" "$w/err.txt" 
   || ko "--quantize notes: $(cat "$w/err.txt")"
 # end of the --report block
 # ---------------------------------------------------------------------------
+# ===================================================================
+# Command line and output files (issue 11 items 4, 6, 7; issue 12 items
+# 8-10).  Uses only the repository's own models (no ../shared).
+# ===================================================================
+cli_model=$root/tests/e2e/models/torch_digits_cnn/model.onnx
+cli_zero=$here/data/cli_zero_ws.onnx
+cli_cc() { ${CC:-gcc} -std=c99 -Wall -Wextra -Werror ${CFLAGS_EXTRA:-} "$@" -lm 2> "$w/cc.txt"; }
+# no_temps DIR: no *.tmpXXXXXX file left in DIR
+no_temps() { [ -z "$(find "$1" -maxdepth 1 -name '*.tmp??????' -print -quit)" ]; }
+# fresh: an empty directory for one check
+fresh() { rm -rf "$w/o"; mkdir -p "$w/o"; }
+mixed=$here/data/mixed_layers.onnx
+
+# -- one option parser: --opt=value and --opt value alike --
+fresh
+expect_exit "--target x86-64-v4 (separate value)" 0 "$mixed" -o "$w/o/t.c" --target x86-64-v4
+grep -q 'build it with -march=x86-64-v4' "$w/o/t.c" && ok "--target x86-64-v4 applied" || ko "--target x86-64-v4 not applied"
+expect_exit "--prefix=foo" 0 "$mixed" -o "$w/o/f.c" --prefix=foo
+grep -q 'int foo_run(' "$w/o/f.h" && ok "--prefix=foo applied" || ko "--prefix=foo not applied"
+expect_exit "-oFILE (attached)" 0 "$mixed" "-o$w/o/att.c"
+[ -f "$w/o/att.c" ] && [ -f "$w/o/att.h" ] && ok "-oFILE writes FILE" || ko "-oFILE: $(ls "$w/o")"
+for form in "--report json" "--report=json"; do
+  # shellcheck disable=SC2086
+  expect_exit "$form" 0 $form "$mixed"
+  grep -q '"compression_ratio": 3.380282' "$w/out.txt" && ok "$form prints JSON" || ko "$form: $(head -c 200 "$w/out.txt")"
+done
+for form in "--report text" "--report=text" "--report"; do
+  # shellcheck disable=SC2086
+  expect_exit "$form" 0 $form "$mixed"
+  grep -q 'compression ratio sum(#W\*32)/sum(#W\*bits): 3.38' "$w/out.txt" && ! grep -q '"layers"' "$w/out.txt" \
+    && ok "$form prints the text table" || ko "$form: $(head -c 200 "$w/out.txt")"
+done
+expect_exit "--report after the model" 0 "$mixed" --report
+expect_exit "--report=yaml refused" 2 "$mixed" --report=yaml
+expect_exit "--dump-ir after-fold-bn (separate value)" 0 "$cli_model" --dump-ir after-fold-bn
+grep -q '; after fold-bn' "$w/out.txt" && ok "--dump-ir after-PASS applied" || ko "--dump-ir after-PASS: $(head -c 200 "$w/out.txt")"
+expect_exit "--quantize auto --tolerance=0.7 --pack base3" 0 --report --quantize auto --quantize-all \
+  --tolerance=0.7 --pack base3 "$mixed"
+grep -Eq '^0 +Gemm +8x4 +(1|1.6|2) ' "$w/out.txt" && grep -Eq '^2 +MatMul +8x3 +1.6 ' "$w/out.txt" \
+  && ok "--quantize auto, --pack base3 applied" || ko "--quantize/--pack separate values: $(cat "$w/out.txt")"
+expect_exit "--pack=septenary refused" 2 --report --pack=septenary "$mixed"
+expect_exit "--batch=2" 0 "$mixed" -o "$w/o/b.c" --batch=2
+expect_exit "--const-input=NAME=FILE" 0 "$here/data/reshape_runtime_shape.onnx" -o "$w/o/r.c" \
+  --const-input="shape=$here/data/shape_3x4.npy"
+grep -q '#define R_NUM_INPUTS 1' "$w/o/r.h" && ok "--const-input=... applied" || ko "--const-input=...: $(grep NUM_INPUTS "$w/o/r.h")"
+expect_exit "--limit=nodes=100000" 0 "$mixed" -o "$w/o/l.c" --limit=nodes=100000
+expect_exit "--limit N = INT64_MAX" 0 "$mixed" -o "$w/o/l.c" --limit nodes=9223372036854775807
+expect_exit "--limit N overflowing int64" 2 "$mixed" -o "$w/o/l.c" --limit nodes=9223372036854775808
+expect_exit "--limit N overflowing (20 digits)" 2 "$mixed" -o "$w/o/l.c" --limit memory=99999999999999999999
+expect_exit "option missing its value" 2 "$mixed" -o "$w/o/x.c" --prefix
+grep -q "requires an argument" "$w/err.txt" && ok "missing value named" || ko "missing value: $(cat "$w/err.txt")"
+expect_exit "model after --" 0 -o "$w/o/dd.c" -- "$mixed"
+POSIXLY_CORRECT=1 "$TNNC" "$mixed" -o "$w/o/p.c" --prefix pc 2> "$w/err.txt"
+[ $? -eq 0 ] && grep -q 'int pc_run(' "$w/o/p.h" && ok "options after the model under POSIXLY_CORRECT" \
+  || ko "POSIXLY_CORRECT: $(cat "$w/err.txt")"
+
+# -- exit codes: 0 ok, 1 model, 2 usage, 3 I/O --
+expect_exit "--help" 0 --help
+grep -q '3 I/O error' "$w/out.txt" && grep -q '2 bad usage' "$w/out.txt" && grep -q '1 bad or unsupported model' "$w/out.txt" \
+  && ok "--help lists the exit codes" || ko "--help exit codes"
+expect_exit "unwritable -o is I/O (3)" 3 "$mixed" -o "$w/no/such/dir/x.c"
+grep -q "cannot write $w/no/such/dir/x.c" "$w/err.txt" && ok "unwritable -o named" || ko "unwritable -o: $(cat "$w/err.txt")"
+expect_exit "model is a directory: I/O (3)" 3 "$w" -o "$w/o/x.c"
+expect_exit "bad model stays 1" 1 "$root/tests/bad/cyclic.onnx" -o "$w/o/x.c"
+
+# -- generated files get 0666 & ~umask --
+for um in 022 077 002; do
+  fresh
+  (umask $um && "$TNNC" "$cli_zero" -o "$w/o/m.c" 2> "$w/err.txt")
+  want=$(printf '%o' $((0666 & ~0$um)))
+  got_c=$(stat -c %a "$w/o/m.c" 2>/dev/null) got_h=$(stat -c %a "$w/o/m.h" 2>/dev/null)
+  [ "$got_c" = "$want" ] && [ "$got_h" = "$want" ] && ok "umask $um: outputs mode $want" \
+    || ko "umask $um: .c $got_c .h $got_h, want $want"
+done
+
+# -- -o onto what is not a regular file --
+fresh
+mkfifo "$w/o/fifo.c"
+expect_exit "-o FIFO refused" 3 "$cli_zero" -o "$w/o/fifo.c"
+[ -p "$w/o/fifo.c" ] && [ ! -e "$w/o/fifo.h" ] && no_temps "$w/o" && grep -q 'not a regular file' "$w/err.txt" \
+  && ok "-o FIFO: FIFO kept, nothing written" || ko "-o FIFO: $(ls -l "$w/o") $(cat "$w/err.txt")"
+fresh
+mkfifo "$w/o/hf.h"
+expect_exit "header onto a FIFO refused" 3 "$cli_zero" -o "$w/o/hf.c"
+[ -p "$w/o/hf.h" ] && [ ! -e "$w/o/hf.c" ] && grep -q "cannot write $w/o/hf.h" "$w/err.txt" \
+  && ok "header FIFO kept, named, no .c" || ko "header FIFO: $(ls -l "$w/o") $(cat "$w/err.txt")"
+fresh
+# a device node (the case of -o /dev/null as root), made here, never /dev/null itself
+if mknod "$w/o/null.c" c 1 3 2>/dev/null; then
+  expect_exit "-o device node refused" 3 "$cli_zero" -o "$w/o/null.c"
+  [ -c "$w/o/null.c" ] && [ ! -e "$w/o/null.h" ] && no_temps "$w/o" && ok "-o device: node kept" \
+    || ko "-o device node replaced: $(ls -l "$w/o")"
+else
+  echo "SKIP -o device node (mknod not permitted)"
+fi
+fresh
+mkdir "$w/o/adir.c"
+echo keep > "$w/o/adir.h"
+expect_exit "-o DIRECTORY refused" 3 "$cli_zero" -o "$w/o/adir.c"
+[ "$(cat "$w/o/adir.h" 2>/dev/null)" = keep ] && no_temps "$w/o" \
+  && ok "-o DIRECTORY: existing header kept" || ko "-o DIRECTORY: adir.h $(cat "$w/o/adir.h" 2>&1)"
+grep -q "cannot write $w/o/adir.c: it is a directory" "$w/err.txt" && ok "-o DIRECTORY: cause named" \
+  || ko "-o DIRECTORY message: $(cat "$w/err.txt")"
+fresh
+ln -s "$w/o/elsewhere.c" "$w/o/dangling.c"
+expect_exit "-o onto a dangling symlink (a new name)" 0 "$cli_zero" -o "$w/o/dangling.c"
+
+# -- signals while writing leave no temporary files --
+cat > "$w/hook.c" <<'HOOK'
+/* rename() of a tnnc temporary first sends this process CLI_SIGNAL */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+int rename(const char *from, const char *to) {
+  int (*real)(const char *, const char *) = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
+  const char *s = getenv("CLI_SIGNAL");
+  if (s && strstr(from, ".tmp")) kill(getpid(), atoi(s));
+  return real(from, to);
+}
+HOOK
+if ${CC:-gcc} -shared -fPIC -o "$w/hook.so" "$w/hook.c" -ldl 2> "$w/cc.txt"; then
+  for sig in TERM INT HUP; do
+    fresh
+    n=$(kill -l "$sig")
+    { CLI_SIGNAL=$n LD_PRELOAD="$w/hook.so" ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+      "$TNNC" "$cli_model" -o "$w/o/s.c" 2> "$w/err.txt"; rc=$?; } 2> /dev/null
+    [ $rc -eq $((128 + n)) ] && no_temps "$w/o" && ok "SIG$sig while writing: died of it, no temporaries" \
+      || ko "SIG$sig while writing: exit $rc, left: $(ls "$w/o")"
+  done
+else
+  ko "signal hook does not build: $(head -c 300 "$w/cc.txt")"
+fi
+fresh
+(ulimit -f 8 && exec "$TNNC" "$cli_model" -o "$w/o/big.c" 2> "$w/err.txt")
+rc=$?
+[ $rc -eq 3 ] && no_temps "$w/o" && [ ! -e "$w/o/big.c" ] && grep -q 'File too large' "$w/err.txt" \
+  && ok "beyond RLIMIT_FSIZE: I/O error (3), no temporaries" || ko "RLIMIT_FSIZE: exit $rc, left: $(ls "$w/o") $(cat "$w/err.txt")"
+# out of compile-time memory while emitting: the smallest --limit memory
+# that compiles, then just below it (where the C is being written)
+fresh
+lo=1000 hi=$((1 << 30))
+while [ $((hi - lo)) -gt 1 ]; do
+  mid=$(((lo + hi) / 2))
+  if "$TNNC" "$cli_model" -o "$w/o/m.c" --limit memory=$mid 2>/dev/null; then hi=$mid; else lo=$mid; fi
+done
+rm -f "$w/o"/m.*
+for d in 1 2 4 8 16 32 64 128; do "$TNNC" "$cli_model" -o "$w/o/m.c" --limit memory=$((hi - d)) 2>/dev/null; done
+no_temps "$w/o" && [ ! -e "$w/o/m.c" ] && ok "out of memory while emitting (limit $hi - 1..128): no temporaries" \
+  || ko "out of memory while emitting left: $(ls "$w/o")"
+
+# -- output names that cannot be #included or give bad C identifiers --
+fresh
+for name in 'q"x.c' $'nl\n#error injected.c' 'back\slash.c' "it's.c" $'esc\033.c'; do
+  expect_exit "-o $(printf %q "$name") refused" 2 "$cli_zero" -o "$w/o/$name"
+  [ -z "$(ls -A "$w/o")" ] && grep -q 'cannot be written in #include' "$w/err.txt" \
+    && ok "-o $(printf %q "$name"): usage error, nothing written" || ko "-o $(printf %q "$name"): $(ls "$w/o") $(cat "$w/err.txt")"
+done
+expect_exit "-o - refused" 2 "$cli_zero" -o -
+grep -q 'give a file name' "$w/err.txt" && [ ! -e ./- ] && ok "-o -: says to give a file name" || ko "-o -: $(cat "$w/err.txt")"
+expect_exit "-o DIR/ refused" 2 "$cli_zero" -o "$w/o/"
+for p in tnn_ba_grp TNN_X Tnn _x a__b ab_ 9lives 'a-b'; do
+  expect_exit "--prefix $p refused" 2 "$cli_zero" -o "$w/o/p.c" --prefix "$p"
+done
+# Names that used to give C that does not build or a reserved guard (_X_H):
+# each must build (as a program with --emit-main) and run, its guard not
+# starting with '_'.
+for spec in "_x.c" "tnn_runtime.c" "_stdint.c" "_math.c" "main.c" "stdint.c" "__.c" "int.c|--prefix int" "k.c|--prefix stdio"; do
+  fresh
+  name=${spec%%|*} extra=
+  [ "$spec" != "$name" ] && extra=${spec#*|}
+  # shellcheck disable=SC2086
+  if "$TNNC" "$cli_zero" -o "$w/o/$name" --emit-main $extra 2> "$w/err.txt" \
+     && cli_cc "$w/o/$name" -o "$w/o/prog" && "$w/o/prog" "$here/data/cli_x_1x4.npy" - > "$w/run.txt" 2>&1 \
+     && grep -q '0 2 0 4' "$w/run.txt" && ! grep -q '^#ifndef _' "$w/o/${name%.c}.h"; then
+    ok "-o $name $extra: C builds and runs ($(grep -m1 '^#ifndef' "$w/o/${name%.c}.h"))"
+  else
+    ko "-o $name $extra: $(cat "$w/err.txt") $(head -c 300 "$w/cc.txt") $(head -c 200 "$w/run.txt" 2>/dev/null)"
+  fi
+done
+# A zero-byte workspace still sizes an array (a caller's static buffer).
+fresh
+"$TNNC" "$cli_zero" -o "$w/o/z.c" 2> "$w/err.txt"
+cat > "$w/o/user.c" <<'USER'
+#include <stdio.h>
+#include "z.h"
+static unsigned char ws[Z_WORKSPACE_SIZE];
+int main(void) {
+  const float x[4] = {-1, 2, -3, 4};
+  float y[4];
+  if (z_run(x, y, ws) != 0) return 1;
+  printf("%g %g %g %g\n", y[0], y[1], y[2], y[3]);
+  return 0;
+}
+USER
+if cli_cc -pedantic "$w/o/user.c" "$w/o/z.c" -o "$w/o/user" && [ "$("$w/o/user")" = "0 2 0 4" ]; then
+  ok "zero-byte workspace: <P>_WORKSPACE_SIZE sizes a static array (-pedantic)"
+else
+  ko "zero-byte workspace: $(grep WORKSPACE_SIZE "$w/o/z.h") $(head -c 300 "$w/cc.txt")"
+fi
+
+# -- control characters in model strings are escaped in diagnostics --
+expect_exit "ESC in names: refused as a bad model" 1 "$here/data/cli_esc_name.onnx" -o "$w/o/e.c"
+if LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$w/err.txt" || LC_ALL=C grep -q $'\xff\|\xc2\x9b' "$w/err.txt"; then
+  ko "raw control bytes in the diagnostic: $(od -c "$w/err.txt" | head -5)"
+elif [ "$(wc -l < "$w/err.txt")" -ne 1 ]; then
+  ko "the newline in the name split the diagnostic: $(cat "$w/err.txt")"
+elif grep -qF "'n\x1b[2J\x1b[31mred\x0alin\xff2\xc2\x9bX' (Evil\x1b]0;pwned\x07)" "$w/err.txt"; then
+  ok "control characters, C1 and non-UTF-8 bytes shown as \\xNN"
+else
+  ko "escaped diagnostic: $(cat "$w/err.txt")"
+fi
 
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

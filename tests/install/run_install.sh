@@ -51,7 +51,7 @@ else
 fi
 
 # every long option of --help in the man page and offered by the completion
-opts=$("$bin" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u)
+opts=$("$bin" --help | grep -E -- '^  (-[a-z], )?--[a-z]' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u)
 missing=""
 for o in $opts; do grep -q -- "$(printf '%s' "$o" | sed 's/-/\\\\-/g')" "$man" || missing="$missing $o"; done
 [ -z "$missing" ] && ok "tnnc(1) documents all $(echo "$opts" | wc -l) options of --help" || ko "tnnc(1) lacks:$missing"

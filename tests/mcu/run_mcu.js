@@ -162,6 +162,89 @@ function headerDefine(h, key) {
   return m ? Number(m[1]) : null;
 }
 
+// Builds model.c (its header in hdir) with the harness for a board.
+function buildElf(bd, modelC, hdir, board, harnessDir) {
+  fs.mkdirSync(bd, { recursive: true });
+  const cc = [...CFLAGS, ...board.flags];
+  run('arm-none-eabi-gcc', [...cc, '-c', modelC, '-o', path.join(bd, 'model.o')]);
+  run('arm-none-eabi-gcc', [...cc, '-I', hdir, '-c', path.join(here, 'harness.c'),
+    '-o', path.join(bd, 'harness.o')]);
+  const elf = path.join(bd, 'model.elf');
+  run('arm-none-eabi-gcc', [...cc, '-nostartfiles', '--specs=nano.specs', '-T', path.join(here, 'mps2.ld'),
+    '-Wl,--gc-sections', `-Wl,-Map=${path.join(bd, 'model.map')}`,
+    path.join(harnessDir, 'startup.o'), path.join(bd, 'harness.o'), path.join(harnessDir, 'semihost.o'),
+    path.join(bd, 'model.o'), '-lm', '-o', elf]);
+  return elf;
+}
+
+// Runs the harness on the inputs: its status, console (`mcu: k=v ...`
+// parsed into info), outputs and per-sample stats [ticks, stack, workspace].
+function runQemu(board, elf, inputFile, bd) {
+  const out = path.join(bd, 'mcu.out'), st = path.join(bd, 'mcu.stats');
+  for (const f of [out, st]) fs.rmSync(f, { force: true });
+  // the semihosting console is QEMU's stderr
+  const q = spawnSync('qemu-system-arm', ['-M', board.machine, '-nographic', '-monitor', 'none',
+    '-serial', 'none', '-icount', 'shift=0', '-semihosting-config',
+    `enable=on,target=native,arg=harness,arg=${inputFile},arg=${out},arg=${st}`,
+    '-kernel', elf], { timeout: 600e3, maxBuffer: 1 << 24 });
+  const console_ = `${q.stdout || ''}${q.stderr || ''}${q.error ? ` (${q.error.message})` : ''}`.trim();
+  const info = {};
+  for (const m of console_.matchAll(/(\w+)=(\d+)/g)) info[m[1]] = Number(m[2]);
+  const stats = fs.existsSync(st) ? new Uint32Array(new Uint8Array(fs.readFileSync(st)).buffer) : new Uint32Array(0);
+  const n = stats.length / 3;
+  const perTick = info.calib_insns / info.calib_ticks;
+  let ticks = 0, tmin = Infinity, tmax = 0;
+  for (let i = 0; i < n; i++) {
+    ticks += stats[3 * i];
+    tmin = Math.min(tmin, stats[3 * i]);
+    tmax = Math.max(tmax, stats[3 * i]);
+  }
+  return { ok: q.status === 0, console: console_, info, n, stats, perTick,
+    out: fs.existsSync(out) ? fs.readFileSync(out) : Buffer.alloc(0),
+    insns: (ticks / n) * perTick, insnsMin: tmin * perTick, insnsMax: tmax * perTick };
+}
+
+// The harness's own checks against a stand-in model of known behaviour
+// (selftest/model.h): instructions, stack and workspace measured, an
+// overrun workspace, a stack above MODEL_STACK_BYTES and a fault reported.
+function selftest(w, hdirs) {
+  const sd = path.join(here, 'selftest');
+  const h = fs.readFileSync(path.join(sd, 'model.h'), 'utf8');
+  const def = (k) => Number(new RegExp(`#define ${k} (\\d+)`).exec(h)[1]);
+  const spin = def('SELFTEST_SPIN'), stack = def('SELFTEST_STACK');
+  const wsSize = def('MODEL_WORKSPACE_SIZE'), stackBytes = def('MODEL_STACK_BYTES');
+  const input = (...first) => {
+    const f = path.join(w, `selftest_${first.join('_')}.in`);
+    const x = new Float32Array(4 * first.length);
+    first.forEach((v, i) => { x.set([v, 0.5, -1.25, 7], 4 * i); });
+    fs.writeFileSync(f, Buffer.from(x.buffer));
+    return { f, x };
+  };
+  BOARDS.forEach((board, bi) => {
+    const bd = path.join(w, 'selftest', board.machine);
+    const elf = buildElf(bd, path.join(sd, 'model.c'), sd, board, hdirs[bi]);
+    const what = `harness self-test on ${board.machine}`;
+    const a = input(0, 1);
+    const r = runQemu(board, elf, a.f, bd);
+    const y = new Float32Array(new Uint8Array(r.out).buffer);
+    check(r.n === 2 && y.length === 8 && y.every((v, i) => v === 2 * a.x[i]),
+      `${what}: 2 inferences, outputs returned (${Array.from(y).join(' ')})`);
+    const ins = [r.stats[0], r.stats[3]].map((t) => t * r.perTick);
+    check(ins.every((v) => v >= 2 * spin && v <= 2 * spin + 600),
+      `${what}: ${ins.join(', ')} instructions measured for a model_run of ${2 * spin} + a few hundred`);
+    check(r.stats[1] >= stack && r.stats[1] <= stack + 200,
+      `${what}: stack high-water ${r.stats[1]} bytes for a model_run with a ${stack}-byte local array`);
+    check(r.stats[2] === wsSize && r.stats[5] === wsSize + 1,
+      `${what}: workspace touched ${r.stats[2]}, then ${r.stats[5]} bytes of ${wsSize}`);
+    check(!r.ok && /FAIL model_run wrote past MODEL_WORKSPACE_SIZE/.test(r.console) &&
+      /FAIL stack high-water mark above MODEL_STACK_BYTES/.test(r.console),
+      `${what}: the overrun workspace and the stack above MODEL_STACK_BYTES (${stackBytes}) fail the run ` +
+      `(exit ${r.ok ? 0 : 'non-zero'}: ${r.console.split('\n').filter((l) => /FAIL/.test(l)).join('; ')})`);
+    const f = runQemu(board, elf, input(3).f, bd);
+    check(!f.ok && /FAIL exception 3 /.test(f.console), `${what}: a HardFault is reported (${f.console})`);
+  });
+}
+
 // Compiles and runs one model variant (packed or float-acts) on the host
 // and the boards; returns per board the figures and outputs.
 function variant(w, hdirs, model, floatActs, inputFile) {
@@ -180,40 +263,11 @@ function variant(w, hdirs, model, floatActs, inputFile) {
   const res = { tag, ws, outSize, host, stackBytes: headerDefine(h, 'STACK_BYTES'), boards: [] };
   BOARDS.forEach((board, bi) => {
     const bd = path.join(d, board.machine);
-    fs.mkdirSync(bd, { recursive: true });
-    const cc = [...CFLAGS, ...board.flags];
-    run('arm-none-eabi-gcc', [...cc, '-c', path.join(d, 'model.c'), '-o', path.join(bd, 'model.o')]);
-    run('arm-none-eabi-gcc', [...cc, '-I', d, '-c', path.join(here, 'harness.c'),
-      '-o', path.join(bd, 'harness.o')]);
-    const elf = path.join(bd, 'model.elf');
-    run('arm-none-eabi-gcc', [...cc, '-nostartfiles', '--specs=nano.specs', '-T', path.join(here, 'mps2.ld'),
-      '-Wl,--gc-sections', `-Wl,-Map=${path.join(bd, 'model.map')}`,
-      path.join(hdirs[bi], 'startup.o'), path.join(bd, 'harness.o'), path.join(hdirs[bi], 'semihost.o'),
-      path.join(bd, 'model.o'), '-lm', '-o', elf]);
+    const elf = buildElf(bd, path.join(d, 'model.c'), d, board, hdirs[bi]);
     const sizes = mapSizes(path.join(bd, 'model.map'));
-    const out = path.join(bd, 'mcu.out'), st = path.join(bd, 'mcu.stats');
-    // the semihosting console is QEMU's stderr
-    const q = spawnSync('qemu-system-arm', ['-M', board.machine, '-nographic', '-monitor', 'none',
-      '-serial', 'none', '-icount', 'shift=0', '-semihosting-config',
-      `enable=on,target=native,arg=harness,arg=${inputFile},arg=${out},arg=${st}`,
-      '-kernel', elf], { timeout: 600e3, maxBuffer: 1 << 24 });
-    const ok = q.status === 0;
-    const console_ = `${q.stdout || ''}${q.stderr || ''}${q.error ? ` (${q.error.message})` : ''}`;
-    const info = {};
-    for (const m of console_.matchAll(/(\w+)=(\d+)/g)) info[m[1]] = Number(m[2]);
-    const stats = fs.existsSync(st) ? new Uint32Array(new Uint8Array(fs.readFileSync(st)).buffer) : new Uint32Array(0);
-    const n = stats.length / 3;
-    let ticks = 0, tmin = Infinity, tmax = 0;
-    for (let i = 0; i < n; i++) {
-      ticks += stats[3 * i];
-      tmin = Math.min(tmin, stats[3 * i]);
-      tmax = Math.max(tmax, stats[3 * i]);
-    }
-    const perTick = info.calib_insns / info.calib_ticks;
-    res.boards.push({ board, ok, console: console_.trim(), info, n,
-      out: fs.existsSync(out) ? fs.readFileSync(out) : Buffer.alloc(0),
-      insns: (ticks / n) * perTick, insnsMin: tmin * perTick, insnsMax: tmax * perTick, perTick,
-      flash: sizes.flash, ram: sizes.ram + ws, harnessFlash: sizes.harnessFlash, harnessRam: sizes.harnessRam });
+    const r = runQemu(board, elf, inputFile, bd);
+    res.boards.push({ ...r, board, flash: sizes.flash, ram: sizes.ram + ws,
+      harnessFlash: sizes.harnessFlash, harnessRam: sizes.harnessRam });
   });
   return res;
 }
@@ -254,7 +308,8 @@ function checkVariant(model, v, data, exact) {
       check(ah === am, `${what}: MNIST accuracy on ${data.labels.length} images ${(100 * am / data.labels.length).toFixed(1)}% (host ${(100 * ah / data.labels.length).toFixed(1)}%)`);
     }
     check(b.info.workspace_touched <= v.ws && Math.abs(b.perTick - 40) < 0.01,
-      `${what}: workspace touched ${b.info.workspace_touched} of ${v.ws} bytes, stack high-water ${b.info.stack_hwm} bytes` +
+      `${what}: flash ${b.flash} bytes, RAM ${b.ram}, workspace touched ${b.info.workspace_touched} of ${v.ws} bytes, ` +
+      `stack high-water ${b.info.stack_hwm} bytes` +
       `${v.stackBytes !== null ? ` (MODEL_STACK_BYTES ${v.stackBytes})` : ''}, ` +
       `${Math.round(b.insns)} instructions/inference (${Math.round(b.insnsMin)}..${Math.round(b.insnsMax)}; ` +
       `timer ${b.perTick.toFixed(2)} instructions/tick)`);
@@ -271,6 +326,7 @@ function main() {
   const rows = [];
   try {
     const hdirs = BOARDS.map((b) => buildHarness(w, b));
+    if (!only || only === 'selftest') selftest(w, hdirs);
     for (const model of models()) {
       const data = model.input();
       const inputFile = path.join(w, `${model.name}.in`);

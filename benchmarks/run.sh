@@ -111,5 +111,8 @@ if command -v arm-none-eabi-gcc >/dev/null; then
   done
 fi
 
+echo "== Cortex-M4/M7 under qemu-system-arm: flash, RAM, stack, instructions per inference"
+bash benchmarks/mcu.sh | tee "$out/mcu.txt"
+
 node benchmarks/report.js "$out"
 echo "benchmarks: results in benchmarks/results/results.md and results.png"

@@ -3,7 +3,9 @@
 #   tools/install-deps.sh          build dependencies
 #   tools/install-deps.sh --test   also the test dependencies (clang and its
 #                                  sanitizer/fuzzer runtimes, Criterion, the ONNX
-#                                  backend test data,
+#                                  backend test data, the aarch64 and Cortex-M
+#                                  cross compilers and qemu, python3-onnx for
+#                                  the differential tester's graph generator,
 #                                  onnxruntime-node from npm)
 #   tools/install-deps.sh --bench  the test dependencies and what
 #                                  benchmarks/run.sh needs (python3-torch and
@@ -18,9 +20,10 @@ pkgs="meson ninja-build gcc pkg-config libprotobuf-c-dev protobuf-c-compiler lib
 mode=${1:-}
 if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
   pkgs="$pkgs clang libclang-rt-14-dev libcriterion-dev libonnx-testdata gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user"
+  pkgs="$pkgs gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm python3-onnx python3-numpy"
   command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
 fi
-[ "$mode" = "--bench" ] && pkgs="$pkgs python3-torch python3-onnx python3-numpy gcc-arm-none-eabi binutils gnuplot-nox"
+[ "$mode" = "--bench" ] && pkgs="$pkgs python3-torch binutils gnuplot-nox"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

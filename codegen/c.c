@@ -487,12 +487,20 @@ static void emit_target(FILE *c, Graph *g) {
   if (!simd) {
     fputs("#define TNN_NO_SIMD 1\n", c);
   } else if (t->arch == ARCH_X86_64) {
+    /* first: gcc's intrinsics headers re-define the macros of the
+     * command line's features (#pragma GCC pop_options) */
+    fputs("#include <immintrin.h>\n", c);
     static const int selecting[] = {TF_AVX2, TF_FMA, TF_AVX512F, TF_AVX512BW, TF_AVX512DQ,
                                     TF_AVX512VPOPCNTDQ};
     for (size_t i = 0; i < sizeof selecting / sizeof selecting[0]; i++)
       if (!(t->features & (1u << selecting[i])))
         fprintf(c, "#undef %s /* not in the target: the runtime must not pick it */\n",
                 target_feature_macro(selecting[i]));
+    /* the runtime picks packed avx512 on F and VPOPCNTDQ alone */
+    const uint32_t sel = 1u << TF_AVX512F | 1u << TF_AVX512VPOPCNTDQ;
+    if ((t->features & sel) == sel && target_family_variant(t, KF_PACKED) != KV_AVX512)
+      fprintf(c, "#undef %s /* the packed avx512 variant needs more: the runtime must not "
+                 "pick it */\n", target_feature_macro(TF_AVX512VPOPCNTDQ));
   }
   fputc('\n', c);
 }

@@ -254,7 +254,11 @@ uint32_t kernel_variant_needs(KernelFamily k, KernelVariant v) {
   if (v == KV_SCALAR) return 0;
   switch (k) {
     case KF_PACKED:
-      return v == KV_AVX512 ? F(AVX512F) | F(AVX512VPOPCNTDQ) : v == KV_AVX2 ? F(AVX2) : F(NEON);
+      /* the runtime selects avx512 on F and VPOPCNTDQ, but its body uses
+       * AVX512BW and AVX512DQ (_mm512_mullo_epi64) intrinsics too */
+      return v == KV_AVX512 ? F(AVX512F) | F(AVX512BW) | F(AVX512DQ) | F(AVX512VPOPCNTDQ)
+             : v == KV_AVX2 ? F(AVX2)
+                            : F(NEON);
     case KF_BITW:
       return v == KV_AVX512 ? F(AVX512F) | F(AVX512BW) : v == KV_AVX2 ? F(AVX2) : F(NEON);
     case KF_FLOAT:
@@ -285,7 +289,7 @@ bool target_plans_conv_scratch(const Target *t) {
 }
 
 /* The variants of family k with the flags that select them, for a report
- * without --target: "avx512 with -mavx512f -mavx512vpopcntdq, avx2 with
+ * without --target: "avx512 with -mavx512f ... -mavx512vpopcntdq, avx2 with
  * -mavx2, neon on aarch64, else scalar". */
 const char *kernel_family_by_flags(Arena *a, KernelFamily k) {
   static const KernelVariant order[] = {KV_AVX512, KV_AVX2, KV_NEON};

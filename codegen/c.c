@@ -423,29 +423,89 @@ static void emit_main(Emitter *e) {
         c);
 }
 
-/* --target: the kernels' SIMD variant follows the C compiler's flags; a
- * named target makes building without them an error instead of a silent
- * fallback, and generic forces the scalar kernels. */
-static void emit_target(FILE *c, const char *target) {
-  static const struct {
-    const char *name, *cond, *flags;
-  } targets[] = {
-      {"x86-64-v3", "!defined(__AVX2__) || !defined(__FMA__)", "-march=x86-64-v3"},
-      {"x86-64-v4", "!defined(__AVX512F__) || !defined(__AVX512BW__)",
-       "-march=x86-64-v4"},
-      {"aarch64", "!defined(__ARM_NEON)", "an aarch64 compiler (NEON)"},
-  };
-  if (!target) return;
-  if (strcmp(target, "generic") == 0) {
+/* --target: which variant of each kernel family the model uses runs on the
+ * target (ir/target.c), said in a comment; an #error per feature those
+ * variants need, naming the flag; and the runtime made to pick exactly
+ * those variants (TNN_NO_SIMD, or the compiler's macros of the features
+ * the target lacks undefined), whatever else the build enables, so the
+ * planned layouts and scratch are the ones the kernels use.  No target:
+ * nothing, the compiler's flags decide. */
+static void emit_target(FILE *c, Graph *g) {
+  const Target *t = g->target;
+  if (!t) return;
+  if (t->arch == ARCH_GENERIC) {
     fputs("/* --target=generic: portable scalar kernels */\n"
           "#define TNN_NO_SIMD 1\n\n", c);
     return;
   }
-  for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
-    if (strcmp(target, targets[i].name) == 0)
-      fprintf(c, "/* --target=%s */\n#if %s\n#error \"compiled by tnnc for "
-                 "%s: build it with %s\"\n#endif\n\n",
-              targets[i].name, targets[i].cond, targets[i].name, targets[i].flags);
+  bool used[KF_COUNT] = {false};
+  for (int i = 0; i < g->nnodes; i++)
+    if (!g->nodes[i]->dead) used[kernel_family(g->nodes[i]->call.kernel)] = true;
+  fprintf(c, "/* --target=%s", t->name);
+  if (strcmp(t->name, t->resolved) != 0) fprintf(c, " (%s)", t->resolved);
+  fprintf(c, ": %s,", target_arch_name(t->arch));
+  for (int f = 0; f < TF_COUNT; f++)
+    if (t->features & (1u << f)) fprintf(c, " %s", target_feature_name(f));
+  fprintf(c, "; build with %s\n * kernel variants:", t->flags);
+  bool simd = false, any = false;
+  for (int k = KF_PACKED; k < KF_COUNT; k++) {
+    const KernelVariant v = target_family_variant(t, (KernelFamily)k);
+    simd |= v != KV_SCALAR;
+    if (!used[k]) continue;
+    fprintf(c, "%s %s %s", any ? "," : "", kernel_family_name((KernelFamily)k),
+            kernel_variant_name(v));
+    any = true;
+    const uint32_t need = kernel_variant_needs((KernelFamily)k, KV_AVX512);
+    if ((t->features & (1u << TF_AVX512F)) && v != KV_AVX512 && need != ~0u && (t->features & need) != need) {
+      fputs(" (its avx512 variant needs", c);
+      for (int f = 0; f < TF_COUNT; f++)
+        if (need & ~t->features & (1u << f)) fprintf(c, " %s", target_feature_flag(f));
+      fputc(')', c);
+    }
+  }
+  fprintf(c, "%s */\n", any ? "" : " none with SIMD variants");
+  static const char *const arch_cond[] = {
+      [ARCH_X86_64] = "!defined(__x86_64__)",
+      [ARCH_AARCH64] = "!defined(__aarch64__)",
+      [ARCH_ARMV7EM] = "!defined(__ARM_ARCH_7EM__)",
+      [ARCH_RISCV64] = "!defined(__riscv) || __riscv_xlen != 64",
+  };
+  fprintf(c, "#if %s\n#error \"compiled by tnnc for %s: build it for %s with %s\"\n"
+             "#endif\n",
+          arch_cond[t->arch], t->name, target_arch_name(t->arch), t->flags);
+  uint32_t needed = 0;
+  for (int k = KF_PACKED; k < KF_COUNT; k++) {
+    if (!used[k]) continue;
+    const KernelVariant v = target_family_variant(t, (KernelFamily)k);
+    const uint32_t need = kernel_variant_needs((KernelFamily)k, v);
+    for (int f = 0; f < TF_COUNT; f++)
+      if (need & ~needed & (1u << f))
+        fprintf(c, "#if !defined(%s)\n#error \"compiled by tnnc for %s: build it with %s "
+                   "(missing %s: the %s kernels' %s variant needs %s)\"\n#endif\n",
+                target_feature_macro(f), t->name, t->flags, target_feature_flag(f),
+                kernel_family_name((KernelFamily)k), kernel_variant_name(v),
+                target_feature_name(f));
+    needed |= need;
+  }
+  if (!simd) {
+    fputs("#define TNN_NO_SIMD 1\n", c);
+  } else if (t->arch == ARCH_X86_64) {
+    /* first: gcc's intrinsics headers re-define the macros of the
+     * command line's features (#pragma GCC pop_options) */
+    fputs("#include <immintrin.h>\n", c);
+    static const int selecting[] = {TF_AVX2, TF_FMA, TF_AVX512F, TF_AVX512BW, TF_AVX512DQ,
+                                    TF_AVX512VPOPCNTDQ};
+    for (size_t i = 0; i < sizeof selecting / sizeof selecting[0]; i++)
+      if (!(t->features & (1u << selecting[i])))
+        fprintf(c, "#undef %s /* not in the target: the runtime must not pick it */\n",
+                target_feature_macro(selecting[i]));
+    /* the runtime picks packed avx512 on F and VPOPCNTDQ alone */
+    const uint32_t sel = 1u << TF_AVX512F | 1u << TF_AVX512VPOPCNTDQ;
+    if ((t->features & sel) == sel && target_family_variant(t, KF_PACKED) != KV_AVX512)
+      fprintf(c, "#undef %s /* the packed avx512 variant needs more: the runtime must not "
+                 "pick it */\n", target_feature_macro(TF_AVX512VPOPCNTDQ));
+  }
+  fputc('\n', c);
 }
 
 bool emit_c(Graph *g, const EmitOptions *o, FILE *c_out, FILE *h_out) {
@@ -461,7 +521,7 @@ bool emit_c(Graph *g, const EmitOptions *o, FILE *c_out, FILE *h_out) {
           (long long)g->opset);
   fputs(" */\n", c_out);
   fprintf(c_out, "#include \"%s\"\n\n", o->header_name);
-  emit_target(c_out, o->target);
+  emit_target(c_out, g);
   fputs("/* ---- runtime ---- */\n", c_out);
   fputs(tnnc_runtime_text, c_out);
   emit_constants(&e);

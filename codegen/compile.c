@@ -359,6 +359,10 @@ enum tnnc_status tnnc_compile(const tnnc_options *opt) {
     if (st != TNNC_OK) goto done;
   }
   Graph *g = ir_graph_new(arena, &diag, &lim);
+  if (opt->target && !(g->target = target_parse(arena, &diag, opt->target))) {
+    st = TNNC_ERR_USAGE;
+    goto done;
+  }
   g->batch = opt->batch ? opt->batch : 1;
   g->quantize = opt->quantize;
   g->tolerance = opt->tolerance > 0 ? opt->tolerance : 0.5;

@@ -3,7 +3,8 @@
  * two planes, 1.6 ternary base-3, 1 binary), scale granularity, weight bytes
  * and MACs, the layer's mode (W<bits>A<activation bits>, A32 for float
  * activations; '>A1'/'>A2' when it writes packed activations), the
- * runtime kernel it runs and, for a layer left float next to a quantizer,
+ * runtime kernel it runs and its variant on the --target (ir/target.c; without
+ * one, which variants the C compiler's flags select), and, for a layer left float next to a quantizer,
  * why (Node.fallback_reason); then totals with Smart Quantization's
  * compression ratio sum(#W * 32) / sum(#W * bits) and the bytes of constant
  * data the generated C actually holds.  Text, or JSON with --report=json
@@ -27,6 +28,7 @@ typedef struct {
   int64_t nw, bytes, macs;
   const char *gran;
   const char *mode, *kernel;
+  const char *variant;         /* on --target; NULL without one */
 } Row;
 
 static const char *layer_mode(Graph *g, const Node *n, double bits) {
@@ -191,6 +193,92 @@ static void json_tensors(FILE *f, Tensor *const *ts, int n) {
   fputc(']', f);
 }
 
+/* The kernel families with SIMD variants that the graph runs. */
+static void families_used(const Graph *g, bool used[KF_COUNT]) {
+  for (int k = 0; k < KF_COUNT; k++) used[k] = false;
+  for (int i = 0; i < g->nnodes; i++)
+    if (!g->nodes[i]->dead) used[kernel_family(g->nodes[i]->call.kernel)] = true;
+  used[KF_PORTABLE] = false;
+}
+
+/* "target": the --target and the variant per family, or, without one,
+ * which variants the compiler's flags select (by_flags). */
+static void json_target(const Graph *g, FILE *f) {
+  const Target *t = g->target;
+  bool used[KF_COUNT];
+  families_used(g, used);
+  fputs(" \"target\": {\"name\": ", f);
+  json_str(f, t ? t->name : NULL);
+  fputs(", \"resolved\": ", f);
+  json_str(f, t ? t->resolved : NULL);
+  fputs(", \"arch\": ", f);
+  json_str(f, t ? target_arch_name(t->arch) : NULL);
+  fputs(", \"features\": ", f);
+  if (t) {
+    fputc('[', f);
+    int k = 0;
+    for (int i = 0; i < TF_COUNT; i++)
+      if (t->features & (1u << i)) {
+        fputs(k++ ? ", " : "", f);
+        json_str(f, target_feature_name(i));
+      }
+    fputc(']', f);
+  } else {
+    fputs("null", f);
+  }
+  fputs(", \"flags\": ", f);
+  json_str(f, t ? t->flags : NULL);
+  fputs(", \"kernels\": [", f);
+  int k = 0;
+  for (int i = KF_PACKED; i < KF_COUNT; i++) {
+    if (!used[i]) continue;
+    fprintf(f, "%s{\"family\": ", k++ ? ", " : "");
+    json_str(f, kernel_family_name((KernelFamily)i));
+    fputs(", \"variant\": ", f);
+    json_str(f, t ? kernel_variant_name(target_family_variant(t, (KernelFamily)i)) : NULL);
+    fputs(", \"by_flags\": ", f);
+    json_str(f, t ? NULL : kernel_family_by_flags(g->arena, (KernelFamily)i));
+    fputc('}', f);
+  }
+  fputs("]},\n", f);
+}
+
+/* The text report's target line(s): the target and the variant per kernel
+ * family, or without --target the variants each family picks by flags. */
+static void text_target(const Graph *g, FILE *f) {
+  const Target *t = g->target;
+  bool used[KF_COUNT];
+  families_used(g, used);
+  if (t) {
+    fprintf(f, "target: %s", t->name);
+    if (strcmp(t->name, t->resolved) != 0) fprintf(f, " (%s)", t->resolved);
+    fprintf(f, ", build with %s\n", t->flags[0] ? t->flags : "any C99 compiler (portable scalar kernels)");
+  }
+  bool any = false;
+  for (int i = KF_PACKED; i < KF_COUNT; i++) {
+    if (!used[i]) continue;
+    fputs(any ? "; " : t ? "kernels on this target: "
+                         : "kernels (no --target: the C compiler's flags choose): ", f);
+    any = true;
+    if (t) {
+      const KernelVariant v = target_family_variant(t, (KernelFamily)i);
+      fprintf(f, "%s %s", kernel_family_name((KernelFamily)i), kernel_variant_name(v));
+      const uint32_t need = kernel_variant_needs((KernelFamily)i, KV_AVX512);
+      if ((t->features & (1u << TF_AVX512F)) && v != KV_AVX512 && need != ~0u &&
+          (t->features & need) != need) {
+        fputs(" (the avx512 variant needs", f);
+        for (int j = 0; j < TF_COUNT; j++)
+          if (need & ~t->features & (1u << j)) fprintf(f, " %s", target_feature_flag(j));
+        fputc(')', f);
+      }
+    } else {
+      fprintf(f, "%s: %s", kernel_family_name((KernelFamily)i),
+              kernel_family_by_flags(g->arena, (KernelFamily)i));
+    }
+  }
+  if (any) fputc('\n', f);
+}
+
 static void json_report(Graph *g, const Row *rows, int nr, FILE *f, int64_t tw,
                         int64_t tbytes, int64_t tmacs, double ratio, int64_t emitted) {
   fputs("{\"schema\": \"tnnc-report/1\", \"tnnc_version\": ", f);
@@ -237,6 +325,8 @@ static void json_report(Graph *g, const Row *rows, int nr, FILE *f, int64_t tw,
     else fputs("null", f);
     fputs(", \"kernel\": ", f);
     json_str(f, n->call.kernel >= 0 ? r->kernel : NULL);
+    fputs(", \"variant\": ", f);
+    json_str(f, r->variant);
     fputs(", \"reason\": ", f);
     json_str(f, n->fallback_reason);
     fputc('}', f);
@@ -244,6 +334,7 @@ static void json_report(Graph *g, const Row *rows, int nr, FILE *f, int64_t tw,
   fprintf(f, "\n ],\n \"totals\": {\"layers\": %d, \"weights\": %lld, \"weight_bytes\": %lld, "
              "\"macs\": %lld, \"compression_ratio\": %.6f},\n",
           nr, (long long)tw, (long long)tbytes, (long long)tmacs, ratio);
+  json_target(g, f);
   fprintf(f, " \"memory\": {\"constant_bytes\": %lld, \"workspace_bytes\": %lld, "
              "\"stack_bytes\": ", (long long)emitted, (long long)g->ws_size);
   json_int_or_null(f, stack_bytes(g));
@@ -272,6 +363,9 @@ bool emit_report(Graph *g, bool json, FILE *f) {
               : n->quant->per_channel ? "per-channel" : "per-tensor";
     r->mode = layer_mode(g, n, r->bits);
     r->kernel = n->call.kernel >= 0 ? kernel_info(n->call.kernel)->name : "view";
+    r->variant = g->target && n->call.kernel >= 0
+                     ? kernel_variant_name(target_kernel_variant(g->target, n->call.kernel))
+                     : NULL;
   }
   double wbits32 = 0, wbits = 0;
   int64_t tw = 0, tbytes = 0, tmacs = 0;
@@ -288,9 +382,9 @@ bool emit_report(Graph *g, bool json, FILE *f) {
     json_report(g, rows, nr, f, tw, tbytes, tmacs, ratio, emitted);
     return !ferror(f);
   }
-  fprintf(f, "%-4s %-8s %-16s %5s %-12s %12s %14s  %-9s %-10s %s\n", "#", "op",
+  fprintf(f, "%-4s %-8s %-16s %5s %-12s %12s %14s  %-9s %-13s %-7s %s\n", "#", "op",
           "weight shape", "bits", "scale", "weight bytes", "MACs", "mode",
-          "kernel", "ONNX nodes");
+          "kernel", "variant", "ONNX nodes");
   int nreasons = 0;
   for (int i = 0; i < nr; i++) {
     const Row *r = &rows[i];
@@ -299,9 +393,10 @@ bool emit_report(Graph *g, bool json, FILE *f) {
     for (int d = 0; d < r->w->rank && len < sizeof shape - 24; d++)
       len += (size_t)snprintf(shape + len, sizeof shape - len, "%s%lld",
                               d ? "x" : "", (long long)r->w->dims[d]);
-    fprintf(f, "%-4d %-8s %-16s %5g %-12s %12lld %14lld  %-9s %-10s '", i,
+    fprintf(f, "%-4d %-8s %-16s %5g %-12s %12lld %14lld  %-9s %-13s %-7s '", i,
             op_name(r->n->op), shape, r->bits, r->gran, (long long)r->bytes,
-            (long long)r->macs, r->mode, r->kernel);
+            (long long)r->macs, r->mode, r->kernel,
+            r->variant ? r->variant : r->n->call.kernel >= 0 ? "flags" : "-");
     text_str(f, r->n->name);
     fputc('\'', f);
     for (int j = 0; j < r->n->nfused; j++) {
@@ -318,6 +413,7 @@ bool emit_report(Graph *g, bool json, FILE *f) {
           nr, (long long)tw, (long long)tbytes, (long long)tmacs);
   fprintf(f, "compression ratio sum(#W*32)/sum(#W*bits): %.2f\n", ratio);
   fprintf(f, "constant bytes in the generated C: %lld\n", (long long)emitted);
+  text_target(g, f);
   if (nreasons) {
     fputs("why layers stay float:\n", f);
     for (int i = 0; i < nr; i++) {

@@ -53,7 +53,7 @@ typedef struct tnnc_options {
   bool quantize_all;           /* quantize the first and last layers too */
   int pack_base3;              /* ternary weights at 1.6 bits (5 per byte) */
   bool float_acts;             /* keep activation quantizers in float */
-  const char *target;          /* generic, x86-64-v3, x86-64-v4, aarch64 */
+  const char *target;          /* generic, x86-64-v4+vpopcntdq, native, ... (see tnnc --help) */
   FILE *output_c_stream;       /* if non-NULL, model.c goes here instead */
   FILE *output_h_stream;       /* of to output_c/output_h (both needed) */
   const char *const *const_inputs; /* "NAME=FILE.npy": inputs fixed at */

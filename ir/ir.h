@@ -227,6 +227,7 @@ struct Graph {
   bool float_acts;             /* --float-acts: no packed activations */
   int64_t ws_size;             /* planned workspace bytes */
   int64_t ws_peak;             /* peak bytes of simultaneously live tensors */
+  const struct Target *target; /* --target; NULL: the C compiler's flags decide */
 };
 
 Graph *ir_graph_new(Arena *a, Diag *d, const tnnc_limits *limits);
@@ -338,6 +339,43 @@ typedef struct KernelInfo {
 } KernelInfo;
 
 const KernelInfo *kernel_info(int k);
+
+/* ---------------------------------------------------------------- target.c */
+
+/* --target: architecture, CPU features and the compiler flags enabling
+ * them; it decides each runtime kernel's variant (scalar/avx2/avx512/neon). */
+typedef enum { ARCH_GENERIC, ARCH_X86_64, ARCH_AARCH64, ARCH_ARMV7EM, ARCH_RISCV64 } TargetArch;
+enum {
+  TF_SSE42, TF_AVX2, TF_FMA, TF_AVX512F, TF_AVX512BW, TF_AVX512DQ, TF_AVX512VL,
+  TF_AVX512VPOPCNTDQ, TF_AVX512VNNI, TF_NEON, TF_DOTPROD, TF_DSP, TF_FPU, TF_COUNT
+};
+typedef struct Target {
+  const char *name;            /* as given: "x86-64-v4+vpopcntdq", "native" */
+  const char *resolved;        /* base + added features ("native" resolved) */
+  TargetArch arch;
+  uint32_t features;           /* 1u << TF_* */
+  const char *flags;           /* compiler flags enabling exactly these */
+} Target;
+typedef enum { KF_PORTABLE, KF_PACKED, KF_BITW, KF_FLOAT, KF_COUNT } KernelFamily;
+typedef enum { KV_SCALAR, KV_AVX2, KV_AVX512, KV_NEON } KernelVariant;
+
+/* NULL after a diagnostic listing the known names (a usage error). */
+const Target *target_parse(Arena *a, Diag *d, const char *name);
+const char *target_known_names(void);
+const char *target_arch_name(TargetArch a);
+const char *target_feature_name(int f);
+const char *target_feature_macro(int f);  /* "__AVX512VPOPCNTDQ__" */
+const char *target_feature_flag(int f);   /* "-mavx512vpopcntdq" */
+KernelFamily kernel_family(int kernel);
+const char *kernel_family_name(KernelFamily k);
+const char *kernel_variant_name(KernelVariant v);
+uint32_t kernel_variant_needs(KernelFamily k, KernelVariant v); /* ~0u: none */
+KernelVariant target_family_variant(const Target *t, KernelFamily k);
+KernelVariant target_kernel_variant(const Target *t, int kernel);
+/* Whether to plan the AVX-512 packed convolution's padded-image scratch. */
+bool target_plans_conv_scratch(const Target *t);
+/* "avx512 with -mavx512f -mavx512vpopcntdq, avx2 with -mavx2, ..." */
+const char *kernel_family_by_flags(Arena *a, KernelFamily k);
 
 /* ---------------------------------------------------------------- interp.c */
 

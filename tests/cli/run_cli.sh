@@ -445,7 +445,7 @@ while [ $((hi - lo)) -gt 1 ]; do
   if "$TNNC" "$cli_model" -o "$w/o/m.c" --limit memory=$mid 2>/dev/null; then hi=$mid; else lo=$mid; fi
 done
 rm -f "$w/o"/m.*
-for d in 1 2 4 8 16 32 64 128; do "$TNNC" "$cli_model" -o "$w/o/m.c" --limit memory=$((hi - d)) 2>/dev/null; done
+for step in 1 2 4 8 16 32 64 128; do "$TNNC" "$cli_model" -o "$w/o/m.c" --limit memory=$((hi - step)) 2>/dev/null; done
 no_temps "$w/o" && [ ! -e "$w/o/m.c" ] && ok "out of memory while emitting (limit $hi - 1..128): no temporaries" \
   || ko "out of memory while emitting left: $(ls "$w/o")"
 
@@ -510,6 +510,159 @@ elif grep -qF "'n\x1b[2J\x1b[31mred\x0alin\xff2\xc2\x9bX' (Evil\x1b]0;pwned\x07)
 else
   ko "escaped diagnostic: $(cat "$w/err.txt")"
 fi
+
+# ---------------------------------------------------------------------------
+# --target (ir/target.c): names, native detection, the #error guard naming the
+# missing flag, the variants the runtime picks, the scratch only the AVX-512
+# packed convolution reads, cross compilers.
+qa=$root/tests/e2e/models/qa_wide_c64
+for t in generic x86-64 x86-64-v2 x86-64-v3 x86-64-v4 haswell skylake-avx512 cascadelake \
+         icelake-server sapphirerapids znver4 x86-64-v4+vpopcntdq x86-64-v4+avx512vnni \
+         x86-64-v3+fma+vnni aarch64 aarch64+dotprod armv7e-m cortex-m4 cortex-m7 riscv64 native; do
+  expect_exit "--target=$t accepted" 0 --quiet "$d/mixed_layers.onnx" -o "$w/t.c" --target="$t"
+done
+for t in vax x86-64-v5 x86-64-v4+dotprod aarch64+avx2 riscv64+neon "x86-64-v4+" armv7e-m+vpopcntdq; do
+  rm -f "$w/t.c"
+  expect_exit "--target=$t refused" 2 --quiet "$d/mixed_layers.onnx" -o "$w/t.c" --target="$t"
+  grep -q 'known targets: generic, x86-64, .*native' "$w/err.txt" && [ ! -e "$w/t.c" ] \
+    && ok "--target=$t: diagnostic lists the known targets, no output" \
+    || ko "--target=$t: no list of known targets: $(cat "$w/err.txt")"
+done
+grep -q "unknown feature '+vpopcntdq' for armv7e-m" "$w/err.txt" && ok "unknown feature named with its arch" \
+  || ko "unknown feature message: $(cat "$w/err.txt")"
+
+# native: the features tnnc detects are this machine's (/proc/cpuinfo)
+if [ "$(uname -m)" = x86_64 ] && [ -r /proc/cpuinfo ]; then
+  expect_exit "--target=native report" 0 --quiet --report=json --target=native "$d/mixed_layers.onnx"
+  cpu=$(grep -m1 '^flags' /proc/cpuinfo)
+  want=""
+  for pair in sse4.2:sse4_2 avx2:avx2 fma:fma avx512f:avx512f avx512bw:avx512bw avx512dq:avx512dq \
+              avx512vl:avx512vl avx512vpopcntdq:avx512_vpopcntdq avx512vnni:avx512_vnni; do
+    case " $cpu " in *" ${pair#*:} "*) want="$want,${pair%%:*}" ;; esac
+  done
+  got=$(node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1]));
+    console.log((j.target.features.length ? "," : "") + j.target.features.join(","))' "$w/out.txt")
+  [ "$got" = "$want" ] && ok "--target=native: features as in /proc/cpuinfo ($want)" \
+    || ko "--target=native features: got '$got', /proc/cpuinfo '$want'"
+  grep -q '"flags": "-march=native' "$w/out.txt" && ko "--target=native flags are -march=native" \
+    || ok "--target=native: explicit flags"
+fi
+
+CCT=${CC:-gcc}
+ccw() { "$CCT" -std=c99 -Wall -Wextra -Werror "$@"; }
+# x86-64-v4 has no VPOPCNTDQ: the report and the C say the packed kernels run
+# avx2, and built with only -march=x86-64-v4 it compiles
+expect_exit "qa_wide_c64 --target=x86-64-v4" 0 --quiet "$qa/model.onnx" -o "$w/v4.c" --target=x86-64-v4 --report
+grep -q 'kernels on this target: packed avx2 (the avx512 variant needs -mavx512vpopcntdq)' "$w/out.txt" \
+  && grep -Eq '^1 +Conv .* x_baconv +avx2 ' "$w/out.txt" \
+  && grep -q 'packed avx2 (its avx512 variant needs -mavx512vpopcntdq)' "$w/v4.c" \
+  && ok "--target=x86-64-v4: report and C comment say packed kernels run avx2" \
+  || ko "--target=x86-64-v4 report: $(cat "$w/out.txt")"
+ccw -march=x86-64-v4 -c "$w/v4.c" -o "$w/v4.o" 2> "$w/cc.txt" && ok "x86-64-v4 output builds with -march=x86-64-v4" \
+  || ko "x86-64-v4 build: $(head -c 300 "$w/cc.txt")"
+# ... and the runtime picks avx2 there even when the build enables VPOPCNTDQ
+# (no target: it picks AVX-512)
+"$CCT" -std=c99 -march=x86-64-v4 -mavx512vpopcntdq -dM -E "$w/v4.c" > "$w/v4.macros"
+"$TNNC" --quiet "$qa/model.onnx" -o "$w/nt.c"
+"$CCT" -std=c99 -march=x86-64-v4 -mavx512vpopcntdq -dM -E "$w/nt.c" > "$w/nt.macros"
+grep -q '#define TNN_BA_AVX2 1' "$w/v4.macros" && ! grep -q 'TNN_BA_AVX512' "$w/v4.macros" \
+  && grep -q '#define TNN_BA_AVX512 1' "$w/nt.macros" \
+  && ok "--target=x86-64-v4: the runtime runs the planned avx2 variant under -mavx512vpopcntdq" \
+  || ko "x86-64-v4 variant selection: $(grep TNN_BA_ "$w/v4.macros" "$w/nt.macros")"
+# x86-64-v4+vpopcntdq: avx512, and the guard names the missing flag
+expect_exit "qa_wide_c64 --target=x86-64-v4+vpopcntdq" 0 --quiet "$qa/model.onnx" -o "$w/vp.c" \
+  --target=x86-64-v4+vpopcntdq --emit-main --report
+grep -Eq '^1 +Conv .* x_baconv +avx512 ' "$w/out.txt" && ok "--target=x86-64-v4+vpopcntdq: report says avx512" \
+  || ko "x86-64-v4+vpopcntdq report: $(cat "$w/out.txt")"
+if ccw -march=x86-64-v4 -c "$w/vp.c" -o "$w/vp.o" 2> "$w/cc.txt"; then
+  ko "x86-64-v4+vpopcntdq output built without -mavx512vpopcntdq"
+else
+  grep -q 'compiled by tnnc for x86-64-v4+vpopcntdq: build it with -march=x86-64-v4 -mavx512vpopcntdq (missing -mavx512vpopcntdq' "$w/cc.txt" \
+    && [ "$(grep -c 'error: #error' "$w/cc.txt")" = 1 ] \
+    && ok "x86-64-v4+vpopcntdq built with -march=x86-64-v4: one #error naming -mavx512vpopcntdq" \
+    || ko "x86-64-v4+vpopcntdq guard: $(head -c 400 "$w/cc.txt")"
+fi
+ccw -march=x86-64-v4 -mavx512vpopcntdq -c "$w/vp.c" -o "$w/vp.o" 2> "$w/cc.txt" \
+  && ok "x86-64-v4+vpopcntdq output builds with the flags the guard names" || ko "vp build: $(head -c 300 "$w/cc.txt")"
+clang -std=c99 -Wall -Wextra -Werror -march=x86-64-v3 -mavx512f -mavx512bw -mavx512vpopcntdq -c "$w/v4.c" \
+  -o "$w/v4c.o" 2> "$w/cc.txt" && ok "x86-64-v4 output: clang accepts the #undef of a feature macro" \
+  || ko "clang x86-64-v4: $(head -c 300 "$w/cc.txt")"
+
+# the packed AVX-512 body also needs AVX512DQ (_mm512_mullo_epi64): a target
+# with VPOPCNTDQ but no DQ plans avx2, and builds with the flags it names
+expect_exit "--target=x86-64-v3+vpopcntdq" 0 --quiet "$qa/model.onnx" -o "$w/v3p.c" --target=x86-64-v3+vpopcntdq
+fl=$(sed -n 's/^#error "compiled by tnnc for x86-64-v3+vpopcntdq: build it for x86-64 with \(.*\)"$/\1/p' "$w/v3p.c")
+grep -q 'kernel variants: packed avx2 (its avx512 variant needs -mavx512bw -mavx512dq)' "$w/v3p.c" \
+  && [ "$fl" = "-march=x86-64-v3 -mavx512f -mavx512vpopcntdq" ] \
+  && ccw $fl -c "$w/v3p.c" -o "$w/v3p.o" 2> "$w/cc.txt" \
+  && clang -std=c99 -Wall -Wextra -Werror $fl -c "$w/v3p.c" -o "$w/v3p.o" 2>> "$w/cc.txt" \
+  && ok "x86-64-v3+vpopcntdq: packed avx2, builds with '$fl' (gcc, clang)" \
+  || ko "x86-64-v3+vpopcntdq: flags '$fl': $(head -c 300 "$w/cc.txt")"
+
+# generic: no AVX-512 padded-image scratch, so a smaller workspace, same outputs
+expect_exit "qa_wide_c64 --target=generic" 0 --quiet "$qa/model.onnx" -o "$w/gen.c" --target=generic --emit-main
+wsg=$(sed -n 's/^#define GEN_WORKSPACE_SIZE \([0-9]*\)$/\1/p' "$w/gen.h")
+wsv=$(sed -n 's/^#define VP_WORKSPACE_SIZE \([0-9]*\)$/\1/p' "$w/vp.h")
+[ -n "$wsg" ] && [ -n "$wsv" ] && [ "$wsg" -lt "$wsv" ] \
+  && ok "--target=generic workspace $wsg < x86-64-v4+vpopcntdq $wsv" || ko "workspaces: generic '$wsg', vpopcntdq '$wsv'"
+if ccw -O2 "$w/gen.c" -o "$w/gen" -lm 2> "$w/cc.txt" && "$w/gen" "$qa/input_0.npy" "$w/gen.npy"; then
+  if grep -q avx512_vpopcntdq /proc/cpuinfo 2>/dev/null; then
+    ccw -O2 -march=x86-64-v4 -mavx512vpopcntdq "$w/vp.c" -o "$w/vp" -lm && "$w/vp" "$qa/input_0.npy" "$w/vp.npy" \
+      && cmp -s "$w/gen.npy" "$w/vp.npy" && ok "generic and x86-64-v4+vpopcntdq outputs identical" \
+      || ko "generic vs x86-64-v4+vpopcntdq outputs differ"
+  else
+    echo "SKIP x86-64-v4+vpopcntdq run (no AVX512VPOPCNTDQ here)"
+  fi
+else
+  ko "generic build/run: $(head -c 300 "$w/cc.txt")"
+fi
+
+# other architectures: the guard refuses the host compiler; cross compilers build it
+expect_exit "qa_wide_c64 --target=armv7e-m" 0 --quiet "$qa/model.onnx" -o "$w/m4.c" --target=armv7e-m
+"$CCT" -std=c99 -c "$w/m4.c" -o "$w/m4.o" 2> "$w/cc.txt" && ko "armv7e-m output built by the host compiler" \
+  || { grep -q 'compiled by tnnc for armv7e-m: build it for armv7e-m' "$w/cc.txt" \
+       && ok "armv7e-m output: the host compiler gets the #error" || ko "armv7e-m host: $(head -c 300 "$w/cc.txt")"; }
+if command -v arm-none-eabi-gcc > /dev/null; then
+  arm-none-eabi-gcc -std=c99 -Wall -Wextra -Werror -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 \
+    -c "$w/m4.c" -o "$w/m4.o" 2> "$w/cc.txt" && ok "armv7e-m output builds for Cortex-M4" || ko "armv7e-m: $(head -c 300 "$w/cc.txt")"
+else
+  echo "SKIP armv7e-m build (no arm-none-eabi-gcc)"
+fi
+for t in aarch64 aarch64+dotprod; do
+  expect_exit "qa_wide_c64 --target=$t" 0 --quiet "$qa/model.onnx" -o "$w/a64.c" --target=$t
+  if command -v aarch64-linux-gnu-gcc > /dev/null; then
+    fl=$([ $t = aarch64 ] || echo -march=armv8.2-a+dotprod)
+    aarch64-linux-gnu-gcc -std=c99 -Wall -Wextra -Werror $fl -c "$w/a64.c" -o "$w/a64.o" 2> "$w/cc.txt" \
+      && ok "$t output builds with aarch64-linux-gnu-gcc $fl" || ko "$t: $(head -c 300 "$w/cc.txt")"
+  else
+    echo "SKIP $t build (no aarch64-linux-gnu-gcc)"
+  fi
+done
+grep -q 'kernel variants: packed neon' "$w/a64.c" && ok "aarch64: packed kernels run neon" || ko "aarch64 variants"
+expect_exit "qa_wide_c64 --target=riscv64" 0 --quiet "$qa/model.onnx" -o "$w/rv.c" --target=riscv64
+grep -q '#define TNN_NO_SIMD 1' "$w/rv.c" && ok "riscv64: portable kernels (TNN_NO_SIMD)" || ko "riscv64: no TNN_NO_SIMD"
+if command -v riscv64-linux-gnu-gcc > /dev/null; then
+  riscv64-linux-gnu-gcc -std=c99 -Wall -Wextra -Werror -c "$w/rv.c" -o "$w/rv.o" 2> "$w/cc.txt" \
+    && ok "riscv64 output builds" || ko "riscv64: $(head -c 300 "$w/cc.txt")"
+else
+  echo "SKIP riscv64 build (no riscv64-linux-gnu-gcc)"
+fi
+
+# without --target, the report says which variants which flags select
+expect_exit "qa_wide_c64 --report (no target)" 0 --quiet --report "$qa/model.onnx"
+grep -q "^kernels (no --target: the C compiler's flags choose): packed: avx512 with -mavx512f -mavx512bw -mavx512dq -mavx512vpopcntdq, avx2 with -mavx2, neon on aarch64, else scalar; float: avx2 with -mavx2 -mfma, else scalar$" "$w/out.txt" \
+  && ok "--report without --target: variants by flags" || ko "--report by flags: $(cat "$w/out.txt")"
+expect_exit "--report=json --target=x86-64-v4" 0 --quiet --report=json --target=x86-64-v4 "$qa/model.onnx"
+json_check "--report=json: target object and per-layer variant" "$w/out.txt" '
+  const t = j.target;
+  if (t.name !== "x86-64-v4" || t.flags !== "-march=x86-64-v4" || t.features.includes("avx512vpopcntdq"))
+    return "target " + JSON.stringify(t);
+  if (j.layers[1].variant !== "avx2" || j.layers[5].variant !== "scalar") return "variants";
+  if (t.kernels[0].family !== "packed" || t.kernels[0].variant !== "avx2" || t.kernels[0].by_flags !== null)
+    return "kernels " + JSON.stringify(t.kernels);
+  return true;'
+# end of the --target block
+# ---------------------------------------------------------------------------
 
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -65,7 +65,7 @@ else
 fi
 val=$(PATH=$(dirname "$bin"):$PATH bash -c 'source "$1"; COMP_LINE="tnnc m.onnx --target=x86-64-v"; COMP_POINT=${#COMP_LINE}
   _tnnc; echo "${COMPREPLY[*]}"' _ "$comp")
-[ "$val" = "x86-64-v3 x86-64-v4" ] && ok "the completion completes --target= values" || ko "--target= completion: '$val'"
+[ "$val" = "x86-64-v2 x86-64-v3 x86-64-v4" ] && ok "the completion completes --target= values" || ko "--target= completion: '$val'"
 
 echo "install: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

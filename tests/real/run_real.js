@@ -68,7 +68,9 @@ function npyRead(file) {
 function build(name, w, target, flags = []) {
   const model = path.join(modelsDir, `${name}.onnx`);
   const c = path.join(w, `${name}.c`);
-  execFileSync(tnnc, [model, '-o', c, '--emit-main', ...(target ? [`--target=${target}`] : []),
+  // x86-64-v4 lacks VPOPCNTDQ: name it so the packed kernels run AVX-512
+  const t = target === 'x86-64-v4' && cpuHas('avx512_vpopcntdq') ? 'x86-64-v4+vpopcntdq' : target;
+  execFileSync(tnnc, [model, '-o', c, '--emit-main', ...(t ? [`--target=${t}`] : []),
     ...flags]);
   const h = fs.readFileSync(path.join(w, `${name}.h`), 'utf8');
   const P = name.toUpperCase();

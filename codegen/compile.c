@@ -95,12 +95,15 @@ static enum tnnc_status write_outputs(Graph *g, const tnnc_options *opt,
   Arena *a = g->arena;
   const char *out_h = opt->output_h ? opt->output_h : derive_header(a, opt->output_c);
   const char *slash = strrchr(out_h, '/');
+  const char *out_bin = opt->weights_extern ? weights_file_name(a, opt->output_c) : NULL;
+  if (out_bin && !weights_save(g, out_bin, d)) return TNNC_ERR_IO;
   EmitOptions eo = {
       .prefix = opt->prefix ? opt->prefix : derive_prefix(a, opt->output_c),
       .header_name = slash ? slash + 1 : out_h,
       .command_line = opt->command_line,
       .emit_main = opt->emit_main,
       .target = opt->target,
+      .weights_file = out_bin,
   };
   char *tc = NULL, *th = NULL;
   FILE *fc = open_temp(a, opt->output_c, &tc);
@@ -181,7 +184,10 @@ enum tnnc_status tnnc_compile(const tnnc_options *opt) {
     st = TNNC_ERR_IO;
     goto done;
   }
-  if (opt->output_c_stream && opt->output_h_stream) {
+  if (opt->output_c_stream && opt->output_h_stream && opt->weights_extern) {
+    diag_error(&diag, NULL, "--weights=extern needs output files, not streams");
+    st = TNNC_ERR_USAGE;
+  } else if (opt->output_c_stream && opt->output_h_stream) {
     EmitOptions eo = {
         .prefix = opt->prefix ? opt->prefix : "model",
         .header_name = opt->output_h ? opt->output_h : "model.h",

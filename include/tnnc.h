@@ -56,6 +56,8 @@ typedef struct tnnc_options {
   FILE *output_h_stream;       /* of to output_c/output_h (both needed) */
   const char *const *const_inputs; /* "NAME=FILE.npy": inputs fixed at */
   int nconst_inputs;               /* compile time (see bind_const_input) */
+  bool weights_extern;         /* constants in OUT.bin, the run function takes
+                                  `const void *weights` (not with the streams) */
 } tnnc_options;
 
 void tnnc_default_limits(tnnc_limits *l);

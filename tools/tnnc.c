@@ -40,6 +40,11 @@ static void usage(FILE *f) {
         "  --float-acts        keep binary/ternary activations as floats (by\n"
         "                      default a layer between two activation\n"
         "                      quantizers runs XOR/popcount on packed bits)\n"
+        "  --weights=inline|extern\n"
+        "                      where the constants go: inline (default) as\n"
+        "                      arrays in OUT.c; extern into OUT.bin (OUT.c less\n"
+        "                      .c), whose address the run function then takes\n"
+        "                      as its last argument `const void *weights`\n"
         "  --target=generic|x86-64-v3|x86-64-v4|aarch64\n"
         "                      SIMD variant of the kernels: the output then\n"
         "                      requires the matching compiler flags (e.g.\n"
@@ -157,6 +162,8 @@ int main(int argc, char **argv) {
       o.tolerance = t;
     } else if (strcmp(a, "--pack=2bit") == 0 || strcmp(a, "--pack=base3") == 0) {
       o.pack_base3 = a[7] == 'b';
+    } else if (strcmp(a, "--weights=inline") == 0 || strcmp(a, "--weights=extern") == 0) {
+      o.weights_extern = a[10] == 'e';
     } else if (strcmp(a, "--float-acts") == 0) {
       o.float_acts = true;
     } else if (strcmp(a, "--version") == 0) {

@@ -110,8 +110,19 @@ static void print_hex_byte(FILE *f, unsigned v) {
   fwrite(s, 1, sizeof s, f);
 }
 
-/* One element of a constant, exactly: floats as hex floats, bytes as hex,
- * wider integers in decimal. */
+/* 0..255 in decimal: for random bytes (packed weights) 28% shorter than
+ * 0xhh and as fast to compile. */
+static void print_byte(FILE *f, unsigned v) {
+  char s[3];
+  int n = 0;
+  if (v >= 100) s[n++] = (char)('0' + v / 100);
+  if (v >= 10) s[n++] = (char)('0' + v / 10 % 10);
+  s[n++] = (char)('0' + v % 10);
+  fwrite(s, 1, (size_t)n, f);
+}
+
+/* One element of a constant, exactly: floats as hex floats, integers in
+ * decimal. */
 static void print_element(FILE *f, const Tensor *t, int64_t i) {
   const unsigned char *p = t->data;
   switch (t->dtype) {
@@ -127,11 +138,11 @@ static void print_element(FILE *f, const Tensor *t, int64_t i) {
     print_hex_float(f, b, false);
     break;
   }
-  case DT_UINT8: case DT_BOOL: print_hex_byte(f, p[i]); break;
+  case DT_UINT8: case DT_BOOL: print_byte(f, p[i]); break;
   case DT_INT8: {
     int v = p[i] < 128 ? p[i] : p[i] - 256;
     if (v < 0) fputc('-', f);
-    print_hex_byte(f, (unsigned)(v < 0 ? -v : v));
+    print_byte(f, (unsigned)(v < 0 ? -v : v));
     break;
   }
   default: print_int(f, ir_const_int(t, i)); break;
@@ -176,7 +187,8 @@ static void emit_const_comment(Emitter *e, const Tensor *t) {
   fputs("]", e->c);
 }
 
-/* Each constant as a `static const` array: bytes 16 a line, floats 8. */
+/* Each constant as a `static const` array, no spaces: floats 8 a line,
+ * integers (packed weights are bytes) 16. */
 static void emit_constants(Emitter *e) {
   Graph *g = e->g;
   bool any = false;

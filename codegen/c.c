@@ -2,14 +2,17 @@
  *
  * model.c is, in order: front matter (tnnc version, command line, producer);
  * the runtime kernels (runtime/tnn_*.h, embedded at build time); the
- * constants as `static const` arrays; one `static` function per node, which
- * holds its kernel's params as a `static const` struct and calls the kernel;
+ * constants as `static const` arrays (with --weights=extern, where they
+ * are in the blob model.bin: codegen/weights.c); one `static` function
+ * per node, which holds its kernel's params as a `static const` struct and
+ * calls the kernel;
  * the run function, which walks the nodes in order over the workspace plan;
  * and, with --emit-main, a main() reading and writing .npy files.
  *
  * Determinism: the text depends only on the graph and the options: tensors
  * and nodes are visited in graph order, numbers are printed in the C locale
- * (tnnc never calls setlocale) with round-trip precision. */
+ * (tnnc never calls setlocale): constants exactly (hex floats), params
+ * with round-trip precision. */
 #include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
@@ -22,6 +25,8 @@ typedef struct Emitter {
   const EmitOptions *o;
   FILE *c, *h;
   char *upper;                 /* prefix in upper case, for macros */
+  const char *weights_name;    /* --weights=extern: the blob's file name, else NULL */
+  WeightsLayout wl;            /* and its layout */
 } Emitter;
 
 /* A C identifier fragment from an ONNX name. */
@@ -70,10 +75,76 @@ static void print_int(FILE *f, int64_t v) {
   else fprintf(f, "%" PRId64, v);
 }
 
+/* The exact C99 hexadecimal text of an IEEE binary32 (single) or binary64
+ * value given by its bits: [-]0x1.<hex>p<exp>, a subnormal 0x0.<hex>p<min>,
+ * zeros with their sign; INFINITY, and NAN with its sign bit (a NaN's
+ * payload is not kept; --weights=extern keeps every bit).  Hex digits
+ * convert without rounding, so the compiler rebuilds the very bits, and
+ * parse faster than decimal. */
+static void print_hex_float(FILE *f, uint64_t bits, bool single) {
+  const int mbits = single ? 23 : 52, ebits = single ? 8 : 11;
+  const int emax = (1 << ebits) - 1, bias = emax >> 1;
+  bool neg = (bits >> (mbits + ebits)) & 1;
+  int ex = (int)(bits >> mbits) & emax;
+  uint64_t m = bits & ((UINT64_C(1) << mbits) - 1);
+  if (ex == emax) {
+    if (m) fputs(neg ? (single ? "-NAN" : "-(double)NAN") : (single ? "NAN" : "(double)NAN"), f);
+    else fputs(neg ? "-INFINITY" : "INFINITY", f);
+    return;
+  }
+  int digits = (mbits + 3) / 4;
+  m <<= 4 * digits - mbits;
+  while (digits > 0 && (m & 15) == 0) {
+    m >>= 4;
+    digits--;
+  }
+  int exp = ex ? ex - bias : (m ? 1 - bias : 0);
+  fprintf(f, "%s0x%c", neg ? "-" : "", ex ? '1' : '0');
+  if (digits) fprintf(f, ".%0*" PRIx64, digits, m);
+  fprintf(f, "p%+d%s", exp, single ? "f" : "");
+}
+
+static void print_hex_byte(FILE *f, unsigned v) {
+  static const char hex[] = "0123456789abcdef";
+  char s[4] = {'0', 'x', hex[v >> 4 & 15], hex[v & 15]};
+  fwrite(s, 1, sizeof s, f);
+}
+
+/* 0..255 in decimal: for random bytes (packed weights) 28% shorter than
+ * 0xhh and as fast to compile. */
+static void print_byte(FILE *f, unsigned v) {
+  char s[3];
+  int n = 0;
+  if (v >= 100) s[n++] = (char)('0' + v / 100);
+  if (v >= 10) s[n++] = (char)('0' + v / 10 % 10);
+  s[n++] = (char)('0' + v % 10);
+  fwrite(s, 1, (size_t)n, f);
+}
+
+/* One element of a constant, exactly: floats as hex floats, integers in
+ * decimal. */
 static void print_element(FILE *f, const Tensor *t, int64_t i) {
+  const unsigned char *p = t->data;
   switch (t->dtype) {
-  case DT_FLOAT: print_float(f, ((const float *)t->data)[i], true); break;
-  case DT_DOUBLE: print_float(f, ((const double *)t->data)[i], false); break;
+  case DT_FLOAT: {
+    uint32_t b;
+    memcpy(&b, p + 4 * i, 4);
+    print_hex_float(f, b, true);
+    break;
+  }
+  case DT_DOUBLE: {
+    uint64_t b;
+    memcpy(&b, p + 8 * i, 8);
+    print_hex_float(f, b, false);
+    break;
+  }
+  case DT_UINT8: case DT_BOOL: print_byte(f, p[i]); break;
+  case DT_INT8: {
+    int v = p[i] < 128 ? p[i] : p[i] - 256;
+    if (v < 0) fputc('-', f);
+    print_byte(f, (unsigned)(v < 0 ? -v : v));
+    break;
+  }
   default: print_int(f, ir_const_int(t, i)); break;
   }
 }
@@ -108,51 +179,61 @@ static const char *storage(Emitter *e, const Tensor *t) {
   return arena_printf(a, "(ws + %lld)", (long long)t->offset);
 }
 
-/* Marks in used[] (by tensor id) the constants the emitted code refers to:
- * inputs of the nodes that run a kernel and the graph outputs, each seen
- * through its views.  Constants only a view node or a folded-away node
- * read are not emitted. */
-static void mark_const(bool *used, const Tensor *t) {
-  while (t->alias) t = t->alias;
-  if (t->data) used[t->id] = true;
+static void emit_const_comment(Emitter *e, const Tensor *t) {
+  fprintf(e->c, "\n/* '%s': %s[", comment_safe(e->g->arena, t->name),
+          dtype_name(t->dtype));
+  for (int d = 0; d < t->rank; d++)
+    fprintf(e->c, "%s%lld", d ? "," : "", (long long)t->dims[d]);
+  fputs("]", e->c);
 }
 
-static bool *consts_used(const Graph *g) {
-  bool *used = arena_alloc(g->arena, (size_t)g->ntensors + 1); /* zeroed */
-  for (int i = 0; i < g->nnodes; i++) {
-    const Node *n = g->nodes[i];
-    if (n->dead || n->call.kernel < 0) continue;
-    for (int j = 0; j < n->nin; j++)
-      if (n->in[j]) mark_const(used, n->in[j]);
-  }
-  for (int i = 0; i < g->noutputs; i++) mark_const(used, g->outputs[i]);
-  return used;
-}
-
+/* Each constant as a `static const` array, no spaces: floats 8 a line,
+ * integers (packed weights are bytes) 16. */
 static void emit_constants(Emitter *e) {
   Graph *g = e->g;
   bool any = false;
-  const bool *used = consts_used(g);
+  const bool *used = weights_used(g);
   for (int i = 0; i < g->ntensors; i++) {
     const Tensor *t = g->tensors[i];
     if (!t->data || !used[t->id]) continue;
     if (!any) fputs("\n/* ---- constants ---- */\n", e->c);
     any = true;
     int64_t n = ir_tensor_numel(t);
-    fprintf(e->c, "\n/* '%s': %s[", comment_safe(g->arena, t->name),
-            dtype_name(t->dtype));
-    for (int d = 0; d < t->rank; d++)
-      fprintf(e->c, "%s%lld", d ? "," : "", (long long)t->dims[d]);
-    fprintf(e->c, "] */\nstatic const %s c%d[%lld] = {", dtype_ctype(t->dtype),
+    int per_line = t->dtype == DT_FLOAT || t->dtype == DT_DOUBLE ? 8 : 16;
+    emit_const_comment(e, t);
+    fprintf(e->c, " */\nstatic const %s c%d[%lld] = {", dtype_ctype(t->dtype),
             t->id, (long long)(n > 0 ? n : 1));
     for (int64_t k = 0; k < n; k++) {
-      fputs(k % 8 == 0 ? "\n  " : " ", e->c);
+      if (k % per_line == 0) fputs("\n  ", e->c);
       print_element(e->c, t, k);
       fputc(',', e->c);
     }
     if (n == 0) fputs("0", e->c);
     fputs("\n};\n", e->c);
   }
+}
+
+/* --weights=extern: the constants are in the blob; the .c keeps the
+ * blob's identification (weights.c) and where each constant is. */
+static void emit_constants_extern(Emitter *e, const WeightsLayout *l) {
+  Graph *g = e->g;
+  fprintf(e->c, "\n/* ---- constants: in %s (--weights=extern) ---- */\n"
+                "\n/* the blob's first bytes (magic, content hash, size) */\n"
+                "static const unsigned char weights_id[%d] = {",
+          comment_safe(g->arena, e->weights_name), WEIGHTS_ID_BYTES);
+  for (int k = 0; k < WEIGHTS_ID_BYTES; k++) {
+    if (k % 16 == 0) fputs("\n  ", e->c);
+    print_hex_byte(e->c, l->id[k]);
+    fputc(',', e->c);
+  }
+  fputs("\n};\n", e->c);
+  for (int i = 0; i < g->ntensors; i++) {
+    const Tensor *t = g->tensors[i];
+    if (l->offset[t->id] < 0) continue;
+    emit_const_comment(e, t);
+    fprintf(e->c, " c%d at byte %lld */", t->id, (long long)l->offset[t->id]);
+  }
+  fputc('\n', e->c);
 }
 
 static void emit_params(Emitter *e, const KernelInfo *ki, const void *params) {
@@ -233,7 +314,37 @@ static void emit_signature(Emitter *e, FILE *f) {
     fprintf(f, "const %s *input%d, ", dtype_ctype(g->inputs[i]->dtype), i);
   for (int i = 0; i < g->noutputs; i++)
     fprintf(f, "%s *output%d, ", dtype_ctype(g->outputs[i]->dtype), i);
-  fputs("void *workspace)", f);
+  fputs(e->weights_name ? "void *workspace, const void *weights)" : "void *workspace)", f);
+}
+
+/* A string safe inside a C string literal. */
+static const char *string_safe(Arena *a, const char *s) {
+  char *r = arena_alloc(a, 4 * strlen(s) + 1), *p = r;
+  for (; *s; s++) {
+    unsigned char ch = (unsigned char)*s;
+    if (ch == '"' || ch == '\\' || ch == '?') p += sprintf(p, "\\%c", ch);
+    else if (ch < 32 || ch >= 127) p += sprintf(p, "\\%03o", ch);
+    else *p++ = (char)ch;
+  }
+  *p = '\0';
+  return r;
+}
+
+static void emit_weights_macros(Emitter *e) {
+  const char *P = e->upper, *p = e->o->prefix;
+  fprintf(e->h,
+          "/* --weights=extern: the constants are not in the C file but in the\n"
+          " * file %s_WEIGHTS_FILE written beside it, %s_WEIGHTS_SIZE bytes\n"
+          " * (elements little-endian).  The caller passes its address to %s_run\n"
+          " * as `weights`, a multiple of %s_WEIGHTS_ALIGN; it is only read, so it\n"
+          " * may stay in flash or a mapped file and serve concurrent calls.\n"
+          " * %s_run returns 2 when `weights` is NULL, 3 when it is misaligned and\n"
+          " * 4 when its first bytes are not this compilation's (another model or\n"
+          " * another version of it). */\n"
+          "#define %s_WEIGHTS_FILE \"%s\"\n#define %s_WEIGHTS_SIZE %lld\n"
+          "#define %s_WEIGHTS_ALIGN %d\n\n",
+          P, P, p, P, p, P, string_safe(e->g->arena, e->weights_name), P,
+          (long long)e->wl.size, P, WEIGHTS_ALIGN);
 }
 
 static void emit_header(Emitter *e) {
@@ -259,6 +370,7 @@ static void emit_header(Emitter *e) {
   fprintf(h, "\n/* Bytes of scratch memory %s_run needs (64-byte alignment is "
              "best). */\n#define %s_WORKSPACE_SIZE %lld\n\n",
           e->o->prefix, e->upper, (long long)(g->ws_size > 0 ? g->ws_size : 1));
+  if (e->weights_name) emit_weights_macros(e);
   fputs("/* Runs the model once.\n"
         " *\n"
         " * inputN / outputN are dense row-major buffers of the shapes and\n"
@@ -270,6 +382,25 @@ static void emit_header(Emitter *e) {
         h);
   emit_signature(e, h);
   fputs(";\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n", h);
+}
+
+/* --weights=extern: the run function checks `weights` and names each
+ * constant as inline (cN), there a pointer into the blob. */
+static void emit_weights_check(Emitter *e) {
+  Graph *g = e->g;
+  FILE *c = e->c;
+  fprintf(c, "  if (!weights) return TNN_E_ARG;\n"
+             "  if ((uintptr_t)weights %% %s_WEIGHTS_ALIGN != 0) return TNN_E_ALIGN;\n"
+             "  if (memcmp(weights, weights_id, sizeof weights_id) != 0) return TNN_E_WEIGHTS;\n"
+             "  const unsigned char *wt = (const unsigned char *)weights;\n"
+             "  (void)wt;\n",
+          e->upper);
+  for (int i = 0; i < g->ntensors; i++) {
+    const Tensor *t = g->tensors[i];
+    if (e->wl.offset[t->id] >= 0)
+      fprintf(c, "  const void *const c%d = wt + %lld;\n", t->id,
+              (long long)e->wl.offset[t->id]);
+  }
 }
 
 static void emit_run(Emitter *e) {
@@ -285,6 +416,7 @@ static void emit_run(Emitter *e) {
   for (int i = 0; i < g->ninputs; i++) fprintf(c, " || !input%d", i);
   for (int i = 0; i < g->noutputs; i++) fprintf(c, " || !output%d", i);
   fputs(") return TNN_E_ARG;\n", c);
+  if (e->weights_name) emit_weights_check(e);
   for (int i = 0; i < g->nnodes; i++) {
     const Node *n = g->nodes[i];
     if (n->dead) continue;
@@ -331,6 +463,7 @@ static void emit_main(Emitter *e) {
   FILE *c = e->c;
   const char *P = e->upper;
   fputs("\n/* ---- test driver (--emit-main) ---- */\n", c);
+  if (e->weights_name) fputs("#define TNN_MAIN_WEIGHTS 1\n", c);
   fputs(tnnc_main_text, c);
   fputs("\nint main(int argc, char **argv) {\n", c);
   fprintf(c, "  enum { NIN = %d, NOUT = %d };\n", g->ninputs, g->noutputs);
@@ -358,13 +491,28 @@ static void emit_main(Emitter *e) {
   for (int i = 0; i < g->noutputs; i++) fprintf(c, "%s_OUTPUT%d_RANK, ", P, i);
   fputs("0};\n", c);
   fprintf(c, "  tnn_npy in[NIN + 1];\n  void *out[NOUT + 1];\n"
-             "  int64_t samples = 1;\n"
-             "  if (argc != 1 + NIN + NOUT) {\n"
-             "    fprintf(stderr, \"usage: %%s\", argv[0]);\n"
+             "  int64_t samples = 1;\n");
+  if (e->weights_name)
+    fputs("  const char *weights_path = NULL;\n"
+          "  if (argc >= 3 && strcmp(argv[1], \"--weights\") == 0) {\n"
+          "    weights_path = argv[2];\n"
+          "    argv[2] = argv[0];\n"
+          "    argv += 2;\n"
+          "    argc -= 2;\n"
+          "  }\n", c);
+  fprintf(c, "  if (argc != 1 + NIN + NOUT) {\n"
+             "    fprintf(stderr, \"usage: %%s%s\", argv[0]);\n"
              "    for (int i = 0; i < NIN; i++) fprintf(stderr, \" IN%%d.npy\", i);\n"
              "    for (int i = 0; i < NOUT; i++) fprintf(stderr, \" OUT%%d.npy\", i);\n"
-             "    fprintf(stderr, \"\\n\");\n    return 2;\n  }\n"
-             );
+             "    fprintf(stderr, \"\\n\");\n    return 2;\n  }\n",
+          e->weights_name ? " [--weights FILE]" : "");
+  if (e->weights_name)
+    fprintf(c, "  void *weights_raw = NULL;\n"
+               "  const void *weights = tnn_weights_load(weights_path, argv[0], %s_WEIGHTS_FILE,\n"
+               "                                         %s_WEIGHTS_SIZE, %s_WEIGHTS_ALIGN,\n"
+               "                                         &weights_raw);\n"
+               "  if (!weights) return 1;\n",
+            P, P, P);
   fputs("  for (int i = 0; i < NIN; i++) {\n"
         "    if (tnn_npy_read(argv[1 + i], &in[i]) != 0) return 1;\n"
         "    if (in[i].dtype != in_dtype[i]) {\n"
@@ -396,8 +544,8 @@ static void emit_main(Emitter *e) {
   for (int i = 0; i < g->noutputs; i++)
     fprintf(c, "(%s *)out[%d] + s * out_size[%d], ",
             dtype_ctype(g->outputs[i]->dtype), i, i);
-  fputs("ws);\n"
-        "    if (rc != 0) { fprintf(stderr, \"run failed: %d\\n\", rc); return 1; }\n"
+  fputs(e->weights_name ? "ws, weights);\n" : "ws);\n", c);
+  fputs("    if (rc != 0) { fprintf(stderr, \"run failed: %d\\n\", rc); return 1; }\n"
         "  }\n"
         "  for (int i = 0; i < NOUT; i++) {\n"
         "    int64_t dims[16];\n"
@@ -418,9 +566,9 @@ static void emit_main(Emitter *e) {
         "  (void)in_shape;\n"
         "  for (int i = 0; i < NOUT; i++) free(out[i]);\n"
         "  for (int i = 0; i < NIN; i++) free(in[i].data);\n"
-        "  free(ws);\n"
-        "  return 0;\n}\n",
-        c);
+        "  free(ws);\n", c);
+  if (e->weights_name) fputs("  free(weights_raw);\n", c);
+  fputs("  return 0;\n}\n", c);
 }
 
 /* --target: which variant of each kernel family the model uses runs on the
@@ -509,8 +657,13 @@ static void emit_target(FILE *c, Graph *g) {
 }
 
 bool emit_c(Graph *g, const EmitOptions *o, FILE *c_out, FILE *h_out) {
-  Emitter e = {g, o, c_out, h_out, NULL};
+  Emitter e = {g, o, c_out, h_out, NULL, NULL, {0}};
   e.upper = arena_strdup(g->arena, o->prefix);
+  if (o->weights_file) {
+    const char *slash = strrchr(o->weights_file, '/');
+    e.weights_name = slash ? slash + 1 : o->weights_file;
+    e.wl = weights_layout(g);
+  }
   for (char *p = e.upper; *p; p++) *p = (char)toupper((unsigned char)*p);
   emit_header(&e);
   fprintf(c_out, "/* Generated by tnnc %s. Do not edit.\n", TNNC_VERSION);
@@ -524,7 +677,8 @@ bool emit_c(Graph *g, const EmitOptions *o, FILE *c_out, FILE *h_out) {
   emit_target(c_out, g);
   fputs("/* ---- runtime ---- */\n", c_out);
   fputs(tnnc_runtime_text, c_out);
-  emit_constants(&e);
+  if (e.weights_name) emit_constants_extern(&e, &e.wl);
+  else emit_constants(&e);
   emit_nodes(&e);
   emit_run(&e);
   if (o->emit_main) emit_main(&e);

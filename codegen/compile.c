@@ -236,8 +236,8 @@ static void forget_temp(OutFile *o, const tnnc_options *opt) {
   o->tmp = NULL;
 }
 
-static void drop_temps(OutFile *o, const tnnc_options *opt) {
-  for (int i = 0; i < 2; i++) {
+static void drop_temps(OutFile *o, int n, const tnnc_options *opt) {
+  for (int i = 0; i < n; i++) {
     if (o[i].f) fclose(o[i].f);
     o[i].f = NULL;
     if (o[i].tmp) unlink(o[i].tmp);
@@ -248,33 +248,39 @@ static void drop_temps(OutFile *o, const tnnc_options *opt) {
 static enum tnnc_status write_outputs(Graph *g, const tnnc_options *opt,
                                       Diag *d) {
   Arena *a = g->arena;
-  OutFile *o = arena_alloc(a, 2 * sizeof *o); /* zeroed */
+  /* o[0] the .c (renamed last, so an existing .c means a complete set),
+   * o[1] the .h, o[2] the weights blob of --weights=extern */
+  int nout = opt->weights_extern ? 3 : 2;
+  OutFile *o = arena_alloc(a, 3 * sizeof *o); /* zeroed */
   o[0].path = opt->output_c;
   o[1].path = opt->output_h ? opt->output_h : derive_header(a, opt->output_c);
+  o[2].path = opt->weights_extern ? weights_file_name(a, opt->output_c) : NULL;
   EmitOptions eo = {
       .prefix = opt->prefix ? opt->prefix : derive_prefix(a, opt->output_c),
       .header_name = base_name(o[1].path),
       .command_line = opt->command_line,
       .emit_main = opt->emit_main,
       .target = opt->target,
+      .weights_file = o[2].path,
   };
   /* Out of compile-time memory while emitting: remove the temporaries,
    * then leave the caller's way. */
   jmp_buf oom, *outer = a->oom;
   if (setjmp(oom)) {
     a->oom = outer;
-    drop_temps(o, opt);
+    drop_temps(o, nout, opt);
     longjmp(*outer, 1);
   }
   a->oom = &oom;
   const char *failed = NULL, *why = NULL;
   int err = 0;
-  for (int i = 0; i < 2 && !failed; i++)
+  for (int i = 0; i < nout && !failed; i++)
     if (!open_temp(a, &o[i], opt)) failed = o[i].path;
+  if (!failed && nout > 2 && !weights_write(g, o[2].f)) failed = o[2].path;
   if (!failed && !emit_c(g, &eo, o[0].f, o[1].f))
     failed = ferror(o[1].f) ? o[1].path : o[0].path;
   if (failed) err = errno;
-  for (int i = 0; i < 2; i++) {
+  for (int i = 0; i < nout; i++) {
     if (o[i].f && fclose(o[i].f) != 0 && !failed) {
       failed = o[i].path;
       err = errno;
@@ -282,26 +288,20 @@ static enum tnnc_status write_outputs(Graph *g, const tnnc_options *opt,
     o[i].f = NULL;
   }
   /* checked before compiling and again just before the renames */
-  for (int i = 0; i < 2 && !failed; i++)
+  for (int i = 0; i < nout && !failed; i++)
     if ((why = target_problem(o[i].path)) != NULL) failed = o[i].path;
-  if (!failed) {
-    if (rename(o[1].tmp, o[1].path) != 0) {
-      failed = o[1].path;
+  /* renamed blob and header first, the .c last; a failed rename removes
+   * the outputs already renamed */
+  for (int i = nout - 1; i >= 0 && !failed; i--) {
+    if (rename(o[i].tmp, o[i].path) != 0) {
+      failed = o[i].path;
       err = errno;
+      for (int k = nout - 1; k > i; k--) unlink(o[k].path);
     } else {
-      forget_temp(&o[1], opt);
+      forget_temp(&o[i], opt);
     }
   }
-  if (!failed) {
-    if (rename(o[0].tmp, o[0].path) != 0) {
-      failed = o[0].path;
-      err = errno;
-      unlink(o[1].path);
-    } else {
-      forget_temp(&o[0], opt);
-    }
-  }
-  drop_temps(o, opt);
+  drop_temps(o, nout, opt);
   a->oom = outer;
   if (failed) {
     diag_error(d, NULL, "cannot write %s: %s", failed, why ? why : strerror(err));
@@ -387,7 +387,10 @@ enum tnnc_status tnnc_compile(const tnnc_options *opt) {
     st = TNNC_ERR_IO;
     goto done;
   }
-  if (opt->output_c_stream && opt->output_h_stream) {
+  if (opt->output_c_stream && opt->output_h_stream && opt->weights_extern) {
+    diag_error(&diag, NULL, "--weights=extern needs output files, not streams");
+    st = TNNC_ERR_USAGE;
+  } else if (opt->output_c_stream && opt->output_h_stream) {
     EmitOptions eo = {
         .prefix = opt->prefix ? opt->prefix : "model",
         .header_name = opt->output_h ? opt->output_h : "model.h",

@@ -65,6 +65,8 @@ typedef struct tnnc_options {
    * (tnnc(1) does).  NULL: not called. */
   void (*temp_file)(void *ctx, const char *path, bool created);
   void *temp_file_ctx;
+  bool weights_extern;         /* constants in OUT.bin, the run function takes
+                                  `const void *weights` (not with the streams) */
 } tnnc_options;
 
 void tnnc_default_limits(tnnc_limits *l);

@@ -438,9 +438,26 @@ typedef struct EmitOptions {
   const char *command_line;    /* recorded in the front matter */
   bool emit_main;
   const char *target;          /* NULL: whatever the C compiler enables */
+  const char *weights_file;    /* --weights=extern: the blob's path; NULL: inline */
 } EmitOptions;
 
 bool emit_c(Graph *g, const EmitOptions *o, FILE *c_out, FILE *h_out);
+
+/* codegen/weights.c: the constants the code reads and --weights=extern's
+ * blob (layout in weights.c). */
+#define WEIGHTS_ALIGN 64       /* each constant's offset, and the blob's address */
+#define WEIGHTS_HEADER 64      /* bytes before the first constant */
+#define WEIGHTS_ID_BYTES 24    /* of the header, checked by the run function */
+typedef struct WeightsLayout {
+  int64_t *offset;             /* by tensor id: offset in the blob, -1: not in it */
+  int64_t size;                /* bytes, header included */
+  uint8_t id[WEIGHTS_ID_BYTES];
+} WeightsLayout;
+bool *weights_used(const Graph *g);          /* by tensor id, arena-allocated */
+WeightsLayout weights_layout(const Graph *g);
+bool weights_write(const Graph *g, FILE *f);
+/* "out/model.c" -> "out/model.bin" */
+const char *weights_file_name(Arena *a, const char *out_c);
 /* codegen/report.c: --report (text or JSON) of the compiled graph. */
 bool emit_report(Graph *g, bool json, FILE *f);
 /* One note per layer with a fallback_reason, through g->diag. */

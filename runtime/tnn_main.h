@@ -176,3 +176,47 @@ static int tnn_npy_write(const char *path, int dtype, int rank,
   }
   return 0;
 }
+
+#ifdef TNN_MAIN_WEIGHTS
+/* --weights=extern: reads the weights blob `path` or, when it is NULL, the
+ * file `name` in the program's directory (that of argv[0]) into memory
+ * aligned to `align`.  Returns the blob, *raw being what to free, or NULL
+ * with a message. */
+static const void *tnn_weights_load(const char *path, const char *argv0,
+                                    const char *name, long size, size_t align,
+                                    void **raw) {
+  char *own = NULL;
+  const void *r = NULL;
+  if (!path) {
+    const char *slash = strrchr(argv0, '/');
+    size_t dir = slash ? (size_t)(slash - argv0) + 1 : 0;
+    own = malloc(dir + strlen(name) + 1);
+    if (!own) {
+      fprintf(stderr, "out of memory\n");
+      return NULL;
+    }
+    memcpy(own, argv0, dir);
+    strcpy(own + dir, name);
+    path = own;
+  }
+  FILE *f = fopen(path, "rb");
+  long got = -1;
+  *raw = NULL;
+  if (!f) {
+    fprintf(stderr, "%s: cannot open the weights (--weights FILE)\n", path);
+  } else if (fseek(f, 0, SEEK_END) != 0 || (got = ftell(f)) != size ||
+             fseek(f, 0, SEEK_SET) != 0) {
+    fprintf(stderr, "%s: %ld bytes of weights, the model expects %ld\n", path, got, size);
+  } else if (!(*raw = malloc((size_t)size + align))) {
+    fprintf(stderr, "out of memory\n");
+  } else {
+    unsigned char *p = (unsigned char *)*raw;
+    p += (align - (uintptr_t)p % align) % align;
+    if (fread(p, 1, (size_t)size, f) == (size_t)size) r = p;
+    else fprintf(stderr, "%s: cannot read the weights\n", path);
+  }
+  if (f) fclose(f);
+  free(own);
+  return r;
+}
+#endif

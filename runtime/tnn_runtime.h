@@ -41,6 +41,8 @@
 #define TNN_OK 0
 #define TNN_E_INDEX 1          /* Gather index out of range */
 #define TNN_E_ARG 2            /* a NULL buffer passed to the run function */
+#define TNN_E_ALIGN 3          /* a misaligned weights pointer (--weights=extern) */
+#define TNN_E_WEIGHTS 4        /* weights that are not this model's (--weights=extern) */
 
 /* Runtime dtype codes (the ONNX TensorProto numbers). */
 #define TNN_DT_F32 1

@@ -75,6 +75,11 @@ static void usage(FILE *f) {
         "                      aarch64+dotprod); native is this machine.  The\n"
         "                      output then #errors without the exact compiler\n"
         "                      flags its kernels need; --report names them.\n"
+        "  --weights inline|extern\n"
+        "                      where the constants go: inline (default) as\n"
+        "                      arrays in OUT.c; extern into OUT.bin (OUT.c less\n"
+        "                      .c), whose address the run function then takes\n"
+        "                      as its last argument `const void *weights`\n"
         "                      Default: whatever the C compiler enables.\n"
         "  --const-input NAME=FILE.npy\n"
         "                      fix runtime input NAME to the array in FILE.npy\n"
@@ -112,11 +117,11 @@ static int bad_usage(const char *msg, const char *arg) {
 /* The temporary outputs that exist: the one global of tnnc, because a
  * signal handler can reach nothing else.  Written by on_temp_file only,
  * read by on_signal; a pointer store is one machine write. */
-static const char *volatile temp_paths[2];
+static const char *volatile temp_paths[3]; /* .c, .h, --weights=extern .bin */
 
 static void on_temp_file(void *ctx, const char *path, bool created) {
   (void)ctx;
-  for (int i = 0; i < 2; i++)
+  for (int i = 0; i < 3; i++)
     if (created ? !temp_paths[i] : temp_paths[i] == path) {
       temp_paths[i] = created ? path : NULL;
       return;
@@ -126,7 +131,7 @@ static void on_temp_file(void *ctx, const char *path, bool created) {
 /* unlink and raise are async-signal-safe; SA_RESETHAND restored the
  * default action, so the raised signal ends the process as it would have. */
 static void on_signal(int sig) {
-  for (int i = 0; i < 2; i++)
+  for (int i = 0; i < 3; i++)
     if (temp_paths[i]) unlink(temp_paths[i]);
   raise(sig);
 }
@@ -198,7 +203,7 @@ static void list_ops(void) {
 enum {
   OPT_PREFIX = 256, OPT_EMIT_MAIN, OPT_BATCH, OPT_REPORT, OPT_QUANTIZE, OPT_TOLERANCE,
   OPT_QUANTIZE_ALL, OPT_PACK, OPT_FLOAT_ACTS, OPT_TARGET, OPT_CONST_INPUT, OPT_DUMP_IR,
-  OPT_LIMIT, OPT_LIST_OPS, OPT_VERSION, OPT_QUIET,
+  OPT_LIMIT, OPT_LIST_OPS, OPT_VERSION, OPT_QUIET, OPT_WEIGHTS,
 };
 
 static const struct option long_options[] = {
@@ -212,6 +217,7 @@ static const struct option long_options[] = {
     {"pack", required_argument, NULL, OPT_PACK},
     {"float-acts", no_argument, NULL, OPT_FLOAT_ACTS},
     {"quiet", no_argument, NULL, OPT_QUIET},
+    {"weights", required_argument, NULL, OPT_WEIGHTS},
     {"target", required_argument, NULL, OPT_TARGET},
     {"const-input", required_argument, NULL, OPT_CONST_INPUT},
     {"dump-ir", optional_argument, NULL, OPT_DUMP_IR},
@@ -247,6 +253,11 @@ static int parse_args(int argc, char **argv, tnnc_options *o, const char **const
     case OPT_QUANTIZE_ALL: o->quantize_all = true; break;
     case OPT_FLOAT_ACTS: o->float_acts = true; break;
     case OPT_QUIET: o->quiet = true; break;
+    case OPT_WEIGHTS:
+      if (strcmp(v, "inline") && strcmp(v, "extern"))
+        return bad_usage("--weights takes inline or extern", v);
+      o->weights_extern = v[0] == 'e';
+      break;
     case OPT_CONST_INPUT:
       if (!strchr(v, '=') || v[0] == '=') return bad_usage("--const-input needs NAME=FILE.npy", v);
       consts[o->nconst_inputs++] = v;

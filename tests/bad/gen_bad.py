@@ -125,6 +125,42 @@ def main():
          helper.make_node("Add", ["x", "c"], ["y"], name="add")],
         [vi("x", [1])], [vi("y", [1])], [big]))
 
+    nul_models()
+
+
+def nul_models():
+    """Names with an embedded NUL: read as C strings they would lose their
+    tail ("\0b" becomes "", an omitted input).  tnnc refuses them all."""
+    w = helper.make_tensor("w", TensorProto.FLOAT, [2, 2], [1.0, 0.0, 0.0, 1.0])
+    b = helper.make_tensor("b", TensorProto.FLOAT, [2], [100.0, 100.0])
+    save("nul_gemm_bias.onnx", model(
+        [helper.make_node("Constant", [], ["\0b"], name="bias", value=b),
+         helper.make_node("Gemm", ["x", "w", "\0b"], ["y"], name="gemm")],
+        [vi("x", [1, 2])], [vi("y", [1, 2])], [w]))
+    lo = helper.make_tensor("lo", TensorProto.FLOAT, [], [0.5])
+    save("nul_clip_min.onnx", model(
+        [helper.make_node("Constant", [], ["\0m"], name="min", value=lo),
+         helper.make_node("Clip", ["x", "\0m"], ["y"], name="clip")],
+        [vi("x", [1, 4])], [vi("y", [1, 4])]))
+    save("nul_op_type.onnx", model(
+        [helper.make_node("Relu\0Sigmoid", ["x"], ["y"], name="relu")],
+        [vi("x", [1, 4])], [vi("y", [1, 4])]))
+    save("nul_attr_name.onnx", model(
+        [helper.make_node("LeakyRelu", ["x"], ["y"], name="leaky",
+                          **{"alpha\0x": 0.5})],
+        [vi("x", [1, 4])], [vi("y", [1, 4])]))
+    save("nul_domain.onnx", model(
+        [helper.make_node("Relu", ["x"], ["y"], name="relu", domain="\0qonnx")],
+        [vi("x", [1, 4])], [vi("y", [1, 4])]))
+    save("nul_output_name.onnx", model(
+        [helper.make_node("Relu", ["x"], ["y\0a"], name="relu")],
+        [vi("x", [1, 4])], [vi("y\0b", [1, 4])]))
+    wc = helper.make_tensor("wc", TensorProto.FLOAT, [1, 1, 3, 3], [1.0] * 9)
+    save("nul_attr_string.onnx", model(
+        [helper.make_node("Conv", ["x", "wc"], ["y"], name="conv",
+                          auto_pad=b"SAME_UPPER\0VALID")],
+        [vi("x", [1, 1, 4, 4])], [vi("y", [1, 1, 4, 4])], [wc]))
+
 
 if __name__ == "__main__":
     main()

@@ -169,5 +169,30 @@ expect_exit "--limit bad value" 2 "$model" -o "$w/l.c" --limit nodes=0
 "$TNNC" "$root/tests/bad/unsupported_ops.onnx" -o "$w/u.c" 2> "$w/err.txt"
 if grep -q 'FooBar' "$w/err.txt" && grep -q 'Trunc' "$w/err.txt"; then ok "all unsupported nodes listed"; else ko "unsupported nodes not all listed: $(cat "$w/err.txt")"; fi
 
+# ==== issue 12: hostile models and inputs (h12core) ====
+# expect_bad FILE PATTERN [TNNC ARGS...]: tests/bad/FILE is refused with
+# exit 1, a diagnostic naming the file and matching PATTERN, no output.
+expect_bad() {
+  local file=$1 pattern=$2; shift 2
+  local out=$w/bad12_out
+  rm -rf "$out"; mkdir -p "$out"
+  "$TNNC" "$root/tests/bad/$file" -o "$out/model.c" "$@" 2> "$w/err.txt"
+  local rc=$?
+  if [ $rc -ne 1 ]; then ko "$file: exit $rc, want 1: $(head -c 300 "$w/err.txt")"
+  elif ! grep -q "$file" "$w/err.txt"; then ko "$file: diagnostic does not name the file: $(head -c 300 "$w/err.txt")"
+  elif ! grep -Eqi "$pattern" "$w/err.txt"; then ko "$file: diagnostic lacks /$pattern/: $(head -c 300 "$w/err.txt")"
+  elif [ -n "$(ls -A "$out")" ]; then ko "$file: left files behind: $(ls "$out")"
+  else ok "$file: $(head -n 1 "$w/err.txt" | cut -c1-150)"; fi
+}
+
+# NUL bytes inside protobuf strings: refused, the node and field named.
+expect_bad nul_gemm_bias.onnx "node #1 'gemm' \(Gemm\): graph.node\[1\].input\[2\] holds a NUL byte"
+expect_bad nul_clip_min.onnx "'clip'.*input\[1\] holds a NUL"
+expect_bad nul_op_type.onnx "op_type holds a NUL"
+expect_bad nul_attr_name.onnx "attribute\[0\].name holds a NUL"
+expect_bad nul_domain.onnx "domain holds a NUL"
+expect_bad nul_output_name.onnx "graph.output\[0\].name holds a NUL"
+expect_bad nul_attr_string.onnx "'auto_pad' holds a NUL"
+
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

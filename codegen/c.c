@@ -386,7 +386,7 @@ static void emit_main(Emitter *e) {
           "  void *ws = malloc(%s_WORKSPACE_SIZE + 64);\n"
           "  if (!ws) { fprintf(stderr, \"out of memory\\n\"); return 1; }\n"
           "  for (int i = 0; i < NOUT; i++) {\n"
-          "    out[i] = calloc((size_t)(out_size[i] * samples) + 1, tnn_npy_esize(out_dtype[i]));\n"
+          "    out[i] = tnn_npy_alloc(out_size[i], samples, tnn_npy_esize(out_dtype[i]));\n"
           "    if (!out[i]) { fprintf(stderr, \"out of memory\\n\"); return 1; }\n"
           "  }\n"
           "  for (int64_t s = 0; s < samples; s++) {\n"

@@ -126,6 +126,7 @@ def main():
         [vi("x", [1])], [vi("y", [1])], [big]))
 
     nul_models()
+    npy_models()
 
 
 def nul_models():
@@ -160,6 +161,19 @@ def nul_models():
         [helper.make_node("Conv", ["x", "wc"], ["y"], name="conv",
                           auto_pad=b"SAME_UPPER\0VALID")],
         [vi("x", [1, 1, 4, 4])], [vi("y", [1, 1, 4, 4])], [wc]))
+
+
+def npy_models():
+    """Valid models the cli tests feed hostile .npy files to: through
+    --const-input (w of npy_const_add) and through the --emit-main program
+    (npy_concat4: a 2x2 input, a 2x8 output)."""
+    save("npy_const_add.onnx", model(
+        [helper.make_node("Add", ["x", "w"], ["y"], name="add")],
+        [vi("x", [2, 2]), vi("w", [2, 2])], [vi("y", [2, 2])]))
+    save("npy_concat4.onnx", model(
+        [helper.make_node("Concat", ["x", "x", "x", "x"], ["y"], name="cat",
+                          axis=1)],
+        [vi("x", [2, 2])], [vi("y", [2, 8])]))
 
 
 if __name__ == "__main__":

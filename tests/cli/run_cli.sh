@@ -194,5 +194,75 @@ expect_bad nul_domain.onnx "domain holds a NUL"
 expect_bad nul_output_name.onnx "graph.output\[0\].name holds a NUL"
 expect_bad nul_attr_string.onnx "'auto_pad' holds a NUL"
 
+# .npy files: one strict header reader (runtime/tnn_npy.h) for --const-input
+# and the --emit-main program.  mknpy FILE VERSION HEADER DATA_BYTES writes
+# a .npy by hand (zero data); HLEN overrides the stored header length.
+mknpy() {
+  local file=$1 ver=$2 hdr=$3 nbytes=$4 len=${HLEN:-${#3}}
+  {
+    printf '\x93NUMPY'
+    printf "\\x$(printf %02x "$ver")\\x00"
+    printf "\\x$(printf %02x $((len & 255)))\\x$(printf %02x $(((len >> 8) & 255)))"
+    [ "$ver" != 1 ] && printf "\\x$(printf %02x $(((len >> 16) & 255)))\\x$(printf %02x $(((len >> 24) & 255)))"
+    printf '%s' "$hdr"
+    head -c "$nbytes" /dev/zero
+  } > "$file"
+}
+b=$root/tests/bad
+# --const-input: a Fortran-order (2, 2) array is refused, whatever the
+# spacing or the key order; a decoy 'descr' inside a string is not read.
+mknpy "$w/f_last.npy" 1 "{'descr': '<f4', 'shape': (2, 2), 'fortran_order': True}" 16
+mknpy "$w/f_nospace.npy" 1 "{'descr':'<f4','fortran_order':True,'shape':(2,2)}" 16
+mknpy "$w/decoy_str.npy" 1 "{\"descr\": \">f4\", 'fortran_order': False, 'shape': (2, 2), 'n': \"'descr': '<f4'\"}" 16
+mknpy "$w/dup_descr.npy" 1 "{'descr': '>f4', 'fortran_order': False, 'shape': (2, 2), 'descr': '<f4'}" 16
+mknpy "$w/huge.npy" 1 "{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904,), }" 16
+mknpy "$w/ovf.npy" 1 "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4611686018427387904), }" 16
+mknpy "$w/bigdim.npy" 1 "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }" 16
+mknpy "$w/hlen_long.npy" 1 "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 4), }" 0
+HLEN=4294967295 mknpy "$w/hlen_v2.npy" 2 "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 4), }" 16
+HLEN=60000 mknpy "$w/hlen_past_end.npy" 1 "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 4), }" 16
+mknpy "$w/short_data.npy" 1 "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 4), }" 8
+mknpy "$w/lazy_huge.npy" 1 "{'descr': '<f4', 'fortran_order': False, 'shape': (1099511627776,), }" 16
+mknpy "$w/f_c_same.npy" 1 "{\"descr\": \"<f4\", \"fortran_order\": True, \"shape\": (1, 4)}" 16
+for f in f_last f_nospace decoy_str dup_descr huge ovf bigdim hlen_v2 hlen_past_end short_data; do
+  "$TNNC" "$b/npy_const_add.onnx" -o "$w/ci.c" --const-input "w=$w/$f.npy" 2> "$w/err.txt"
+  rc=$?
+  if [ $rc -eq 1 ] && grep -q "const-input w: $w/$f.npy" "$w/err.txt"; then
+    ok "--const-input refuses $f.npy: $(head -n 1 "$w/err.txt" | sed 's/.*npy: //' | cut -c1-100)"
+  else
+    ko "--const-input $f.npy: exit $rc: $(head -c 300 "$w/err.txt")"
+  fi
+done
+grep -q "Fortran" <("$TNNC" "$b/npy_const_add.onnx" -o "$w/ci.c" --const-input "w=$w/f_last.npy" 2>&1) \
+  && ok "--const-input names Fortran order" || ko "--const-input Fortran diagnostic"
+# The --emit-main program: built with ASan+UBSan where the compiler has them
+# (no recovery: any UB fails the check), it refuses each hostile file with a
+# message and exit 1, and still reads a C-compatible Fortran-order header.
+san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+echo 'int main(void){return 0;}' > "$w/san.c"
+${CC:-gcc} $san "$w/san.c" -o "$w/san" 2>/dev/null && "$w/san" || san=""
+if "$TNNC" "$b/npy_concat4.onnx" -o "$w/cat4.c" --emit-main 2> "$w/err.txt" &&
+   ${CC:-gcc} -std=c99 -O1 -g -Wall -Wextra -Werror $san "$w/cat4.c" -o "$w/cat4" -lm 2> "$w/cc.txt"; then
+  ok "npy driver built${san:+ with ASan+UBSan}"
+  for f in f_last f_nospace decoy_str dup_descr huge ovf bigdim hlen_long hlen_v2 hlen_past_end short_data lazy_huge; do
+    ASAN_OPTIONS=detect_leaks=0 "$w/cat4" "$w/$f.npy" "$w/cat4_out.npy" > /dev/null 2> "$w/run.txt"
+    rc=$?
+    if [ $rc -eq 1 ] && grep -q "$f.npy: not a supported .npy file" "$w/run.txt" &&
+       ! grep -qi "sanitizer\|runtime error" "$w/run.txt"; then
+      ok "--emit-main program refuses $f.npy: $(head -n 1 "$w/run.txt" | sed 's/.*file: //')"
+    else
+      ko "--emit-main program on $f.npy: exit $rc: $(head -c 400 "$w/run.txt")"
+    fi
+  done
+  if ASAN_OPTIONS=detect_leaks=0 "$w/cat4" "$w/f_c_same.npy" "$w/cat4_out.npy" 2> "$w/run.txt" &&
+     grep -q "'shape': (2, 8)" "$w/cat4_out.npy"; then
+    ok "--emit-main program reads a Fortran-order (1, 4) array"
+  else
+    ko "--emit-main program on f_c_same.npy: $(head -c 300 "$w/run.txt")"
+  fi
+else
+  ko "npy driver: $(head -c 300 "$w/err.txt" "$w/cc.txt")"
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

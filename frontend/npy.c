@@ -154,7 +154,13 @@ bool bind_const_input(Graph *g, const char *spec) {
     if (bytes < 0 || (uint64_t)bytes > n - off) {
       diag_error(g->diag, NULL, "--const-input %s: %s is truncated", name, path);
       ok = false;
+    } else if (g->const_bytes > g->limits->max_weight_bytes - bytes) {
+      diag_error(g->diag, NULL, "--const-input %s: %s takes the constant data "
+                 "beyond the limit of %lld bytes (see --limit weight-bytes=N)",
+                 name, path, (long long)g->limits->max_weight_bytes);
+      ok = false;
     } else {
+      g->const_bytes += bytes;
       memcpy(ir_tensor_alloc_data(g, t), buf + off, (size_t)bytes);
       t->is_input = false;
       t->is_initializer = true;

@@ -635,6 +635,7 @@ static void import_model(Graph *g, const Onnx__ModelProto *m) {
   Node **nodes = create_nodes(&im, gp);
   resolve_inputs(&im, gp, nodes);
   import_outputs(&im, gp);
+  g->const_bytes = im.weight_bytes;
 }
 
 /* ------------------------------------------------------ NUL in strings */

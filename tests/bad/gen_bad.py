@@ -127,6 +127,7 @@ def main():
 
     nul_models()
     npy_models()
+    fold_models()
 
 
 def nul_models():
@@ -174,6 +175,23 @@ def npy_models():
         [helper.make_node("Concat", ["x", "x", "x", "x"], ["y"], name="cat",
                           axis=1)],
         [vi("x", [2, 2])], [vi("y", [2, 8])]))
+
+
+def fold_models():
+    """Tiny models whose constant folding would be huge: a 4 GiB constant
+    (refused by the weight limit before it is made) and an 8192x8192 MatMul
+    of constants (too much work to fold: it stays a run-time node)."""
+    shape = helper.make_tensor("shape", TensorProto.INT64, [1], [1 << 30])
+    save("fold_cos_huge.onnx", model(
+        [helper.make_node("ConstantOfShape", ["shape"], ["y"], name="cos")],
+        [], [vi("y", [1 << 30])], [shape]))
+    shape = helper.make_tensor("shape", TensorProto.INT64, [2], [8192, 8192])
+    one = helper.make_tensor("one", TensorProto.FLOAT, [1], [1.0])
+    save("fold_matmul_8192.onnx", model(
+        [helper.make_node("ConstantOfShape", ["shape"], ["c"], name="cos",
+                          value=one),
+         helper.make_node("MatMul", ["c", "c"], ["y"], name="mm")],
+        [], [vi("y", [8192, 8192])], [shape]))
 
 
 if __name__ == "__main__":

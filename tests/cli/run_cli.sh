@@ -264,5 +264,31 @@ else
   ko "npy driver: $(head -c 300 "$w/err.txt" "$w/cc.txt")"
 fi
 
+# Constant folding is bounded: folded constants count against --limit
+# weight-bytes (a 99-byte model asking for a 4 GiB ConstantOfShape is
+# refused at once), and a node too costly to fold (an 8192x8192x8192 MatMul
+# of constants, 431 s to fold) stays a run-time node.
+start=$(date +%s)
+timeout 20 "$TNNC" "$b/fold_cos_huge.onnx" -o "$w/fc.c" 2> "$w/err.txt"
+rc=$?
+if [ $rc -eq 1 ] && grep -q "node #0 'cos' (ConstantOfShape): .*beyond the limit of 2147483648 bytes" "$w/err.txt" &&
+   [ ! -e "$w/fc.c" ] && [ $(( $(date +%s) - start )) -le 5 ]; then
+  ok "4 GiB ConstantOfShape refused at once"
+else
+  ko "fold_cos_huge.onnx: exit $rc: $(head -c 300 "$w/err.txt")"
+fi
+expect_exit "folded constants count against --limit weight-bytes" 1 --report \
+  "$b/fold_matmul_8192.onnx" --limit weight-bytes=1000000
+grep -q "'cos' (ConstantOfShape): its output (268435456 bytes" "$w/err.txt" \
+  && ok "folded constant over the weight limit named" || ko "fold limit: $(head -c 300 "$w/err.txt")"
+start=$(date +%s)
+timeout 100 "$TNNC" --report "$b/fold_matmul_8192.onnx" > "$w/out.txt" 2> "$w/err.txt"
+rc=$?
+if [ $rc -eq 0 ] && grep -q "549755813888 MACs" "$w/out.txt"; then
+  ok "8192^3 constant MatMul stays a run-time layer ($(( $(date +%s) - start )) s)"
+else
+  ko "fold_matmul_8192.onnx: exit $rc: $(head -c 300 "$w/err.txt")"
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -71,6 +71,10 @@ static void names_put(NameMap *m, Tensor *t) {
 
 /* ------------------------------------------------------------- helpers */
 
+/* The newest ai.onnx opset a model may import (onnxruntime 1.30 refuses
+ * newer ones as unknown). */
+#define ONNX_MAX_OPSET 26
+
 typedef struct Import {
   Graph *g;
   NameMap names;
@@ -109,6 +113,7 @@ static bool host_is_little_endian(void) {
 
 /* Copies n elements of `size` bytes stored little-endian to host order. */
 static void copy_le(void *dst, const uint8_t *src, size_t n, size_t size) {
+  if (n == 0) return;          /* an empty raw_data may be a NULL pointer */
   if (host_is_little_endian() || size == 1) {
     memcpy(dst, src, n * size);
     return;
@@ -604,12 +609,31 @@ static void import_model(Graph *g, const Onnx__ModelProto *m) {
   const char *pn = str(m->producer_name), *pv = str(m->producer_version);
   g->producer = arena_printf(g->arena, "%s%s%s", pn, pn[0] && pv[0] ? " " : "",
                              pv);
-  g->opset = 1;
+  /* The ai.onnx opset, refused where onnxruntime refuses it: none imported,
+   * imported twice with different versions, or outside 1..26. */
+  bool have_opset = false;
   for (size_t i = 0; i < m->n_opset_import; i++) {
     const Onnx__OperatorSetIdProto *os = m->opset_import[i];
     const char *d = str(os->domain);
-    if ((!d[0] || strcmp(d, "ai.onnx") == 0) && os->has_version)
-      g->opset = os->version;
+    if (d[0] && strcmp(d, "ai.onnx") != 0) continue;
+    int64_t v = os->has_version ? os->version : 0;
+    if (have_opset && v != g->opset) {
+      diag_error(g->diag, NULL, "the model imports ai.onnx opsets %lld and "
+                 "%lld", (long long)g->opset, (long long)v);
+      return;
+    }
+    have_opset = true;
+    g->opset = v;
+  }
+  if (!have_opset) {
+    diag_error(g->diag, NULL, "the model imports no ai.onnx opset "
+               "(opset_import)");
+    return;
+  }
+  if (g->opset < 1 || g->opset > ONNX_MAX_OPSET) {
+    diag_error(g->diag, NULL, "the model imports ai.onnx opset %lld; tnnc (like "
+               "onnxruntime) reads opsets 1 to %d", (long long)g->opset, ONNX_MAX_OPSET);
+    return;
   }
   const Onnx__GraphProto *gp = m->graph;
   if (!gp) {

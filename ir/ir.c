@@ -353,7 +353,7 @@ bool ir_toposort(Graph *g) {
   int k = count;
   for (int i = 0; i < n; i++)
     if (g->nodes[i]->dead) order[k++] = g->nodes[i];
-  memcpy(g->nodes, order, sizeof(Node *) * (size_t)n);
+  if (n) memcpy(g->nodes, order, sizeof(Node *) * (size_t)n); /* no nodes: NULL */
   return true;
 }
 

@@ -128,6 +128,7 @@ def main():
     nul_models()
     npy_models()
     fold_models()
+    ub_models()
 
 
 def nul_models():
@@ -192,6 +193,50 @@ def fold_models():
                           value=one),
          helper.make_node("MatMul", ["c", "c"], ["y"], name="mm")],
         [], [vi("y", [8192, 8192])], [shape]))
+
+
+def ub_models():
+    """Models that made tnnc itself run into undefined behaviour: window
+    arithmetic overflowing int64 (onnxruntime refuses all of these), opsets
+    onnxruntime refuses, and two valid models: an empty initializer stored
+    as empty raw_data and a graph without nodes."""
+    big = 1 << 62
+    w = helper.make_tensor("w", TensorProto.FLOAT, [1, 1, 3, 3], [1.0] * 9)
+    x4, y = [vi("x", [1, 1, 4, 4])], [vi("y", None)]
+    for name, op, attrs, inits in (
+            ("window_conv_dil_pads", "Conv",
+             dict(dilations=[big, 1], pads=[big, 0, big, 0]), [w]),
+            ("window_conv_stride_same", "Conv",
+             dict(strides=[(1 << 63) - 1, 1], auto_pad="SAME_UPPER"), [w]),
+            ("window_conv_same_dil", "Conv",
+             dict(dilations=[big, 1], auto_pad="SAME_UPPER"), [w]),
+            ("window_conv_same_lower_dil", "Conv",
+             dict(dilations=[big // 2, 1], auto_pad="SAME_LOWER"), [w]),
+            ("window_pool_same_dil", "MaxPool",
+             dict(kernel_shape=[3, 1], dilations=[big, 1], auto_pad="SAME_UPPER"), []),
+            ("window_avgpool_area", "AveragePool",
+             dict(kernel_shape=[big, big], auto_pad="SAME_UPPER"), [])):
+        ins = ["x", "w"] if inits else ["x"]
+        save(name + ".onnx", model([helper.make_node(op, ins, ["y"], name="win", **attrs)],
+                                   x4, y, inits))
+    w1 = helper.make_tensor("w", TensorProto.FLOAT, [1, 3, 3], [0.5] * 9)
+    save("window_stride_huge_ok.onnx", model(
+        [helper.make_node("Conv", ["x", "w"], ["y"], name="conv", strides=[big])],
+        [vi("x", [2, 3, 4])], [vi("y", [2, 1, 1])], [w1]))
+    relu = [helper.make_node("Relu", ["x"], ["y"], name="relu")]
+    x, y = [vi("x", [1, 4])], [vi("y", [1, 4])]
+    for v in (0, -1, 99999):
+        save("opset_%s.onnx" % str(v).replace("-", "minus"),
+             model(relu, x, y, opsets=[helper.make_opsetid("", v)]))
+    save("opset_missing.onnx", model(relu, x, y, opsets=[]))
+    save("opset_twice.onnx", model(relu, x, y, opsets=[
+        helper.make_opsetid("", 13), helper.make_opsetid("ai.onnx", 14)]))
+    e = helper.make_tensor("e", TensorProto.FLOAT, [1, 0], [])
+    e.raw_data = b""
+    save("empty_raw_data.onnx", model(
+        [helper.make_node("Concat", ["x", "e"], ["y"], name="cat", axis=1)],
+        x, y, [e]))
+    save("no_nodes.onnx", model([], x, [vi("x", [1, 4])]))
 
 
 if __name__ == "__main__":

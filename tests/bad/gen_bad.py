@@ -237,6 +237,12 @@ def ub_models():
         [helper.make_node("Concat", ["x", "e"], ["y"], name="cat", axis=1)],
         x, y, [e]))
     save("no_nodes.onnx", model([], x, [vi("x", [1, 4])]))
+    # 2^62 float elements between two nodes: 2^64 bytes when --limit
+    # elements=INT64_MAX let it through
+    save("limit_huge_intermediate.onnx", model(
+        [helper.make_node("Relu", ["x"], ["r"], name="relu"),
+         helper.make_node("Neg", ["r"], ["y"], name="neg")],
+        [vi("x", [1 << 61, 2])], [vi("y", [1 << 61, 2])]))
 
 
 if __name__ == "__main__":

@@ -324,5 +324,14 @@ else
   ko "stride 2^62 conv: $(head -c 300 "$w/err.txt" "$w/cc.txt" "$w/run.txt")"
 fi
 
+# --limit values up to INT64_MAX: the library keeps its own ceilings, so
+# the size arithmetic cannot overflow (a 2^62-element intermediate is
+# refused instead of wrapping its byte count) and a real model compiles.
+M=9223372036854775807
+expect_exit "all limits at INT64_MAX" 0 "$model" -o "$w/lm.c" --limit elements=$M \
+  --limit weight-bytes=$M --limit nodes=$M --limit depth=$M --limit memory=$M
+expect_bad limit_huge_intermediate.onnx "more elements than the limit of 34359738368" \
+  --limit elements=$M --limit weight-bytes=$M --limit memory=$M
+
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -149,32 +149,42 @@ static void print_element(FILE *f, const Tensor *t, int64_t i) {
   }
 }
 
-static bool is_output_index(const Graph *g, const Tensor *t, int *idx) {
-  for (int i = 0; i < g->noutputs; i++)
-    if (g->outputs[i] == t) {
-      *idx = i;
-      return true;
-    }
-  return false;
+/* Where the run function finds graph inputs and outputs: input_of[id] is
+ * the graph input a tensor is, output_of[id] the first graph output it is,
+ * -1 for neither (indexed by tensor id). */
+typedef struct RunIo {
+  int *input_of, *output_of;
+} RunIo;
+
+static RunIo run_io(const Graph *g) {
+  RunIo io;
+  io.input_of = arena_calloc(g->arena, (size_t)g->ntensors + 1, sizeof(int));
+  io.output_of = arena_calloc(g->arena, (size_t)g->ntensors + 1, sizeof(int));
+  for (int i = 0; i <= g->ntensors; i++) io.input_of[i] = io.output_of[i] = -1;
+  for (int i = g->ninputs - 1; i >= 0; i--) io.input_of[g->inputs[i]->id] = i;
+  for (int i = g->noutputs - 1; i >= 0; i--) io.output_of[g->outputs[i]->id] = i;
+  return io;
 }
 
-static bool is_input_index(const Graph *g, const Tensor *t, int *idx) {
-  for (int i = 0; i < g->ninputs; i++)
-    if (g->inputs[i] == t) {
-      *idx = i;
-      return true;
-    }
-  return false;
+/* Whether a kernel of the run function writes t (a view's output that is a
+ * graph output is a copy kernel by now, see plan-memory). */
+static bool kernel_written(const RunIo *io, const Tensor *t) {
+  return !t->data && io->input_of[t->id] < 0 && t->producer &&
+         !t->producer->dead && t->producer->call.kernel >= 0;
 }
 
-/* The C expression for a tensor's storage inside the run function. */
-static const char *storage(Emitter *e, const Tensor *t) {
+/* The C expression for a tensor's storage inside the run function.  Seen
+ * through its views, a tensor is a constant, a graph input (read from the
+ * caller's input buffer, even when it is also a graph output), a kernel's
+ * result that is a graph output (written straight into the first output
+ * buffer that lists it), or a workspace buffer. */
+static const char *storage(Emitter *e, const RunIo *io, const Tensor *t) {
   Arena *a = e->g->arena;
   while (t->alias) t = t->alias;
-  int idx;
   if (t->data) return arena_printf(a, "c%d", t->id);
-  if (is_output_index(e->g, t, &idx)) return arena_printf(a, "output%d", idx);
-  if (is_input_index(e->g, t, &idx)) return arena_printf(a, "input%d", idx);
+  if (io->input_of[t->id] >= 0) return arena_printf(a, "input%d", io->input_of[t->id]);
+  if (io->output_of[t->id] >= 0 && kernel_written(io, t))
+    return arena_printf(a, "output%d", io->output_of[t->id]);
   TNNC_ASSERT(t->offset >= 0);
   return arena_printf(a, "(ws + %lld)", (long long)t->offset);
 }
@@ -406,6 +416,7 @@ static void emit_weights_check(Emitter *e) {
 static void emit_run(Emitter *e) {
   Graph *g = e->g;
   FILE *c = e->c;
+  const RunIo io = run_io(g);
   fputs("\n/* ---- entry point ---- */\n\n", c);
   emit_signature(e, c);
   fputs(" {\n", c);
@@ -423,36 +434,30 @@ static void emit_run(Emitter *e) {
     if (n->call.kernel < 0) {
       fprintf(c, "  /* node #%d '%s' (%s): a view of %s */\n", n->index,
               comment_safe(g->arena, n->name), comment_safe(g->arena, n->op_type),
-              storage(e, n->in[0]));
+              storage(e, &io, n->in[0]));
       continue;
     }
     fputs("  {\n    const void *in[] = {", c);
     for (int j = 0; j < n->nin; j++)
-      fprintf(c, "%s%s", j ? ", " : "", n->in[j] ? storage(e, n->in[j]) : "0");
+      fprintf(c, "%s%s", j ? ", " : "", n->in[j] ? storage(e, &io, n->in[j]) : "0");
     if (n->nin == 0) fputs("0", c);
     fputs("};\n    void *out[] = {", c);
     /* an output inference already made constant (Dropout's mask) is not
      * written by the kernel */
     for (int j = 0; j < n->nout; j++)
       fprintf(c, "%s%s", j ? ", " : "",
-              n->out[j] && !n->out[j]->data ? storage(e, n->out[j]) : "0");
+              n->out[j] && !n->out[j]->data ? storage(e, &io, n->out[j]) : "0");
     fprintf(c, "};\n    if ((rc = %s(in, out)) != 0) return rc;\n  }\n",
             node_fn(e, n, i));
   }
-  /* Outputs not written by a node: constants, inputs, repeated outputs. */
+  /* Outputs no kernel writes (constants, graph inputs, views of them, a
+   * tensor listed again) are copied after all kernels ran, from the input
+   * buffer, the constant or the output buffer a kernel wrote: never from
+   * another copied output buffer, so their order does not matter. */
   for (int i = 0; i < g->noutputs; i++) {
     const Tensor *t = g->outputs[i];
-    int first = i;
-    is_output_index(g, t, &first);
-    bool written = t->producer && !t->producer->dead && first == i && !t->data;
-    if (written) continue;
-    const char *src = first != i ? arena_printf(g->arena, "output%d", first)
-                                 : storage(e, t);
-    if (!t->data && !(t->producer && !t->producer->dead) && first == i) {
-      int idx;
-      if (is_input_index(g, t, &idx)) src = arena_printf(g->arena, "input%d", idx);
-    }
-    fprintf(c, "  memcpy(output%d, %s, %lld);\n", i, src,
+    if (io.output_of[t->id] == i && kernel_written(&io, t)) continue;
+    fprintf(c, "  memcpy(output%d, %s, %lld);\n", i, storage(e, &io, t),
             (long long)ir_tensor_bytes(t));
   }
   fputs("  return rc;\n}\n", c);
@@ -532,7 +537,7 @@ static void emit_main(Emitter *e) {
           "  void *ws = malloc(%s_WORKSPACE_SIZE + 64);\n"
           "  if (!ws) { fprintf(stderr, \"out of memory\\n\"); return 1; }\n"
           "  for (int i = 0; i < NOUT; i++) {\n"
-          "    out[i] = calloc((size_t)(out_size[i] * samples) + 1, tnn_npy_esize(out_dtype[i]));\n"
+          "    out[i] = tnn_npy_alloc(out_size[i], samples, tnn_npy_esize(out_dtype[i]));\n"
           "    if (!out[i]) { fprintf(stderr, \"out of memory\\n\"); return 1; }\n"
           "  }\n"
           "  for (int64_t s = 0; s < samples; s++) {\n"

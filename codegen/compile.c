@@ -14,6 +14,9 @@
 
 #include "../ir/ir.h"
 
+#define TNNC_MAX_ELEMENTS_CEILING (INT64_C(1) << 35)
+#define TNNC_MAX_NODES_CEILING (INT64_C(1) << 24)
+
 void tnnc_default_limits(tnnc_limits *l) {
   l->max_tensor_elements = INT64_C(1) << 30;
   l->max_weight_bytes = INT64_C(1) << 31;
@@ -314,11 +317,19 @@ enum tnnc_status tnnc_compile(const tnnc_options *opt) {
   Diag diag = {.sink = opt->diag_sink, .file = opt->input_path ? opt->input_path : "<model>"};
   tnnc_limits lim;
   tnnc_default_limits(&lim);
-  if (opt->limits.max_tensor_elements) lim.max_tensor_elements = opt->limits.max_tensor_elements;
-  if (opt->limits.max_weight_bytes) lim.max_weight_bytes = opt->limits.max_weight_bytes;
-  if (opt->limits.max_nodes) lim.max_nodes = opt->limits.max_nodes;
-  if (opt->limits.max_arena_bytes) lim.max_arena_bytes = opt->limits.max_arena_bytes;
-  if (opt->limits.max_graph_depth) lim.max_graph_depth = opt->limits.max_graph_depth;
+  if (opt->limits.max_tensor_elements > 0) lim.max_tensor_elements = opt->limits.max_tensor_elements;
+  if (opt->limits.max_weight_bytes > 0) lim.max_weight_bytes = opt->limits.max_weight_bytes;
+  if (opt->limits.max_nodes > 0) lim.max_nodes = opt->limits.max_nodes;
+  if (opt->limits.max_arena_bytes > 0) lim.max_arena_bytes = opt->limits.max_arena_bytes;
+  if (opt->limits.max_graph_depth > 0) lim.max_graph_depth = opt->limits.max_graph_depth;
+  /* Ceilings whatever --limit asks (up to INT64_MAX), so that the size
+   * arithmetic stays within int64: a tensor's bytes (2^35 elements of at
+   * most 8 bytes) and a workspace summed over up to 2^24 nodes' tensors. */
+  if (lim.max_tensor_elements > TNNC_MAX_ELEMENTS_CEILING)
+    lim.max_tensor_elements = TNNC_MAX_ELEMENTS_CEILING;
+  if (lim.max_nodes > TNNC_MAX_NODES_CEILING) lim.max_nodes = TNNC_MAX_NODES_CEILING;
+  if ((uint64_t)lim.max_arena_bytes > (uint64_t)(SIZE_MAX / 2))
+    lim.max_arena_bytes = (int64_t)(SIZE_MAX / 2);
   if (!check_names(opt)) return TNNC_ERR_USAGE;
   if (opt->batch < 0) {
     diag_error(&diag, NULL, "--batch must be at least 1");

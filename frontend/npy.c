@@ -8,12 +8,14 @@
  * the run function's parameter list, and constant folding sees its data.
  *
  * Reads NumPy format 1.0-3.0, C order, little-endian or single-byte
- * element types whose ONNX type tnnc supports. */
+ * element types whose ONNX type tnnc supports, with the strict header
+ * parser of runtime/tnn_npy.h. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../ir/ir.h"
+#include "../runtime/tnn_npy.h"
 
 static const struct {
   const char *descr;
@@ -24,75 +26,37 @@ static const struct {
     {"<i8", DT_INT64}, {"<u8", DT_UINT64}, {"|b1", DT_BOOL},
 };
 
-/* The quoted value after `'key':` in a header dict, copied into out. */
-static bool header_str(const char *h, const char *key, char *out, size_t cap) {
-  const char *p = strstr(h, key);
-  if (!p) return false;
-  p = strchr(p + strlen(key), '\'');
-  if (!p) return false;
-  const char *e = strchr(++p, '\'');
-  if (!e || (size_t)(e - p) >= cap) return false;
-  memcpy(out, p, (size_t)(e - p));
-  out[e - p] = 0;
-  return true;
-}
-
-/* Parses the header of `buf` into dtype/rank/dims and the data offset;
+/* Parses the header of `buf` (runtime/tnn_npy.h, the reader the
+ * --emit-main program uses too) into dtype/rank/dims and the data offset;
  * false with a reason in *why. */
 static bool npy_header(const uint8_t *buf, size_t len, DType *dt, int *rank,
                        int64_t *dims, size_t *data_off, const char **why) {
-  *why = "not a .npy file";
-  if (len < 10 || memcmp(buf, "\x93NUMPY", 6) != 0) return false;
-  size_t hlen, off;
-  if (buf[6] == 1) {
-    hlen = (size_t)buf[8] | (size_t)buf[9] << 8;
-    off = 10;
-  } else if (buf[6] == 2 || buf[6] == 3) {
-    if (len < 12) return false;
-    hlen = (size_t)buf[8] | (size_t)buf[9] << 8 | (size_t)buf[10] << 16 |
-           (size_t)buf[11] << 24;
-    off = 12;
-  } else {
-    *why = "unsupported .npy version";
+  size_t off, hlen;
+  tnn_npy_header h;
+  *why = tnn_npy_preamble(buf, len, &off, &hlen);
+  if (*why) return false;
+  if (hlen > len - off) {
+    *why = "truncated .npy header";
     return false;
   }
-  if (hlen > len - off || hlen > 65536) return false;
-  char h[65537];
-  memcpy(h, buf + off, hlen);
-  h[hlen] = 0;
-  char descr[16];
-  if (!header_str(h, "'descr'", descr, sizeof descr)) return false;
+  *why = tnn_npy_parse_header((const char *)buf + off, hlen, &h);
+  if (*why) return false;
   *dt = DT_UNDEFINED;
   for (size_t i = 0; i < sizeof npy_types / sizeof npy_types[0]; i++)
-    if (strcmp(descr, npy_types[i].descr) == 0) *dt = npy_types[i].dtype;
+    if (strcmp(h.descr, npy_types[i].descr) == 0) *dt = npy_types[i].dtype;
   if (*dt == DT_UNDEFINED) {
     *why = "unsupported element type (descr) in the .npy header";
     return false;
   }
-  const char *fo = strstr(h, "'fortran_order'");
-  if (fo && strstr(fo, "True") && strstr(fo, "True") < strchr(fo, ',')) {
-    *why = "Fortran-order arrays are not supported";
+  if (h.rank > IR_MAX_RANK) {
+    *why = "the .npy array has more axes than tnnc supports";
     return false;
   }
-  const char *sh = strstr(h, "'shape'");
-  sh = sh ? strchr(sh, '(') : NULL;
-  if (!sh) return false;
-  *rank = 0;
-  for (const char *p = sh + 1; *p && *p != ')';) {
-    if (*p == ' ' || *p == ',') {
-      p++;
-      continue;
-    }
-    char *end;
-    errno = 0;
-    long long v = strtoll(p, &end, 10);
-    if (end == p || errno || v < 0 || *rank >= IR_MAX_RANK) {
-      *why = "bad shape in the .npy header";
-      return false;
-    }
-    dims[(*rank)++] = v;
-    p = end;
-  }
+  int64_t bytes;
+  *why = tnn_npy_data_bytes(&h, dtype_size(*dt), &bytes);
+  if (*why) return false;
+  *rank = h.rank;
+  for (int d = 0; d < h.rank; d++) dims[d] = h.dims[d];
   *data_off = off + hlen;
   return true;
 }
@@ -179,8 +143,9 @@ bool bind_const_input(Graph *g, const char *spec) {
                  "the limit of %lld", name, path,
                  (long long)g->limits->max_tensor_elements);
       ok = false;
+    } else {
+      count *= dims[d];
     }
-    count *= dims[d];
   }
   if (ok) {
     ir_tensor_set_shape(t, dt, rank, dims);
@@ -189,7 +154,13 @@ bool bind_const_input(Graph *g, const char *spec) {
     if (bytes < 0 || (uint64_t)bytes > n - off) {
       diag_error(g->diag, NULL, "--const-input %s: %s is truncated", name, path);
       ok = false;
+    } else if (g->const_bytes > g->limits->max_weight_bytes - bytes) {
+      diag_error(g->diag, NULL, "--const-input %s: %s takes the constant data "
+                 "beyond the limit of %lld bytes (see --limit weight-bytes=N)",
+                 name, path, (long long)g->limits->max_weight_bytes);
+      ok = false;
     } else {
+      g->const_bytes += bytes;
       memcpy(ir_tensor_alloc_data(g, t), buf + off, (size_t)bytes);
       t->is_input = false;
       t->is_initializer = true;

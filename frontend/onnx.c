@@ -71,6 +71,10 @@ static void names_put(NameMap *m, Tensor *t) {
 
 /* ------------------------------------------------------------- helpers */
 
+/* The newest ai.onnx opset a model may import (onnxruntime 1.30 refuses
+ * newer ones as unknown). */
+#define ONNX_MAX_OPSET 26
+
 typedef struct Import {
   Graph *g;
   NameMap names;
@@ -109,6 +113,7 @@ static bool host_is_little_endian(void) {
 
 /* Copies n elements of `size` bytes stored little-endian to host order. */
 static void copy_le(void *dst, const uint8_t *src, size_t n, size_t size) {
+  if (n == 0) return;          /* an empty raw_data may be a NULL pointer */
   if (host_is_little_endian() || size == 1) {
     memcpy(dst, src, n * size);
     return;
@@ -385,6 +390,11 @@ static void import_attr(Import *im, Node *n, const Onnx__AttributeProto *ap) {
   case ATTR_FLOAT: ir_node_add_attr(g, n, name, type)->f = ap->f; return;
   case ATTR_INT: ir_node_add_attr(g, n, name, type)->i = ap->i; return;
   case ATTR_STRING: {
+    if (ap->s.len && memchr(ap->s.data, 0, ap->s.len)) {
+      diag_error(g->diag, n, "attribute '%s' holds a NUL byte in its string "
+                 "value", name);
+      return;
+    }
     char *s = arena_alloc(g->arena, ap->s.len + 1);
     if (ap->s.len) memcpy(s, ap->s.data, ap->s.len);
     ir_node_add_attr(g, n, name, type)->s = s;
@@ -410,6 +420,11 @@ static void import_attr(Import *im, Node *n, const Onnx__AttributeProto *ap) {
     a->n = (int)ap->n_strings;
     a->strings = arena_calloc(g->arena, ap->n_strings + 1, sizeof(char *));
     for (size_t i = 0; i < ap->n_strings; i++) {
+      if (ap->strings[i].len && memchr(ap->strings[i].data, 0, ap->strings[i].len)) {
+        diag_error(g->diag, n, "attribute '%s' holds a NUL byte in string %zu",
+                   name, i);
+        return;
+      }
       char *s = arena_alloc(g->arena, ap->strings[i].len + 1);
       if (ap->strings[i].len)
         memcpy(s, ap->strings[i].data, ap->strings[i].len);
@@ -594,12 +609,31 @@ static void import_model(Graph *g, const Onnx__ModelProto *m) {
   const char *pn = str(m->producer_name), *pv = str(m->producer_version);
   g->producer = arena_printf(g->arena, "%s%s%s", pn, pn[0] && pv[0] ? " " : "",
                              pv);
-  g->opset = 1;
+  /* The ai.onnx opset, refused where onnxruntime refuses it: none imported,
+   * imported twice with different versions, or outside 1..26. */
+  bool have_opset = false;
   for (size_t i = 0; i < m->n_opset_import; i++) {
     const Onnx__OperatorSetIdProto *os = m->opset_import[i];
     const char *d = str(os->domain);
-    if ((!d[0] || strcmp(d, "ai.onnx") == 0) && os->has_version)
-      g->opset = os->version;
+    if (d[0] && strcmp(d, "ai.onnx") != 0) continue;
+    int64_t v = os->has_version ? os->version : 0;
+    if (have_opset && v != g->opset) {
+      diag_error(g->diag, NULL, "the model imports ai.onnx opsets %lld and "
+                 "%lld", (long long)g->opset, (long long)v);
+      return;
+    }
+    have_opset = true;
+    g->opset = v;
+  }
+  if (!have_opset) {
+    diag_error(g->diag, NULL, "the model imports no ai.onnx opset "
+               "(opset_import)");
+    return;
+  }
+  if (g->opset < 1 || g->opset > ONNX_MAX_OPSET) {
+    diag_error(g->diag, NULL, "the model imports ai.onnx opset %lld; tnnc (like "
+               "onnxruntime) reads opsets 1 to %d", (long long)g->opset, ONNX_MAX_OPSET);
+    return;
   }
   const Onnx__GraphProto *gp = m->graph;
   if (!gp) {
@@ -625,6 +659,96 @@ static void import_model(Graph *g, const Onnx__ModelProto *m) {
   Node **nodes = create_nodes(&im, gp);
   resolve_inputs(&im, gp, nodes);
   import_outputs(&im, gp);
+  g->const_bytes = im.weight_bytes;
+}
+
+/* ------------------------------------------------------ NUL in strings */
+
+/* protobuf-c hands `string` fields over as C strings, so a name "\0b" would
+ * read as "" (an omitted optional input) and "ab\0c" as "ab".  Before the
+ * import, the wire bytes are walked with the schema's own descriptors and
+ * every string field holding a NUL byte is refused: names, op types,
+ * domains, attribute names, anywhere in the model.  The bytes already
+ * unpacked cleanly, so only the walk's own bounds are checked. */
+
+typedef struct NulScan {
+  Graph *g;
+  const Onnx__GraphProto *top;  /* the main graph, to name its nodes */
+  char path[512];
+} NulScan;
+
+static bool wire_varint(const uint8_t **p, const uint8_t *end, uint64_t *v) {
+  *v = 0;
+  for (int shift = 0; shift < 64 && *p < end; shift += 7) {
+    uint8_t b = *(*p)++;
+    *v |= (uint64_t)(b & 127) << shift;
+    if (!(b & 128)) return true;
+  }
+  return false;
+}
+
+static void nul_report(NulScan *s, const Onnx__NodeProto *np, int node_index) {
+  if (!np) {
+    diag_error(s->g->diag, NULL, "%s holds a NUL byte; tnnc refuses strings "
+               "with embedded NULs", s->path);
+    return;
+  }
+  Node where = {.index = node_index, .name = str(np->name),
+                .op_type = str(np->op_type)};
+  diag_error(s->g->diag, &where, "%s holds a NUL byte; tnnc refuses strings "
+             "with embedded NULs", s->path);
+}
+
+static void scan_nul(NulScan *s, const ProtobufCMessageDescriptor *desc,
+                     const uint8_t *p, size_t len, int depth,
+                     const Onnx__NodeProto *np, int node_index) {
+  const uint8_t *end = p + len;
+  size_t plen = strlen(s->path);
+  unsigned counts[64] = {0};
+  if (depth > 48) return;      /* subgraphs that deep are refused anyway */
+  while (p < end) {
+    uint64_t key, n;
+    if (!wire_varint(&p, end, &key)) return;
+    switch (key & 7) {
+    case 0: if (!wire_varint(&p, end, &n)) return; continue;
+    case 1: if (end - p < 8) return; p += 8; continue;
+    case 5: if (end - p < 4) return; p += 4; continue;
+    case 2: break;
+    default: return;           /* groups: not in ONNX */
+    }
+    if (!wire_varint(&p, end, &n) || n > (uint64_t)(end - p)) return;
+    const uint8_t *body = p;
+    p += n;
+    const ProtobufCFieldDescriptor *f =
+        key >> 3 <= UINT32_MAX
+            ? protobuf_c_message_descriptor_get_field(desc, (unsigned)(key >> 3))
+            : NULL;
+    if (!f || (f->type != PROTOBUF_C_TYPE_STRING &&
+               f->type != PROTOBUF_C_TYPE_MESSAGE))
+      continue;
+    size_t fi = (size_t)(f - desc->fields);
+    unsigned k = fi < 64 ? counts[fi]++ : 0;
+    if (f->label == PROTOBUF_C_LABEL_REPEATED)
+      snprintf(s->path + plen, sizeof s->path - plen, "%s%s[%u]",
+               plen ? "." : "", f->name, k);
+    else
+      snprintf(s->path + plen, sizeof s->path - plen, "%s%s", plen ? "." : "",
+               f->name);
+    if (f->type == PROTOBUF_C_TYPE_STRING) {
+      if (memchr(body, 0, (size_t)n)) nul_report(s, np, node_index);
+    } else {
+      const Onnx__NodeProto *sub = np;
+      int sub_index = node_index;
+      if (desc == &onnx__graph_proto__descriptor && depth == 1 &&
+          f->descriptor == &onnx__node_proto__descriptor && s->top &&
+          k < s->top->n_node) {
+        sub = s->top->node[k];
+        sub_index = (int)k;
+      }
+      scan_nul(s, f->descriptor, body, (size_t)n, depth + 1, sub, sub_index);
+    }
+    s->path[plen] = 0;
+  }
 }
 
 /* protobuf-c's allocations, counted against a budget.  Each block carries
@@ -688,7 +812,9 @@ bool onnx_import(Graph *g, const uint8_t *bytes, size_t len) {
     return false;
   }
   g->arena->oom = &here;
-  import_model(g, m);
+  NulScan scan = {.g = g, .top = m->graph};
+  scan_nul(&scan, &onnx__model_proto__descriptor, bytes, len, 0, NULL, -1);
+  if (g->diag->nerrors == errors) import_model(g, m);
   g->arena->oom = outer;
   onnx__model_proto__free_unpacked(m, &pa);
   return g->diag->nerrors == errors;

@@ -3,7 +3,9 @@
  * A lowered node is a runtime kernel plus its params; the interpreter calls
  * that kernel on buffers, exactly as the generated C does.  Constant folding
  * (pass fold_constants, and shape inference when a shape depends on values)
- * uses interp_fold_node; tests run whole graphs with interp_run. */
+ * uses interp_fold_node, within the folding budget and the weight limit
+ * (ir_fold_affordable, ir_count_const); tests run whole graphs with
+ * interp_run. */
 #include <string.h>
 
 #include "ir.h"
@@ -39,6 +41,11 @@ static bool all_outputs_have_data(const Node *n) {
 
 bool interp_fold_node(Graph *g, Node *n) {
   if (all_outputs_have_data(n)) return true;
+  /* too much work: n stays a run-time node */
+  if (!ir_fold_affordable(g, n)) return true;
+  for (int i = 0; i < n->nout; i++)
+    if (n->out[i] && !n->out[i]->data && !ir_count_const(g, n, n->out[i]))
+      return false;
   void *ins[TNN_MAX_IO + 8] = {0};
   void *outs[TNN_MAX_IO + 8] = {0};
   TNNC_ASSERT(n->nin <= TNN_MAX_IO + 8 && n->nout <= TNN_MAX_IO + 8);

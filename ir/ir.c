@@ -150,19 +150,85 @@ Tensor *ir_const_new(Graph *g, const char *name, DType dt, int rank,
 }
 
 void ir_graph_add_input(Graph *g, Tensor *t) {
-  Tensor **na = arena_calloc(g->arena, (size_t)g->ninputs + 1, sizeof *na);
-  if (g->ninputs) memcpy(na, g->inputs, sizeof *na * (size_t)g->ninputs);
-  na[g->ninputs++] = t;
-  g->inputs = na;
+  GROW(g, g->inputs, g->ninputs, g->cap_inputs);
+  g->inputs[g->ninputs++] = t;
   t->is_input = true;
 }
 
 void ir_graph_add_output(Graph *g, Tensor *t) {
-  Tensor **na = arena_calloc(g->arena, (size_t)g->noutputs + 1, sizeof *na);
-  if (g->noutputs) memcpy(na, g->outputs, sizeof *na * (size_t)g->noutputs);
-  na[g->noutputs++] = t;
-  g->outputs = na;
+  GROW(g, g->outputs, g->noutputs, g->cap_outputs);
+  g->outputs[g->noutputs++] = t;
   t->is_output = true;
+}
+
+bool ir_count_const(Graph *g, const Node *n, const Tensor *t) {
+  int64_t bytes = ir_tensor_bytes(t);
+  if (bytes < 0) bytes = 0;
+  if (g->const_bytes > g->limits->max_weight_bytes - bytes) {
+    diag_error(g->diag, n, "its output (%lld bytes, computed at compile time) "
+               "takes the constant data beyond the limit of %lld bytes (see "
+               "--limit weight-bytes=N)", (long long)bytes,
+               (long long)g->limits->max_weight_bytes);
+    return false;
+  }
+  g->const_bytes += bytes;
+  return true;
+}
+
+static int64_t mul_sat(int64_t a, int64_t b) {
+  if (a <= 0 || b <= 0) return 0;
+  return a > INT64_MAX / b ? INT64_MAX : a * b;
+}
+
+/* Element-operations per output element beyond one: the reduction length
+ * of the ops whose work grows faster than their tensors. */
+static int64_t fold_inner(const Node *n) {
+  const Tensor *x = n->nin > 0 ? n->in[0] : NULL;
+  const Tensor *w = n->nin > 1 ? n->in[1] : NULL;
+  switch (n->op) {
+  case OP_MATMUL:
+    return x && x->rank >= 1 ? x->dims[x->rank - 1] : 1;
+  case OP_GEMM:
+    if (!x || x->rank != 2) return 1;
+    return x->dims[ir_attr_int(n, "transA", 0) ? 0 : 1];
+  case OP_CONV:
+    /* weights [M, C/group, k...]: each output reads one filter */
+    return w && w->rank >= 1 && w->dims[0] > 0 ? ir_tensor_numel(w) / w->dims[0] : 1;
+  case OP_MAX_POOL:
+  case OP_AVERAGE_POOL: {
+    int64_t k[IR_MAX_RANK], work = 1;
+    int nk = ir_attr_ints(n, "kernel_shape", k, IR_MAX_RANK);
+    for (int i = 0; i < nk && i < IR_MAX_RANK; i++) work = mul_sat(work, k[i]);
+    return work;
+  }
+  case OP_TOPK: {             /* a scan of the row per output element */
+    if (!x || x->rank < 1) return 1;
+    int64_t axis = ir_attr_int(n, "axis", -1);
+    if (axis < 0) axis += x->rank;
+    return axis >= 0 && axis < x->rank ? x->dims[axis] : 1;
+  }
+  case OP_MULTI_THRESHOLD:     /* a scan of the thresholds per element */
+    return w && w->rank >= 1 ? w->dims[w->rank - 1] : 1;
+  default:
+    return 1;
+  }
+}
+
+bool ir_fold_affordable(Graph *g, const Node *n) {
+  int64_t work = 0;
+  for (int i = 0; i < n->nin; i++)
+    if (n->in[i] && ir_tensor_numel(n->in[i]) > work)
+      work = ir_tensor_numel(n->in[i]);
+  int64_t inner = fold_inner(n);
+  for (int i = 0; i < n->nout; i++)
+    if (n->out[i]) {
+      int64_t w = mul_sat(ir_tensor_numel(n->out[i]), inner > 1 ? inner : 1);
+      if (w > work) work = w;
+    }
+  if (work > IR_FOLD_NODE_WORK || work > IR_FOLD_TOTAL_WORK - g->fold_work)
+    return false;
+  g->fold_work += work;
+  return true;
 }
 
 void ir_recount(Graph *g) {
@@ -291,7 +357,7 @@ bool ir_toposort(Graph *g) {
   int k = count;
   for (int i = 0; i < n; i++)
     if (g->nodes[i]->dead) order[k++] = g->nodes[i];
-  memcpy(g->nodes, order, sizeof(Node *) * (size_t)n);
+  if (n) memcpy(g->nodes, order, sizeof(Node *) * (size_t)n); /* no nodes: NULL */
   return true;
 }
 

@@ -216,9 +216,12 @@ struct Graph {
   Node **nodes;                /* topologically sorted after ir_toposort */
   int nnodes, cap_nodes;
   Tensor **inputs;             /* runtime inputs (initializers excluded) */
-  int ninputs;
+  int ninputs, cap_inputs;
   Tensor **outputs;
-  int noutputs;
+  int noutputs, cap_outputs;
+  int64_t const_bytes;         /* constant data so far (initializers and
+                                  folded), against limits->max_weight_bytes */
+  int64_t fold_work;           /* element-operations spent folding */
   /* weight quantization (--quantize, --tolerance, --quantize-all, --pack) */
   int quantize;                /* 0 none, 1 binary, 2 ternary, 3 auto */
   double tolerance;            /* auto: max relative L2 error */
@@ -242,6 +245,16 @@ void *ir_tensor_alloc_data(Graph *g, Tensor *t); /* zeroed buffer for data */
 Tensor *ir_const_new(Graph *g, const char *name, DType dt, int rank,
                      const int64_t *dims);
 bool ir_shape_numel(const int64_t *dims, int rank, int64_t max, int64_t *out);
+/* Counts t's data, about to be created by folding node n, against
+ * --limit weight-bytes: false after a diagnostic at n when it does not fit. */
+bool ir_count_const(Graph *g, const Node *n, const Tensor *t);
+/* Whether folding n (its shapes inferred) fits the folding budget: at most
+ * IR_FOLD_NODE_WORK element-operations for one node, IR_FOLD_TOTAL_WORK for
+ * the whole compilation; a node beyond it stays a run-time node.  Charges
+ * the work when it fits. */
+#define IR_FOLD_NODE_WORK (INT64_C(1) << 30)
+#define IR_FOLD_TOTAL_WORK (INT64_C(1) << 34)
+bool ir_fold_affordable(Graph *g, const Node *n);
 void ir_graph_add_input(Graph *g, Tensor *t);
 void ir_graph_add_output(Graph *g, Tensor *t);
 void ir_recount(Graph *g);                    /* recompute nuses/producer */

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "tnn_npy.h"
+
 typedef struct tnn_npy {
   int dtype;                   /* TNN_DT_* */
   int rank;
@@ -46,63 +48,73 @@ static const char *tnn_npy_descr(int dt) {
   }
 }
 
-/* Reads a little-endian, C-order .npy (version 1 to 3). */
+/* Reads a .npy file (tnn_npy.h parses its header); on any problem prints
+ * the file and the reason and returns 1.  The data must be all there before
+ * anything is allocated for it. */
 static int tnn_npy_read(const char *path, tnn_npy *a) {
+  static const int dts[] = {TNN_DT_F32, TNN_DT_F64, TNN_DT_I64, TNN_DT_I32,
+                            TNN_DT_I8, TNN_DT_U8, TNN_DT_BOOL};
   FILE *f = fopen(path, "rb");
-  unsigned char pre[10];
+  unsigned char pre[12];
   char *hdr = NULL;
+  const char *why = NULL;
+  size_t off = 0, hlen = 0;
+  tnn_npy_header h;
+  int64_t bytes = 0;
+  long end = 0;
   memset(a, 0, sizeof *a);
   if (!f) {
     fprintf(stderr, "%s: cannot open\n", path);
     return 1;
   }
-  if (fread(pre, 1, 8, f) != 8 || memcmp(pre, "\x93NUMPY", 6) != 0) goto bad;
-  size_t hlen;
-  if (pre[6] == 1) {
-    if (fread(pre + 8, 1, 2, f) != 2) goto bad;
-    hlen = pre[8] | (size_t)pre[9] << 8;
-  } else {
-    unsigned char l[4];
-    if (fread(l, 1, 4, f) != 4) goto bad;
-    hlen = l[0] | (size_t)l[1] << 8 | (size_t)l[2] << 16 | (size_t)l[3] << 24;
-  }
-  if (hlen > 65536) goto bad;
-  hdr = calloc(hlen + 1, 1);
-  if (!hdr || fread(hdr, 1, hlen, f) != hlen) goto bad;
-  static const int dts[] = {TNN_DT_F32, TNN_DT_F64, TNN_DT_I64, TNN_DT_I32,
-                            TNN_DT_I8, TNN_DT_U8, TNN_DT_BOOL};
-  a->dtype = 0;
-  for (size_t i = 0; i < sizeof dts / sizeof dts[0]; i++) {
-    char want[16];
-    snprintf(want, sizeof want, "'%s'", tnn_npy_descr(dts[i]));
-    if (strstr(hdr, want)) a->dtype = dts[i];
-  }
-  if (!a->dtype || strstr(hdr, "'fortran_order': True")) goto bad;
-  const char *s = strstr(hdr, "'shape':");
-  if (!s || !(s = strchr(s, '('))) goto bad;
-  s++;
-  a->count = 1;
-  while (*s && *s != ')') {
-    while (*s == ' ' || *s == ',') s++;
-    if (*s == ')') break;
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (end == s || v < 0 || a->rank >= 16) goto bad;
-    a->dims[a->rank++] = v;
-    a->count *= v;
-    s = end;
-  }
-  size_t bytes = (size_t)a->count * tnn_npy_esize(a->dtype);
-  a->data = malloc(bytes + 64);
-  if (!a->data || fread(a->data, 1, bytes, f) != bytes) goto bad;
+  why = tnn_npy_preamble(pre, fread(pre, 1, sizeof pre, f), &off, &hlen);
+  if (why) goto bad;
+  why = "truncated .npy header";
+  hdr = malloc(hlen + 1);
+  if (!hdr || fseek(f, (long)off, SEEK_SET) != 0 || fread(hdr, 1, hlen, f) != hlen)
+    goto bad;
+  why = tnn_npy_parse_header(hdr, hlen, &h);
+  if (why) goto bad;
+  for (size_t i = 0; i < sizeof dts / sizeof dts[0]; i++)
+    if (strcmp(h.descr, tnn_npy_descr(dts[i])) == 0) a->dtype = dts[i];
+  why = "unsupported element type (descr)";
+  if (!a->dtype) goto bad;
+  why = tnn_npy_data_bytes(&h, tnn_npy_esize(a->dtype), &bytes);
+  if (why) goto bad;
+  why = "cannot read the data";
+  if (fseek(f, 0, SEEK_END) != 0 || (end = ftell(f)) < 0 ||
+      fseek(f, (long)(off + hlen), SEEK_SET) != 0)
+    goto bad;
+  why = "the data is shorter than the shape says";
+  if ((uint64_t)end < off + hlen || (uint64_t)end - (off + hlen) < (uint64_t)bytes)
+    goto bad;
+  why = "out of memory";
+  a->data = malloc((size_t)bytes + 64);
+  if (!a->data) goto bad;
+  why = "cannot read the data";
+  if (fread(a->data, 1, (size_t)bytes, f) != (size_t)bytes) goto bad;
+  a->rank = h.rank;
+  for (int d = 0; d < h.rank; d++) a->dims[d] = h.dims[d];
+  a->count = h.count;
   free(hdr);
   fclose(f);
   return 0;
 bad:
-  fprintf(stderr, "%s: not a supported .npy file\n", path);
+  fprintf(stderr, "%s: not a supported .npy file: %s\n", path, why);
+  free(a->data);
+  a->data = NULL;
   free(hdr);
   fclose(f);
   return 1;
+}
+
+/* calloc for count * samples elements of esize bytes, NULL when that
+ * overflows. */
+static void *tnn_npy_alloc(int64_t count, int64_t samples, size_t esize) {
+  if (count < 0 || samples < 1 || (count && samples > INT64_MAX / count) ||
+      (uint64_t)(count * samples) >= (uint64_t)SIZE_MAX / (esize ? esize : 1))
+    return NULL;
+  return calloc((size_t)(count * samples) + 1, esize);
 }
 
 static double tnn_npy_get(int dtype, const void *data, int64_t i) {

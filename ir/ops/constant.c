@@ -148,6 +148,7 @@ static bool constant_of_shape_infer(Graph *g, Node *n) {
   }
   Tensor *y = n->out[0];
   ir_tensor_set_shape(y, dt, (int)r, dims);
+  if (!ir_count_const(g, n, y)) return false;
   unsigned char *p = ir_tensor_alloc_data(g, y);
   const size_t es = dtype_size(dt);
   for (int64_t i = 0; i < numel; i++) memcpy(p + (size_t)i * es, elem, es);

@@ -42,10 +42,32 @@ static bool window_ints(Graph *g, Node *n, const char *name, int count,
   return true;
 }
 
+/* The largest stride, dilated kernel extent or padded input size accepted:
+ * the kernels' index arithmetic (an offset plus a stride, a position plus
+ * an extent) then stays within int64. */
+#define WINDOW_MAX (INT64_C(1) << 62)
+
+/* a + b, a * b and a - b of non-negative values, false when the result
+ * leaves [0, WINDOW_MAX] (onnxruntime refuses such windows as overflows). */
+static bool win_add(int64_t a, int64_t b, int64_t *r) {
+  return !__builtin_add_overflow(a, b, r) && *r <= WINDOW_MAX;
+}
+static bool win_mul(int64_t a, int64_t b, int64_t *r) {
+  return !__builtin_mul_overflow(a, b, r) && *r <= WINDOW_MAX;
+}
+
+static bool window_too_large(Graph *g, Node *n, int axis) {
+  diag_error(g->diag, n, "the window on spatial axis %d (kernel, dilation, "
+             "stride and pads) is too large: its extent overflows or exceeds "
+             "2^62", axis);
+  return false;
+}
+
 /* Strides, dilations and pads [begin..., end...] of a sliding window over
  * nsp spatial axes of sizes in[] with kernel k[], and the output sizes.
  * Shared by Conv, MaxPool and AveragePool.  false (+diag) on bad
- * attributes or an empty output. */
+ * attributes, a window whose arithmetic would overflow, or an empty
+ * output.  All arithmetic is checked: every extent stays <= WINDOW_MAX. */
 bool opk_window(Graph *g, Node *n, int nsp, const int64_t *in,
                 const int64_t *k, bool ceil_mode, int64_t *s, int64_t *d,
                 int64_t *pads, int64_t *out) {
@@ -68,32 +90,44 @@ bool opk_window(Graph *g, Node *n, int nsp, const int64_t *in,
                "SAME_LOWER, VALID", ap);
     return false;
   }
+  int64_t area = 1;            /* product of the extents (pool divisors) */
   for (int i = 0; i < nsp; i++) {
-    int64_t e = (k[i] - 1) * d[i] + 1;
     if (k[i] < 1) {
       diag_error(g->diag, n, "kernel size %lld on spatial axis %d is not "
                  "positive", (long long)k[i], i);
       return false;
     }
+    int64_t e, padded, t;
+    if (!win_mul(k[i] - 1, d[i], &e) || !win_add(e, 1, &e) ||
+        !win_mul(area, e, &area) || s[i] > WINDOW_MAX || in[i] > WINDOW_MAX)
+      return window_too_large(g, n, i);
     if (same_upper || same_lower) {
-      int64_t o = (in[i] + s[i] - 1) / s[i];
-      int64_t total = (o - 1) * s[i] + e - in[i];
+      int64_t o = in[i] / s[i] + (in[i] % s[i] != 0);
+      /* total pad (o - 1) * s + e - in, checked like onnxruntime's */
+      if (!win_mul(o > 0 ? o - 1 : 0, s[i], &t) || !win_add(t, e, &t))
+        return window_too_large(g, n, i);
+      int64_t total = t - in[i];
       if (total < 0) total = 0;
       pads[i] = same_upper ? total / 2 : total - total / 2;
       pads[nsp + i] = total - pads[i];
+      if (!win_add(in[i], total, &padded)) return window_too_large(g, n, i);
       out[i] = o;
       continue;
     }
     if (valid) pads[i] = pads[nsp + i] = 0;
-    int64_t span = in[i] + pads[i] + pads[nsp + i] - e;
+    if (!win_add(in[i], pads[i], &padded) ||
+        !win_add(padded, pads[nsp + i], &padded))
+      return window_too_large(g, n, i);
+    int64_t span = padded - e;
     if (span < 0) {
       diag_error(g->diag, n, "the kernel extent %lld (kernel %lld, dilation "
                  "%lld) exceeds the padded input size %lld on spatial axis %d",
                  (long long)e, (long long)k[i], (long long)d[i],
-                 (long long)(in[i] + pads[i] + pads[nsp + i]), i);
+                 (long long)padded, i);
       return false;
     }
-    int64_t o = (ceil_mode ? (span + s[i] - 1) / s[i] : span / s[i]) + 1;
+    int64_t o = span / s[i] + (ceil_mode && span % s[i] != 0) + 1;
+    /* (o - 1) * s <= span + s - 1 < 2 * WINDOW_MAX: no overflow */
     if (ceil_mode && (o - 1) * s[i] >= in[i] + pads[i]) o--;
     out[i] = o;
   }

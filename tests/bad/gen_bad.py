@@ -125,6 +125,125 @@ def main():
          helper.make_node("Add", ["x", "c"], ["y"], name="add")],
         [vi("x", [1])], [vi("y", [1])], [big]))
 
+    nul_models()
+    npy_models()
+    fold_models()
+    ub_models()
+
+
+def nul_models():
+    """Names with an embedded NUL: read as C strings they would lose their
+    tail ("\0b" becomes "", an omitted input).  tnnc refuses them all."""
+    w = helper.make_tensor("w", TensorProto.FLOAT, [2, 2], [1.0, 0.0, 0.0, 1.0])
+    b = helper.make_tensor("b", TensorProto.FLOAT, [2], [100.0, 100.0])
+    save("nul_gemm_bias.onnx", model(
+        [helper.make_node("Constant", [], ["\0b"], name="bias", value=b),
+         helper.make_node("Gemm", ["x", "w", "\0b"], ["y"], name="gemm")],
+        [vi("x", [1, 2])], [vi("y", [1, 2])], [w]))
+    lo = helper.make_tensor("lo", TensorProto.FLOAT, [], [0.5])
+    save("nul_clip_min.onnx", model(
+        [helper.make_node("Constant", [], ["\0m"], name="min", value=lo),
+         helper.make_node("Clip", ["x", "\0m"], ["y"], name="clip")],
+        [vi("x", [1, 4])], [vi("y", [1, 4])]))
+    save("nul_op_type.onnx", model(
+        [helper.make_node("Relu\0Sigmoid", ["x"], ["y"], name="relu")],
+        [vi("x", [1, 4])], [vi("y", [1, 4])]))
+    save("nul_attr_name.onnx", model(
+        [helper.make_node("LeakyRelu", ["x"], ["y"], name="leaky",
+                          **{"alpha\0x": 0.5})],
+        [vi("x", [1, 4])], [vi("y", [1, 4])]))
+    save("nul_domain.onnx", model(
+        [helper.make_node("Relu", ["x"], ["y"], name="relu", domain="\0qonnx")],
+        [vi("x", [1, 4])], [vi("y", [1, 4])]))
+    save("nul_output_name.onnx", model(
+        [helper.make_node("Relu", ["x"], ["y\0a"], name="relu")],
+        [vi("x", [1, 4])], [vi("y\0b", [1, 4])]))
+    wc = helper.make_tensor("wc", TensorProto.FLOAT, [1, 1, 3, 3], [1.0] * 9)
+    save("nul_attr_string.onnx", model(
+        [helper.make_node("Conv", ["x", "wc"], ["y"], name="conv",
+                          auto_pad=b"SAME_UPPER\0VALID")],
+        [vi("x", [1, 1, 4, 4])], [vi("y", [1, 1, 4, 4])], [wc]))
+
+
+def npy_models():
+    """Valid models the cli tests feed hostile .npy files to: through
+    --const-input (w of npy_const_add) and through the --emit-main program
+    (npy_concat4: a 2x2 input, a 2x8 output)."""
+    save("npy_const_add.onnx", model(
+        [helper.make_node("Add", ["x", "w"], ["y"], name="add")],
+        [vi("x", [2, 2]), vi("w", [2, 2])], [vi("y", [2, 2])]))
+    save("npy_concat4.onnx", model(
+        [helper.make_node("Concat", ["x", "x", "x", "x"], ["y"], name="cat",
+                          axis=1)],
+        [vi("x", [2, 2])], [vi("y", [2, 8])]))
+
+
+def fold_models():
+    """Tiny models whose constant folding would be huge: a 4 GiB constant
+    (refused by the weight limit before it is made) and an 8192x8192 MatMul
+    of constants (too much work to fold: it stays a run-time node)."""
+    shape = helper.make_tensor("shape", TensorProto.INT64, [1], [1 << 30])
+    save("fold_cos_huge.onnx", model(
+        [helper.make_node("ConstantOfShape", ["shape"], ["y"], name="cos")],
+        [], [vi("y", [1 << 30])], [shape]))
+    shape = helper.make_tensor("shape", TensorProto.INT64, [2], [8192, 8192])
+    one = helper.make_tensor("one", TensorProto.FLOAT, [1], [1.0])
+    save("fold_matmul_8192.onnx", model(
+        [helper.make_node("ConstantOfShape", ["shape"], ["c"], name="cos",
+                          value=one),
+         helper.make_node("MatMul", ["c", "c"], ["y"], name="mm")],
+        [], [vi("y", [8192, 8192])], [shape]))
+
+
+def ub_models():
+    """Models that made tnnc itself run into undefined behaviour: window
+    arithmetic overflowing int64 (onnxruntime refuses all of these), opsets
+    onnxruntime refuses, and two valid models: an empty initializer stored
+    as empty raw_data and a graph without nodes."""
+    big = 1 << 62
+    w = helper.make_tensor("w", TensorProto.FLOAT, [1, 1, 3, 3], [1.0] * 9)
+    x4, y = [vi("x", [1, 1, 4, 4])], [vi("y", None)]
+    for name, op, attrs, inits in (
+            ("window_conv_dil_pads", "Conv",
+             dict(dilations=[big, 1], pads=[big, 0, big, 0]), [w]),
+            ("window_conv_stride_same", "Conv",
+             dict(strides=[(1 << 63) - 1, 1], auto_pad="SAME_UPPER"), [w]),
+            ("window_conv_same_dil", "Conv",
+             dict(dilations=[big, 1], auto_pad="SAME_UPPER"), [w]),
+            ("window_conv_same_lower_dil", "Conv",
+             dict(dilations=[big // 2, 1], auto_pad="SAME_LOWER"), [w]),
+            ("window_pool_same_dil", "MaxPool",
+             dict(kernel_shape=[3, 1], dilations=[big, 1], auto_pad="SAME_UPPER"), []),
+            ("window_avgpool_area", "AveragePool",
+             dict(kernel_shape=[big, big], auto_pad="SAME_UPPER"), [])):
+        ins = ["x", "w"] if inits else ["x"]
+        save(name + ".onnx", model([helper.make_node(op, ins, ["y"], name="win", **attrs)],
+                                   x4, y, inits))
+    w1 = helper.make_tensor("w", TensorProto.FLOAT, [1, 3, 3], [0.5] * 9)
+    save("window_stride_huge_ok.onnx", model(
+        [helper.make_node("Conv", ["x", "w"], ["y"], name="conv", strides=[big])],
+        [vi("x", [2, 3, 4])], [vi("y", [2, 1, 1])], [w1]))
+    relu = [helper.make_node("Relu", ["x"], ["y"], name="relu")]
+    x, y = [vi("x", [1, 4])], [vi("y", [1, 4])]
+    for v in (0, -1, 99999):
+        save("opset_%s.onnx" % str(v).replace("-", "minus"),
+             model(relu, x, y, opsets=[helper.make_opsetid("", v)]))
+    save("opset_missing.onnx", model(relu, x, y, opsets=[]))
+    save("opset_twice.onnx", model(relu, x, y, opsets=[
+        helper.make_opsetid("", 13), helper.make_opsetid("ai.onnx", 14)]))
+    e = helper.make_tensor("e", TensorProto.FLOAT, [1, 0], [])
+    e.raw_data = b""
+    save("empty_raw_data.onnx", model(
+        [helper.make_node("Concat", ["x", "e"], ["y"], name="cat", axis=1)],
+        x, y, [e]))
+    save("no_nodes.onnx", model([], x, [vi("x", [1, 4])]))
+    # 2^62 float elements between two nodes: 2^64 bytes when --limit
+    # elements=INT64_MAX let it through
+    save("limit_huge_intermediate.onnx", model(
+        [helper.make_node("Relu", ["x"], ["r"], name="relu"),
+         helper.make_node("Neg", ["r"], ["y"], name="neg")],
+        [vi("x", [1 << 61, 2])], [vi("y", [1 << 61, 2])]))
+
 
 if __name__ == "__main__":
     main()

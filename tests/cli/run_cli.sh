@@ -663,6 +663,169 @@ json_check "--report=json: target object and per-layer variant" "$w/out.txt" '
   return true;'
 # end of the --target block
 # ---------------------------------------------------------------------------
+# ==== issue 12: hostile models and inputs (h12core) ====
+# expect_bad FILE PATTERN [TNNC ARGS...]: tests/bad/FILE is refused with
+# exit 1, a diagnostic naming the file and matching PATTERN, no output.
+expect_bad() {
+  local file=$1 pattern=$2; shift 2
+  local out=$w/bad12_out
+  rm -rf "$out"; mkdir -p "$out"
+  "$TNNC" "$root/tests/bad/$file" -o "$out/model.c" "$@" 2> "$w/err.txt"
+  local rc=$?
+  if [ $rc -ne 1 ]; then ko "$file: exit $rc, want 1: $(head -c 300 "$w/err.txt")"
+  elif ! grep -q "$file" "$w/err.txt"; then ko "$file: diagnostic does not name the file: $(head -c 300 "$w/err.txt")"
+  elif ! grep -Eqi "$pattern" "$w/err.txt"; then ko "$file: diagnostic lacks /$pattern/: $(head -c 300 "$w/err.txt")"
+  elif [ -n "$(ls -A "$out")" ]; then ko "$file: left files behind: $(ls "$out")"
+  else ok "$file: $(head -n 1 "$w/err.txt" | cut -c1-150)"; fi
+}
+
+# NUL bytes inside protobuf strings: refused, the node and field named.
+expect_bad nul_gemm_bias.onnx "node #1 'gemm' \(Gemm\): graph.node\[1\].input\[2\] holds a NUL byte"
+expect_bad nul_clip_min.onnx "'clip'.*input\[1\] holds a NUL"
+expect_bad nul_op_type.onnx "op_type holds a NUL"
+expect_bad nul_attr_name.onnx "attribute\[0\].name holds a NUL"
+expect_bad nul_domain.onnx "domain holds a NUL"
+expect_bad nul_output_name.onnx "graph.output\[0\].name holds a NUL"
+expect_bad nul_attr_string.onnx "'auto_pad' holds a NUL"
+
+# .npy files: one strict header reader (runtime/tnn_npy.h) for --const-input
+# and the --emit-main program.  mknpy FILE VERSION HEADER DATA_BYTES writes
+# a .npy by hand (zero data); HLEN overrides the stored header length.
+mknpy() {
+  local file=$1 ver=$2 hdr=$3 nbytes=$4 len=${HLEN:-${#3}}
+  {
+    printf '\x93NUMPY'
+    printf "\\x$(printf %02x "$ver")\\x00"
+    printf "\\x$(printf %02x $((len & 255)))\\x$(printf %02x $(((len >> 8) & 255)))"
+    [ "$ver" != 1 ] && printf "\\x$(printf %02x $(((len >> 16) & 255)))\\x$(printf %02x $(((len >> 24) & 255)))"
+    printf '%s' "$hdr"
+    head -c "$nbytes" /dev/zero
+  } > "$file"
+}
+b=$root/tests/bad
+# --const-input: a Fortran-order (2, 2) array is refused, whatever the
+# spacing or the key order; a decoy 'descr' inside a string is not read.
+mknpy "$w/f_last.npy" 1 "{'descr': '<f4', 'shape': (2, 2), 'fortran_order': True}" 16
+mknpy "$w/f_nospace.npy" 1 "{'descr':'<f4','fortran_order':True,'shape':(2,2)}" 16
+mknpy "$w/decoy_str.npy" 1 "{\"descr\": \">f4\", 'fortran_order': False, 'shape': (2, 2), 'n': \"'descr': '<f4'\"}" 16
+mknpy "$w/dup_descr.npy" 1 "{'descr': '>f4', 'fortran_order': False, 'shape': (2, 2), 'descr': '<f4'}" 16
+mknpy "$w/huge.npy" 1 "{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904,), }" 16
+mknpy "$w/ovf.npy" 1 "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4611686018427387904), }" 16
+mknpy "$w/bigdim.npy" 1 "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }" 16
+mknpy "$w/hlen_long.npy" 1 "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 4), }" 0
+HLEN=4294967295 mknpy "$w/hlen_v2.npy" 2 "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 4), }" 16
+HLEN=60000 mknpy "$w/hlen_past_end.npy" 1 "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 4), }" 16
+mknpy "$w/short_data.npy" 1 "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 4), }" 8
+mknpy "$w/lazy_huge.npy" 1 "{'descr': '<f4', 'fortran_order': False, 'shape': (1099511627776,), }" 16
+mknpy "$w/f_c_same.npy" 1 "{\"descr\": \"<f4\", \"fortran_order\": True, \"shape\": (1, 4)}" 16
+for f in f_last f_nospace decoy_str dup_descr huge ovf bigdim hlen_v2 hlen_past_end short_data; do
+  "$TNNC" "$b/npy_const_add.onnx" -o "$w/ci.c" --const-input "w=$w/$f.npy" 2> "$w/err.txt"
+  rc=$?
+  if [ $rc -eq 1 ] && grep -q "const-input w: $w/$f.npy" "$w/err.txt"; then
+    ok "--const-input refuses $f.npy: $(head -n 1 "$w/err.txt" | sed 's/.*npy: //' | cut -c1-100)"
+  else
+    ko "--const-input $f.npy: exit $rc: $(head -c 300 "$w/err.txt")"
+  fi
+done
+grep -q "Fortran" <("$TNNC" "$b/npy_const_add.onnx" -o "$w/ci.c" --const-input "w=$w/f_last.npy" 2>&1) \
+  && ok "--const-input names Fortran order" || ko "--const-input Fortran diagnostic"
+# The --emit-main program: built with ASan+UBSan where the compiler has them
+# (no recovery: any UB fails the check), it refuses each hostile file with a
+# message and exit 1, and still reads a C-compatible Fortran-order header.
+san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+echo 'int main(void){return 0;}' > "$w/san.c"
+${CC:-gcc} $san "$w/san.c" -o "$w/san" 2>/dev/null && "$w/san" || san=""
+if "$TNNC" "$b/npy_concat4.onnx" -o "$w/cat4.c" --emit-main 2> "$w/err.txt" &&
+   ${CC:-gcc} -std=c99 -O1 -g -Wall -Wextra -Werror $san "$w/cat4.c" -o "$w/cat4" -lm 2> "$w/cc.txt"; then
+  ok "npy driver built${san:+ with ASan+UBSan}"
+  for f in f_last f_nospace decoy_str dup_descr huge ovf bigdim hlen_long hlen_v2 hlen_past_end short_data lazy_huge; do
+    ASAN_OPTIONS=detect_leaks=0 "$w/cat4" "$w/$f.npy" "$w/cat4_out.npy" > /dev/null 2> "$w/run.txt"
+    rc=$?
+    if [ $rc -eq 1 ] && grep -q "$f.npy: not a supported .npy file" "$w/run.txt" &&
+       ! grep -qi "sanitizer\|runtime error" "$w/run.txt"; then
+      ok "--emit-main program refuses $f.npy: $(head -n 1 "$w/run.txt" | sed 's/.*file: //')"
+    else
+      ko "--emit-main program on $f.npy: exit $rc: $(head -c 400 "$w/run.txt")"
+    fi
+  done
+  if ASAN_OPTIONS=detect_leaks=0 "$w/cat4" "$w/f_c_same.npy" "$w/cat4_out.npy" 2> "$w/run.txt" &&
+     grep -q "'shape': (2, 8)" "$w/cat4_out.npy"; then
+    ok "--emit-main program reads a Fortran-order (1, 4) array"
+  else
+    ko "--emit-main program on f_c_same.npy: $(head -c 300 "$w/run.txt")"
+  fi
+else
+  ko "npy driver: $(head -c 300 "$w/err.txt" "$w/cc.txt")"
+fi
+
+# Constant folding is bounded: folded constants count against --limit
+# weight-bytes (a 99-byte model asking for a 4 GiB ConstantOfShape is
+# refused at once), and a node too costly to fold (an 8192x8192x8192 MatMul
+# of constants, 431 s to fold) stays a run-time node.
+start=$(date +%s)
+timeout 20 "$TNNC" "$b/fold_cos_huge.onnx" -o "$w/fc.c" 2> "$w/err.txt"
+rc=$?
+if [ $rc -eq 1 ] && grep -q "node #0 'cos' (ConstantOfShape): .*beyond the limit of 2147483648 bytes" "$w/err.txt" &&
+   [ ! -e "$w/fc.c" ] && [ $(( $(date +%s) - start )) -le 5 ]; then
+  ok "4 GiB ConstantOfShape refused at once"
+else
+  ko "fold_cos_huge.onnx: exit $rc: $(head -c 300 "$w/err.txt")"
+fi
+expect_exit "folded constants count against --limit weight-bytes" 1 --report \
+  "$b/fold_matmul_8192.onnx" --limit weight-bytes=1000000
+grep -q "'cos' (ConstantOfShape): its output (268435456 bytes" "$w/err.txt" \
+  && ok "folded constant over the weight limit named" || ko "fold limit: $(head -c 300 "$w/err.txt")"
+start=$(date +%s)
+timeout 100 "$TNNC" --report "$b/fold_matmul_8192.onnx" > "$w/out.txt" 2> "$w/err.txt"
+rc=$?
+if [ $rc -eq 0 ] && grep -q "549755813888 MACs" "$w/out.txt"; then
+  ok "8192^3 constant MatMul stays a run-time layer ($(( $(date +%s) - start )) s)"
+else
+  ko "fold_matmul_8192.onnx: exit $rc: $(head -c 300 "$w/err.txt")"
+fi
+
+# Undefined behaviour in tnnc (the sanitized phase runs these under
+# ASan+UBSan): window arithmetic that overflows int64 is refused (as
+# onnxruntime does), so are the opsets onnxruntime refuses; an empty
+# raw_data initializer and a graph without nodes still compile.
+for f in window_conv_dil_pads window_conv_stride_same window_conv_same_dil \
+         window_conv_same_lower_dil window_pool_same_dil window_avgpool_area; do
+  expect_bad $f.onnx "node #0 'win' .*window on spatial axis 0 .* too large"
+done
+expect_bad opset_0.onnx "ai.onnx opset 0; tnnc .* reads opsets 1 to 26"
+expect_bad opset_minus1.onnx "ai.onnx opset -1;"
+expect_bad opset_99999.onnx "ai.onnx opset 99999;"
+expect_bad opset_missing.onnx "imports no ai.onnx opset"
+expect_bad opset_twice.onnx "opsets 13 and 14"
+expect_exit "empty raw_data initializer" 0 "$b/empty_raw_data.onnx" -o "$w/e.c"
+expect_exit "graph without nodes" 0 "$b/no_nodes.onnx" -o "$w/nn.c"
+# A huge stride onnxruntime accepts: compiles, and the program (built with
+# the sanitizers where available) matches onnxruntime.
+xin=$root/tests/e2e/models/io_relu_and_input/input_0.npy  # float [2, 3, 4]
+export ORT_NODE_MODULES=${ORT_NODE_MODULES:-$root/tests/e2e/node_modules}
+if ! command -v node > /dev/null; then
+  echo "SKIP stride 2^62 conv vs onnxruntime: no node"
+elif "$TNNC" "$b/window_stride_huge_ok.onnx" -o "$w/ws.c" --emit-main 2> "$w/err.txt" &&
+   ${CC:-gcc} -std=c99 -O1 -Wall -Wextra -Werror $san "$w/ws.c" -o "$w/ws" -lm 2> "$w/cc.txt" &&
+   ASAN_OPTIONS=detect_leaks=0 "$w/ws" "$xin" "$w/ws_out.npy" 2> "$w/run.txt"; then
+  if res=$(node "$root/tests/e2e/ort_check.js" "$b/window_stride_huge_ok.onnx" \
+             --inputs "$xin" --got "$w/ws_out.npy" 2>&1); then
+    ok "stride 2^62 conv matches onnxruntime"
+  else
+    ko "stride 2^62 conv vs onnxruntime: $res"
+  fi
+else
+  ko "stride 2^62 conv: $(head -c 300 "$w/err.txt" "$w/cc.txt" "$w/run.txt")"
+fi
+
+# --limit values up to INT64_MAX: the library keeps its own ceilings, so
+# the size arithmetic cannot overflow (a 2^62-element intermediate is
+# refused instead of wrapping its byte count) and a real model compiles.
+M=9223372036854775807
+expect_exit "all limits at INT64_MAX" 0 "$model" -o "$w/lm.c" --limit elements=$M \
+  --limit weight-bytes=$M --limit nodes=$M --limit depth=$M --limit memory=$M
+expect_bad limit_huge_intermediate.onnx "more elements than the limit of 34359738368" \
+  --limit elements=$M --limit weight-bytes=$M --limit memory=$M
 
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

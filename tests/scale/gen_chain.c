@@ -4,6 +4,8 @@
  * the bytes depend only on N and W.
  *
  *   gen_chain LAYERS OUT.onnx [WIDTH [IN.npy]]   (default width 16)
+ *   gen_chain fanout N OUT.onnx   x -> N Tanh nodes, every output a graph output
+ *   gen_chain repeat N OUT.onnx   one Tanh, its output listed N times
  *
  * IN.npy, if given, receives a float32 [1, WIDTH] input.
  *
@@ -171,9 +173,60 @@ static unsigned char *gen_chain(int layers, int width, size_t *len) {
 }
 
 #ifndef GEN_CHAIN_NO_MAIN
+/* Wide graph I/O: x float[1, 4] -> n Relu nodes, each output a graph
+ * output (fan-out), or one Relu whose output is listed n times (repeat). */
+static int gen_wide(int fanout, int n, const char *path) {
+  int nodes = fanout ? n : 1;
+  Onnx__NodeProto **nd = calloc((size_t)nodes, sizeof *nd);
+  Onnx__ValueInfoProto **outs = calloc((size_t)n, sizeof *outs);
+  Onnx__ValueInfoProto *in = chain_value("x", 4);
+  if (!nd || !outs) return 1;
+  for (int i = 0; i < nodes; i++)
+    nd[i] = chain_node("Tanh", i, "x", NULL, NULL, chain_name("y%d", i));
+  for (int i = 0; i < n; i++)
+    outs[i] = fanout || i == 0 ? chain_value(nd[fanout ? i : 0]->output[0], 4) : outs[0];
+  Onnx__GraphProto gp = ONNX__GRAPH_PROTO__INIT;
+  gp.name = fanout ? "fanout" : "repeat";
+  gp.n_node = (size_t)nodes;
+  gp.node = nd;
+  gp.n_input = 1;
+  gp.input = &in;
+  gp.n_output = (size_t)n;
+  gp.output = outs;
+  Onnx__OperatorSetIdProto ops = ONNX__OPERATOR_SET_ID_PROTO__INIT, *opsp = &ops;
+  ops.domain = "";
+  ops.has_version = 1;
+  ops.version = 13;
+  Onnx__ModelProto m = ONNX__MODEL_PROTO__INIT;
+  m.has_ir_version = 1;
+  m.ir_version = 8;
+  m.producer_name = "tnnc gen_chain";
+  m.n_opset_import = 1;
+  m.opset_import = &opsp;
+  m.graph = &gp;
+  size_t len = onnx__model_proto__get_packed_size(&m);
+  unsigned char *buf = malloc(len);
+  if (!buf) return 1;
+  onnx__model_proto__pack(&m, buf);
+  FILE *f = fopen(path, "wb");
+  int rc = !f || fwrite(buf, 1, len, f) != len || fclose(f) != 0;
+  free(buf);
+  return rc;                   /* the rest is freed at exit */
+}
+
 int main(int argc, char **argv) {
+  if (argc == 4 && (strcmp(argv[1], "fanout") == 0 || strcmp(argv[1], "repeat") == 0)) {
+    int n = atoi(argv[2]);
+    if (n < 1) return 2;
+    if (gen_wide(argv[1][0] == 'f', n, argv[3])) {
+      fprintf(stderr, "gen_chain: cannot write %s\n", argv[3]);
+      return 1;
+    }
+    return 0;
+  }
   if (argc < 3) {
-    fprintf(stderr, "usage: gen_chain LAYERS OUT.onnx [WIDTH]\n");
+    fprintf(stderr, "usage: gen_chain LAYERS OUT.onnx [WIDTH [IN.npy]]\n"
+                    "       gen_chain fanout|repeat N OUT.onnx\n");
     return 2;
   }
   int layers = atoi(argv[1]), width = argc > 3 ? atoi(argv[3]) : 16;

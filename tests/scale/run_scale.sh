@@ -46,5 +46,32 @@ if [ $? -eq 1 ] && grep -q 'more than the limit of 100' "$w/err.txt"; then
 else
   ko "node limit: $(cat "$w/err.txt")"
 fi
+# Wide graph I/O stays linear: one output listed 40,000 times (6.3 GB and
+# 30 s when graph outputs were appended by copying the whole list), and a
+# 100,000-node fan-out, every node's output a graph output.  Peak RSS is
+# measured with /usr/bin/time where it exists.
+wide() {
+  local what=$1 n=$2 max_kb=$3 max_s=$4
+  if ! "$GEN" "$what" "$n" "$w/$what.onnx"; then ko "gen_chain $what $n"; return; fi
+  local start=$(date +%s%N) kb=0 rc
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f %M -o "$w/$what.rss" "$TNNC" "$w/$what.onnx" -o "$w/$what.c" 2> "$w/err.txt"
+    rc=$?
+    kb=$(tail -n 1 "$w/$what.rss")
+  else
+    "$TNNC" "$w/$what.onnx" -o "$w/$what.c" 2> "$w/err.txt"
+    rc=$?
+  fi
+  local ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  if [ $rc -ne 0 ]; then ko "$what $n: exit $rc: $(head -c 300 "$w/err.txt")"
+  elif [ "$kb" -gt "$max_kb" ] || [ $ms -gt $((max_s * 1000)) ]; then
+    ko "$what $n: ${ms} ms, peak ${kb} KB (bounds ${max_s} s, ${max_kb} KB)"
+  elif ! grep -q "_NUM_OUTPUTS $n\$" "$w/$what.h"; then ko "$what $n: header lacks $n outputs"
+  else ok "$what $n: ${ms} ms, peak RSS ${kb} KB"; fi
+  rm -f "$w/$what.c" "$w/$what.h"
+}
+wide repeat 40000 400000 60
+wide fanout 100000 1000000 90
+
 echo "scale: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -99,7 +99,8 @@
   I(n) I(m) I(k) I(abits) I(wbits) I(obits) F(lo) F(hi)
 /* packed 2-D convolution (group 1): packed NCHW images as [bits][h*w][cb];
  * res 1: the float output plus in[4] (an Add fused by pass fuse-residual);
- * scratch: bytes of workspace at out[1] (tnn_ba_conv_scratch), 0 if none */
+ * scratch: bytes of workspace at out[1], its tables and padded image copy
+ * (tnn_ba_conv_scratch) */
 #define TNN_FIELDS_baconv(I, F, A)                                            \
   I(n) I(c) I(h) I(w) I(m) I(oh) I(ow) I(kh) I(kw) I(sh) I(sw) I(pt) I(pl)    \
   I(dh) I(dw) I(abits) I(wbits) I(obits) F(lo) F(hi) I(res) I(scratch)

@@ -1117,15 +1117,9 @@ TNN_INLINE int tnn_x_baconv_blocked(const tnn_baconv_params *pp, const void *con
   const int64_t cw = p->c / 64, taps = p->kh * p->kw, hw = p->h * p->w;
   const int64_t wplane = taps * cw * 64, step = p->sw * cw;
   tnn_ba_tabs t;
-  const int64_t tabs = tnn_ba_conv_tabs(p, out[1], &t);
+  tnn_ba_conv_tabs(p, out[1], &t);
   int64_t *toff = t.toff, *tkx = t.tkx, *ttap = t.ttap, *etoff = t.etoff, *ettap = t.ettap;
   int64_t rnw = 0;
-#if defined(TNN_BA_AVX512)
-  if (tnn_x_baconv_padded(pp, in, out, &t, (uint8_t *)out[1] + tabs, p->scratch - tabs))
-    return TNN_OK;
-#else
-  (void)tabs;
-#endif
   /* the output columns whose every tap column is inside: [xl, xr) */
   int64_t xl, xr;
   tnn_ba_inner(p->pl, p->sw, p->kw, p->dw, p->w, p->ow, &xl, &xr);
@@ -1190,7 +1184,17 @@ TNN_INLINE int tnn_x_baconv(const void *vp, const void *const *in,
   const uint8_t last = (uint8_t)(p->c % 8 ? (1u << (p->c % 8)) - 1 : 0xff);
   if (pb > TNN_BA_MAX_PATCH || !out[1] || p->scratch < tnn_ba_conv_tables(p))
     return TNN_E_ARG;
-  if (tnn_ba_conv_blocked(p->c, p->m)) return tnn_x_baconv_blocked(vp, in, out);
+  if (tnn_ba_conv_blocked(p->c, p->m)) {
+#if defined(TNN_BA_AVX512)
+    /* the padded-image path, else (no room for the image) the generic one;
+     * called one after the other, so their frames are not nested */
+    tnn_ba_tabs t;
+    const int64_t tabs = tnn_ba_conv_tabs(p, out[1], &t);
+    if (tnn_x_baconv_padded(vp, in, out, &t, (uint8_t *)out[1] + tabs, p->scratch - tabs))
+      return TNN_OK;
+#endif
+    return tnn_x_baconv_blocked(vp, in, out);
+  }
   uint8_t *nz = (uint8_t *)out[1], *sg = nz + pb;
   if (p->obits) memset(out[0], 0, (size_t)(p->n * p->obits * ohw * mb));
   for (int64_t b = 0; b < p->n; b++) {

@@ -376,10 +376,15 @@ static void emit_header(Emitter *e) {
     fprintf(h, "\n/* output %d: '%s' */\n", i, comment_safe(g->arena, g->outputs[i]->name));
     emit_shape_macros(e, "OUTPUT", i, g->outputs[i]);
   }
-  /* at least 1, so that it can size an array (zero-size arrays are not C) */
-  fprintf(h, "\n/* Bytes of scratch memory %s_run needs (64-byte alignment is "
-             "best). */\n#define %s_WORKSPACE_SIZE %lld\n\n",
-          e->o->prefix, e->upper, (long long)(g->ws_size > 0 ? g->ws_size : 1));
+  fprintf(h, "\n/* Bytes of scratch memory %s_run needs, and the alignment "
+             "it must\n * have (%s_run returns 3 and does nothing when the "
+             "workspace is\n * misaligned). */\n#define %s_WORKSPACE_SIZE %lld\n"
+             "#define %s_WORKSPACE_ALIGN %d\n",
+          e->o->prefix, e->o->prefix, e->upper, (long long)(g->ws_size > 0 ? g->ws_size : 1), e->upper,
+          TNN_WS_ALIGN);
+  fprintf(h, "\n/* Bytes of stack %s_run uses at most beyond its caller's "
+             "(built by\n * gcc or clang -O2). */\n#define %s_STACK_BYTES %lld\n\n",
+          e->o->prefix, e->upper, (long long)g->stack_bytes);
   if (e->weights_name) emit_weights_macros(e);
   fputs("/* Runs the model once.\n"
         " *\n"
@@ -388,7 +393,8 @@ static void emit_header(Emitter *e) {
         " * `workspace` is caller-owned scratch of _WORKSPACE_SIZE bytes.\n"
         " * Never allocates and never prints; calls with separate workspaces\n"
         " * may run concurrently.  Returns 0 on success, 1 when an index in\n"
-        " * the data is out of range (Gather), 2 when a pointer is NULL. */\n",
+        " * the data is out of range (Gather), 2 when a pointer is NULL, 3\n"
+        " * when the workspace is not aligned to _WORKSPACE_ALIGN bytes. */\n",
         h);
   emit_signature(e, h);
   fputs(";\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n", h);
@@ -427,6 +433,8 @@ static void emit_run(Emitter *e) {
   for (int i = 0; i < g->ninputs; i++) fprintf(c, " || !input%d", i);
   for (int i = 0; i < g->noutputs; i++) fprintf(c, " || !output%d", i);
   fputs(") return TNN_E_ARG;\n", c);
+  if (g->ws_size > 0)
+    fprintf(c, "  if ((uintptr_t)ws %% %d != 0) return TNN_E_ALIGN;\n", TNN_WS_ALIGN);
   if (e->weights_name) emit_weights_check(e);
   for (int i = 0; i < g->nnodes; i++) {
     const Node *n = g->nodes[i];
@@ -534,15 +542,16 @@ static void emit_main(Emitter *e) {
         "                argv[1 + i], (long long)in[i].count, (long long)in_size[i]);\n"
         "        return 1;\n      }\n    }\n  }\n", c);
   fprintf(c,
-          "  void *ws = malloc(%s_WORKSPACE_SIZE + 64);\n"
-          "  if (!ws) { fprintf(stderr, \"out of memory\\n\"); return 1; }\n"
+          "  void *wsb = malloc(%s_WORKSPACE_SIZE + %s_WORKSPACE_ALIGN);\n"
+          "  if (!wsb) { fprintf(stderr, \"out of memory\\n\"); return 1; }\n"
+          "  void *ws = (unsigned char *)wsb + (%s_WORKSPACE_ALIGN - (uintptr_t)wsb %% %s_WORKSPACE_ALIGN) %% %s_WORKSPACE_ALIGN;\n"
           "  for (int i = 0; i < NOUT; i++) {\n"
           "    out[i] = tnn_npy_alloc(out_size[i], samples, tnn_npy_esize(out_dtype[i]));\n"
           "    if (!out[i]) { fprintf(stderr, \"out of memory\\n\"); return 1; }\n"
           "  }\n"
           "  for (int64_t s = 0; s < samples; s++) {\n"
           "    int rc = %s_run(",
-          P, e->o->prefix);
+          P, P, P, P, P, e->o->prefix);
   for (int i = 0; i < g->ninputs; i++)
     fprintf(c, "(const %s *)in[%d].data + s * in_size[%d], ",
             dtype_ctype(g->inputs[i]->dtype), i, i);
@@ -571,7 +580,7 @@ static void emit_main(Emitter *e) {
         "  (void)in_shape;\n"
         "  for (int i = 0; i < NOUT; i++) free(out[i]);\n"
         "  for (int i = 0; i < NIN; i++) free(in[i].data);\n"
-        "  free(ws);\n", c);
+        "  free(wsb);\n", c);
   if (e->weights_name) fputs("  free(weights_raw);\n", c);
   fputs("  return 0;\n}\n", c);
 }

@@ -171,13 +171,6 @@ static void json_int_or_null(FILE *f, int64_t v) {
   else fprintf(f, "%lld", (long long)v);
 }
 
-/* Bound on the run function's stack in bytes, -1 while unknown (null in
- * the JSON report).  The stack bound (<P>_STACK_BYTES) plugs in here. */
-static int64_t stack_bytes(const Graph *g) {
-  (void)g;
-  return -1;
-}
-
 static void json_tensors(FILE *f, Tensor *const *ts, int n) {
   fputc('[', f);
   for (int i = 0; i < n; i++) {
@@ -337,7 +330,7 @@ static void json_report(Graph *g, const Row *rows, int nr, FILE *f, int64_t tw,
   json_target(g, f);
   fprintf(f, " \"memory\": {\"constant_bytes\": %lld, \"workspace_bytes\": %lld, "
              "\"stack_bytes\": ", (long long)emitted, (long long)g->ws_size);
-  json_int_or_null(f, stack_bytes(g));
+  json_int_or_null(f, g->stack_bytes > 0 ? g->stack_bytes : -1);
   fputs("}}\n", f);
 }
 

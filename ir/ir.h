@@ -231,6 +231,7 @@ struct Graph {
   int64_t ws_size;             /* planned workspace bytes */
   int64_t ws_peak;             /* peak bytes of simultaneously live tensors */
   const struct Target *target; /* --target; NULL: the C compiler's flags decide */
+  int64_t stack_bytes;         /* bound on the run function's stack use */
 };
 
 Graph *ir_graph_new(Arena *a, Diag *d, const tnnc_limits *limits);
@@ -349,6 +350,7 @@ typedef struct KernelInfo {
   const ParamField *fields;
   int nfields;
   size_t params_size;
+  int64_t stack;               /* bytes of stack a call takes at most */
 } KernelInfo;
 
 const KernelInfo *kernel_info(int k);

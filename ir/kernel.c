@@ -16,7 +16,7 @@ static const KernelInfo kernel_table[] = {
 #define K(name, kind)                                                         \
   {#name, tnn_##name, #kind, fields_##kind,                                   \
    (int)(sizeof fields_##kind / sizeof fields_##kind[0]),                     \
-   sizeof(tnn_##kind##_params)},
+   sizeof(tnn_##kind##_params), TNN_STACK_##kind},
     TNN_KERNELS(K)
 #undef K
 };

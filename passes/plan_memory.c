@@ -12,13 +12,20 @@
  * among the placed buffers that are live at the same time (TFLite's greedy
  * by size); a second order (by definition time) is tried too and the smaller
  * plan kept.  g->ws_peak is the largest sum of simultaneously live buffers,
- * a lower bound for any plan; --dump-ir prints both. */
+ * a lower bound for any plan; --dump-ir prints both.  Offsets are multiples
+ * of TNN_WS_ALIGN, the workspace alignment the run function checks.
+ *
+ * The stack is planned too, as a bound: g->stack_bytes is the run
+ * function's frame (TNN_STACK_RUN and the in/out pointer arrays of its
+ * largest node) plus the largest per-call bound TNN_STACK_<kind> of the
+ * kernels it calls (runtime/tnn_runtime.h); nodes run one after the other,
+ * so their frames never nest. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../ir/ir.h"
 
-#define WS_ALIGN 64
+#define WS_ALIGN TNN_WS_ALIGN
 
 typedef struct Buf {
   Tensor *t;
@@ -107,6 +114,18 @@ static int64_t place(Buf *b, int n, int nn, Arena *a) {
   return total;
 }
 
+static int64_t stack_bound(const Graph *g) {
+  int64_t kernel = 0, ptrs = 0;
+  for (int i = 0; i < g->nnodes; i++) {
+    const Node *n = g->nodes[i];
+    if (n->dead || n->call.kernel < 0) continue;
+    const int64_t s = kernel_info(n->call.kernel)->stack;
+    if (s > kernel) kernel = s;
+    if (n->nin + n->nout > ptrs) ptrs = n->nin + n->nout;
+  }
+  return TNN_STACK_RUN + 8 * ptrs + kernel;
+}
+
 bool pass_plan_memory(Graph *g) {
   int nn = g->nnodes;
   /* Aliases for views. */
@@ -170,5 +189,6 @@ bool pass_plan_memory(Graph *g) {
   for (int i = 0; i < nb; i++) best[i].t->offset = best[i].offset;
   g->ws_size = s2 < s1 ? s2 : s1;
   g->ws_peak = peak;
+  g->stack_bytes = stack_bound(g);
   return true;
 }

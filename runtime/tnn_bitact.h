@@ -546,13 +546,69 @@ TNN_INLINE int64_t tnn_ba_conv_pad_right(const tnn_baconv_params *p) {
   return pr < 0 ? 0 : pr;
 }
 
-/* Bytes of workspace the register-blocked convolution takes (out[1]) for
- * its copy of one image padded left and right with zero words; 0 when the
- * weights are not blocked.  tnnc plans it; without it the kernel runs the
- * slower path that leaves padding taps out per pixel. */
+/* Patch bytes per plane (kh*kw*cb) the packed convolution takes; tnnc
+ * keeps larger convolutions on the float-activation kernels. */
+#define TNN_BA_MAX_PATCH 4096
+/* The padded-image path takes rows with at most this many border columns. */
+#define TNN_BA_PAD_COLS 16
+
+/* The packed convolution's workspace (out[1], p->scratch bytes, 8-byte
+ * aligned), sized for the layer so that the kernel's stack stays small.
+ * Row layout: the patch gathered per output pixel, nonzero then sign plane
+ * of kh*kw*cb bytes each.  Blocked layout: int64_t tables, then the image
+ * padded left and right with zero words (tnn_x_baconv_padded):
+ *   toff, tkx, ttap   per tap of a row (kh*kw): word offset, column, index
+ *   etoff, ettap      the same for the taps inside one border pixel's window
+ *   wl, ewl           per word of the patch (kh*kw*c/64): its activation
+ *                     word and weight byte offsets (tnn_ba_grp), for a row
+ *                     and for a border pixel
+ *   pcm, pcx          per tap and lane: the weights' nonzero and sign counts
+ *   fixc, fix         per border column / pixel of a group and lane: what
+ *                     the zero words of the padded image add
+ * Without room for the padded image the kernel leaves padding taps out per
+ * pixel instead (slower); without room for the tables it returns
+ * TNN_E_ARG. */
+typedef struct {
+  int64_t *toff, *tkx, *ttap, *etoff, *ettap, *wl, *ewl;
+  int64_t *pcm, *pcx, *fixc, *fix;
+} tnn_ba_tabs;
+
+/* Bytes of the blocked layout's tables; with t and a workspace s, carves
+ * them out of s. */
+TNN_INLINE int64_t tnn_ba_conv_tabs(const tnn_baconv_params *p, void *s, tnn_ba_tabs *t) {
+  const int64_t taps = p->kh * p->kw;
+  const int64_t nw = taps * (p->c / 64);
+  int64_t n = 0;
+#define TNN_BA_TAB(f, len)                                                    \
+  if (t) t->f = s ? (int64_t *)s + n : NULL;                                  \
+  n += (len);
+  TNN_BA_TAB(toff, taps) TNN_BA_TAB(tkx, taps) TNN_BA_TAB(ttap, taps)
+  TNN_BA_TAB(etoff, taps) TNN_BA_TAB(ettap, taps)
+  TNN_BA_TAB(wl, 2 * nw) TNN_BA_TAB(ewl, 2 * nw)
+  TNN_BA_TAB(pcm, 8 * taps) TNN_BA_TAB(pcx, 8 * taps)
+  TNN_BA_TAB(fixc, 8 * TNN_BA_PAD_COLS) TNN_BA_TAB(fix, 64)
+#undef TNN_BA_TAB
+  return 8 * n;
+}
+
+/* Bytes of workspace the kernel cannot run without: the tables, or the
+ * patch of the row layout. */
+TNN_INLINE int64_t tnn_ba_conv_tables(const tnn_baconv_params *p) {
+  if (tnn_ba_conv_blocked(p->c, p->m)) return tnn_ba_conv_tabs(p, NULL, NULL);
+  return (2 * p->kh * p->kw * ((p->c + 7) / 8) + 7) / 8 * 8;
+}
+
+/* Bytes of one plane of the padded image copy. */
+TNN_INLINE int64_t tnn_ba_conv_pad_plane(const tnn_baconv_params *p) {
+  return p->h * (p->pl + p->w + tnn_ba_conv_pad_right(p)) * (p->c / 8);
+}
+
+/* Bytes of workspace tnnc plans for the packed convolution (out[1]): the
+ * tables, and for the blocked layout the padded image copy. */
 TNN_INLINE int64_t tnn_ba_conv_scratch(const tnn_baconv_params *p) {
-  if (!tnn_ba_conv_blocked(p->c, p->m)) return 0;
-  return p->abits * p->h * (p->pl + p->w + tnn_ba_conv_pad_right(p)) * (p->c / 8);
+  const int64_t tabs = tnn_ba_conv_tables(p);
+  if (!tnn_ba_conv_blocked(p->c, p->m)) return tabs;
+  return tabs + p->abits * tnn_ba_conv_pad_plane(p);
 }
 
 /* Along one axis (pad, stride s, k taps dilated by d, n inputs, count
@@ -606,21 +662,18 @@ TNN_INLINE void tnn_ba_fill(uint8_t *d, int v, int64_t n) {
   for (int64_t i = 0; i < n; i++) d[i] = (uint8_t)v;
 }
 
-/* Patch bytes gathered on the stack per output pixel (per plane); tnnc
- * keeps larger convolutions on the float-activation kernels. */
-#define TNN_BA_MAX_PATCH 4096
-
 /* ------------------------------------------------ blocked convolution */
 
 /* One group of output pixels of a row against one block of eight output
  * channels (blocked layout): the words of the window taps inside the image
- * as a list, aw[i] the offset of word i from a pixel's base word and ww[i]
- * the byte offset of its eight weight words; image planes anz (NULL when
+ * as a list of pairs, wl[2i] the offset of word i from a pixel's base word
+ * and wl[2i+1] the byte offset of its eight weight words (one table: one
+ * register fewer in the loops below); image planes anz (NULL when
  * binary) and asg as [pixels][cw] words, weight planes wnz (NULL when
  * binary) and wsg of the block as [taps*cw][8] words. */
 typedef struct {
   const uint8_t *anz, *asg, *wnz, *wsg;
-  const int64_t *aw, *ww;
+  const int64_t *wl;
   int64_t nw;
 } tnn_ba_grp;
 
@@ -643,15 +696,15 @@ TNN_INLINE int64_t tnn_ba_row_taps(const tnn_baconv_params *p, int64_t oy, int64
   return nt;
 }
 
-/* The word list of taps t < nt (word offset toff[t] in the image, index
+/* The word list wl of taps t < nt (word offset toff[t] in the image, index
  * ttap[t] in the weights) of cw words each; returns its length. */
 TNN_INLINE int64_t tnn_ba_words(const int64_t *toff, const int64_t *ttap, int64_t nt,
-                                int64_t cw, int64_t *aw, int64_t *ww) {
+                                int64_t cw, int64_t *wl) {
   int64_t n = 0;
   for (int64_t t = 0; t < nt; t++)
     for (int64_t j = 0; j < cw; j++) {
-      aw[n] = toff[t] + j;
-      ww[n++] = (ttap[t] * cw + j) * 64;
+      wl[2 * n] = toff[t] + j;
+      wl[2 * n++ + 1] = (ttap[t] * cw + j) * 64;
     }
   return n;
 }
@@ -720,7 +773,7 @@ TNN_INLINE void tnn_ba_epi_put(const tnn_ba_epi *e, int64_t o, const int64_t *do
 TNN_INLINE void tnn_ba_grp_ref(const tnn_ba_grp *g, int64_t base, int64_t *dot) {
   int64_t cx[8] = {0}, cm[8] = {0};
   for (int64_t i = 0; i < g->nw; i++) {
-    const int64_t ai = (base + g->aw[i]) * 8, wi = g->ww[i];
+    const int64_t ai = (base + g->wl[2 * i]) * 8, wi = g->wl[2 * i + 1];
     const uint64_t sa = tnn_ba_word(g->asg + ai, 8);
     const uint64_t ma = g->anz ? tnn_ba_word(g->anz + ai, 8) : ~(uint64_t)0;
     for (int l = 0; l < 8; l++) {
@@ -733,12 +786,15 @@ TNN_INLINE void tnn_ba_grp_ref(const tnn_ba_grp *g, int64_t base, int64_t *dot) 
   for (int l = 0; l < 8; l++) dot[l] = cm[l] - 2 * cx[l];
 }
 
-#if defined(TNN_BA_AVX512)
+/* The group kernels are inlined into their loops (the callers' tables and
+ * epilogue stay in registers). */
 #if defined(__GNUC__)
 #define TNN_BA_ALWAYS static inline __attribute__((always_inline, unused))
 #else
 #define TNN_BA_ALWAYS static inline
 #endif
+
+#if defined(TNN_BA_AVX512)
 
 #if defined(__AVX512DQ__)
 /* Float outputs of 8 consecutive pixels o0.. from their dot vectors (the
@@ -870,11 +926,11 @@ TNN_BA_ALWAYS void tnn_ba_epi_vec(const tnn_ba_epi *e, int64_t o0, __m512i *d, i
     __m512i cmg = z, d[R];                                                    \
     LIST(TNN_BA_DECL)                                                         \
     for (int64_t i = 0; i < g->nw; i++) {                                     \
-      const int64_t ai = g->aw[i] * 8;                                        \
-      const __m512i wsv = _mm512_loadu_si512((const void *)(g->wsg + g->ww[i])); \
+      const int64_t ai = g->wl[2 * i] * 8, wi = g->wl[2 * i + 1];             \
+      const __m512i wsv = _mm512_loadu_si512((const void *)(g->wsg + wi));    \
       __m512i wnv = z;                                                        \
       if (kind & 1) {                                                         \
-        wnv = _mm512_loadu_si512((const void *)(g->wnz + g->ww[i]));          \
+        wnv = _mm512_loadu_si512((const void *)(g->wnz + wi));                \
         if (!(kind & 2)) cmg = _mm512_add_epi64(cmg, _mm512_popcnt_epi64(wnv)); \
       }                                                                       \
       LIST(TNN_BA_STEP)                                                       \
@@ -906,7 +962,7 @@ TNN_BA_ALWAYS void tnn_ba_grp_kind(const tnn_ba_grp *g, const int64_t *pb, int64
 /* r (8, 4, 2 or 1) pixels with base words pb[i] (the same tap list) and
  * output pixels o0 + i; fix: per pixel eight counts added to the dots, or
  * NULL. */
-TNN_INLINE void tnn_ba_grp_run(const tnn_ba_grp *g, const int64_t *pb, int64_t r,
+TNN_BA_ALWAYS void tnn_ba_grp_run(const tnn_ba_grp *g, const int64_t *pb, int64_t r,
                                const tnn_ba_epi *e, int64_t o0, const int64_t *fix) {
 #if defined(TNN_BA_AVX512)
   const int kind = (g->wnz ? 1 : 0) | (g->anz ? 2 : 0);
@@ -936,12 +992,13 @@ TNN_INLINE void tnn_ba_grp_run(const tnn_ba_grp *g, const int64_t *pb, int64_t r
  * image are left out of the row's tap list; a tap column outside reads
  * zeros, which contribute nothing when the activations are ternary (the
  * nonzero plane is clear) and, when binary, are taken back out of the
- * border pixels' sums from per-tap counts of the weights.  Returns 0
- * (nothing done) without the scratch or when the tap tables would not fit. */
-#define TNN_BA_PAD_TAPS 64
-#define TNN_BA_PAD_COLS 16
+ * border pixels' sums from per-tap counts of the weights.  The tables are
+ * t's, the padded image goes at pad, which has `room` bytes.  Returns 0
+ * (nothing done) when the image does not fit or a row has too many border
+ * columns. */
 TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *pp, const void *const *in,
-                                   void *const *out, uint8_t *pad) {
+                                   void *const *out, const tnn_ba_tabs *t, uint8_t *pad,
+                                   int64_t room) {
   /* a local copy: the byte stores of the output may alias anything */
   const tnn_baconv_params q = *pp, *p = &q;
   const uint8_t *x = (const uint8_t *)in[0], *w = (const uint8_t *)in[1];
@@ -950,11 +1007,9 @@ TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *pp, const void *cons
   const int64_t pr = tnn_ba_conv_pad_right(p);
   const int64_t pw = p->pl + p->w + pr, plane = p->h * pw * pwb;
   const int64_t wplane = taps * cw * 64;
-  if (taps > TNN_BA_PAD_TAPS || !pad || p->scratch < p->abits * plane) return 0;
-  int64_t toff[TNN_BA_PAD_TAPS], tkx[TNN_BA_PAD_TAPS], ttap[TNN_BA_PAD_TAPS];
-  int64_t fixc[TNN_BA_PAD_COLS * 8];
-  int64_t pcm[TNN_BA_PAD_TAPS * 8], pcx[TNN_BA_PAD_TAPS * 8], fix[64];
-  int64_t aw[TNN_BA_MAX_PATCH / 8], ww[TNN_BA_MAX_PATCH / 8];
+  if (room < p->abits * plane) return 0;
+  int64_t *toff = t->toff, *tkx = t->tkx, *ttap = t->ttap;
+  int64_t *pcm = t->pcm, *pcx = t->pcx, *fixc = t->fixc, *fix = t->fix;
   /* the output columns and rows whose every tap is inside: [xl, xr), [yl, yr) */
   int64_t xl, xr, yl, yr;
   tnn_ba_inner(p->pl, p->sw, p->kw, p->dw, p->w, p->ow, &xl, &xr);
@@ -972,8 +1027,7 @@ TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *pp, const void *cons
     tnn_ba_grp g;
     g.anz = p->abits == 2 ? pad : NULL;
     g.asg = p->abits == 2 ? pad + plane : pad;
-    g.aw = aw;
-    g.ww = ww;
+    g.wl = t->wl;
     for (int64_t m0 = 0; m0 < p->m; m0 += 8) {
       const uint8_t *wb = w + (m0 / 8) * p->wbits * wplane;
       g.wnz = p->wbits == 2 ? wb : NULL;
@@ -1003,7 +1057,7 @@ TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *pp, const void *cons
         int64_t oy1 = oy0 + 1;
         if (oy0 >= yl && oy0 < yr) oy1 = yr;
         const int64_t nt = tnn_ba_row_taps(p, oy0, pw, cw, toff, tkx, ttap);
-        g.nw = tnn_ba_words(toff, ttap, nt, cw, aw, ww);
+        g.nw = tnn_ba_words(toff, ttap, nt, cw, t->wl);
         /* binary activations: what the zero words of each border column
          * (ox < xl or ox >= xr) add, to take out of its dots */
         const int64_t nbc = xl + (p->ow - xr);
@@ -1056,21 +1110,16 @@ TNN_INLINE int tnn_x_baconv_padded(const tnn_baconv_params *pp, const void *cons
  * groups of 8, 4 and 2 (one tap list for the row), the others one at a
  * time with their own tap lists; padding taps are left out of the list, so
  * they contribute 0 exactly. */
-#define TNN_BA_MAX_TAPS 512
 TNN_INLINE int tnn_x_baconv_blocked(const tnn_baconv_params *pp, const void *const *in,
                                     void *const *out) {
   const tnn_baconv_params q = *pp, *p = &q;
   const uint8_t *x = (const uint8_t *)in[0], *w = (const uint8_t *)in[1];
   const int64_t cw = p->c / 64, taps = p->kh * p->kw, hw = p->h * p->w;
   const int64_t wplane = taps * cw * 64, step = p->sw * cw;
-  int64_t toff[TNN_BA_MAX_TAPS], tkx[TNN_BA_MAX_TAPS], ttap[TNN_BA_MAX_TAPS];
-  int64_t etoff[TNN_BA_MAX_TAPS], ettap[TNN_BA_MAX_TAPS];
-  int64_t aw[TNN_BA_MAX_PATCH / 8], ww[TNN_BA_MAX_PATCH / 8];
-  int64_t eaw[TNN_BA_MAX_PATCH / 8], eww[TNN_BA_MAX_PATCH / 8], rnw = 0;
-  if (taps > TNN_BA_MAX_TAPS) return TNN_E_ARG;
-#if defined(TNN_BA_AVX512)
-  if (tnn_x_baconv_padded(pp, in, out, pp->scratch ? (uint8_t *)out[1] : NULL)) return TNN_OK;
-#endif
+  tnn_ba_tabs t;
+  tnn_ba_conv_tabs(p, out[1], &t);
+  int64_t *toff = t.toff, *tkx = t.tkx, *ttap = t.ttap, *etoff = t.etoff, *ettap = t.ettap;
+  int64_t rnw = 0;
   /* the output columns whose every tap column is inside: [xl, xr) */
   int64_t xl, xr;
   tnn_ba_inner(p->pl, p->sw, p->kw, p->dw, p->w, p->ow, &xl, &xr);
@@ -1087,15 +1136,14 @@ TNN_INLINE int tnn_x_baconv_blocked(const tnn_baconv_params *pp, const void *con
       tnn_ba_epi_block(&e, pp, in, out, b, m0);
       for (int64_t oy = 0; oy < p->oh; oy++) {
         const int64_t nt = tnn_ba_row_taps(p, oy, p->w, cw, toff, tkx, ttap);
-        rnw = tnn_ba_words(toff, ttap, nt, cw, aw, ww);
+        rnw = tnn_ba_words(toff, ttap, nt, cw, t.wl);
         const int64_t rowbase = ((oy * p->sh - p->pt) * p->w - p->pl) * cw;
         for (int64_t ox = 0; ox < p->ow;) {
           const int64_t base = rowbase + ox * step;
           int64_t r = 1;
           if (ox >= xl && ox < xr) {
             r = xr - ox >= 8 ? 8 : xr - ox >= 4 ? 4 : xr - ox >= 2 ? 2 : 1;
-            g.aw = aw;
-            g.ww = ww;
+            g.wl = t.wl;
             g.nw = rnw;
           } else {
             int64_t ne = 0;
@@ -1105,9 +1153,8 @@ TNN_INLINE int tnn_x_baconv_blocked(const tnn_baconv_params *pp, const void *con
               etoff[ne] = toff[t];
               ettap[ne++] = ttap[t];
             }
-            g.aw = eaw;
-            g.ww = eww;
-            g.nw = tnn_ba_words(etoff, ettap, ne, cw, eaw, eww);
+            g.wl = t.ewl;
+            g.nw = tnn_ba_words(etoff, ettap, ne, cw, t.ewl);
           }
           int64_t pb[8];
           for (int64_t i = 0; i < r; i++) pb[i] = base + i * step;
@@ -1123,18 +1170,32 @@ TNN_INLINE int tnn_x_baconv_blocked(const tnn_baconv_params *pp, const void *con
 /* 2-D convolution on packed images (group 1, zero padding, strides,
  * dilations).  x [n][abits][h*w][cb], w [m][wbits][kh*kw*cb]; obits 0: y
  * float NCHW = dot * scale[m] + bias[m] clamped to [lo, hi] (in[2], in[3]);
- * obits 1, 2: y packed [n][obits][oh*ow][mb] through thresholds in[2]. */
+ * obits 1, 2: y packed [n][obits][oh*ow][mb] through thresholds in[2].
+ * out[1]: the workspace of p->scratch bytes (tnn_ba_conv_scratch), 8-byte
+ * aligned; TNN_E_ARG when it is missing or too small for the tables. */
 TNN_INLINE int tnn_x_baconv(const void *vp, const void *const *in,
                             void *const *out) {
-  const tnn_baconv_params *p = (const tnn_baconv_params *)vp;
+  /* a local copy: the byte stores of the patch may alias anything */
+  const tnn_baconv_params q = *(const tnn_baconv_params *)vp, *p = &q;
   const uint8_t *x = (const uint8_t *)in[0], *w = (const uint8_t *)in[1];
   const int64_t cb = (p->c + 7) / 8, mb = (p->m + 7) / 8;
   const int64_t taps = p->kh * p->kw, pb = taps * cb, hw = p->h * p->w;
   const int64_t ohw = p->oh * p->ow, k = taps * p->c;
-  uint8_t nz[TNN_BA_MAX_PATCH], sg[TNN_BA_MAX_PATCH];
   const uint8_t last = (uint8_t)(p->c % 8 ? (1u << (p->c % 8)) - 1 : 0xff);
-  if (pb > TNN_BA_MAX_PATCH) return TNN_E_ARG;
-  if (tnn_ba_conv_blocked(p->c, p->m)) return tnn_x_baconv_blocked(p, in, out);
+  if (pb > TNN_BA_MAX_PATCH || !out[1] || p->scratch < tnn_ba_conv_tables(p))
+    return TNN_E_ARG;
+  if (tnn_ba_conv_blocked(p->c, p->m)) {
+#if defined(TNN_BA_AVX512)
+    /* the padded-image path, else (no room for the image) the generic one;
+     * called one after the other, so their frames are not nested */
+    tnn_ba_tabs t;
+    const int64_t tabs = tnn_ba_conv_tabs(p, out[1], &t);
+    if (tnn_x_baconv_padded(vp, in, out, &t, (uint8_t *)out[1] + tabs, p->scratch - tabs))
+      return TNN_OK;
+#endif
+    return tnn_x_baconv_blocked(vp, in, out);
+  }
+  uint8_t *nz = (uint8_t *)out[1], *sg = nz + pb;
   if (p->obits) memset(out[0], 0, (size_t)(p->n * p->obits * ohw * mb));
   for (int64_t b = 0; b < p->n; b++) {
     const uint8_t *img = x + b * p->abits * hw * cb;

@@ -120,9 +120,10 @@ TNN_INLINE int tnn_f32_conv2d(const void *vp, const void *const *in,
 #include <immintrin.h>
 #define TNN_CONV_AVX2 1
 /* Input positions spanned by one block of 8 output pixels of a window row:
- * the scratch copy of a block's row segment (zeros outside the image)
- * holds at most this many. */
-#define TNN_CONV_SPAN 1024
+ * the copy of a block's row segment (zeros outside the image, 1 KB of
+ * stack) holds at most this many, e.g. 7 * stride + (kw - 1) * dilation +
+ * 1 for a 32x32 kernel of stride 32; wider layers take the generic path. */
+#define TNN_CONV_SPAN 256
 
 /* x[0], x[s], ..., x[7 s] (never reads past x[7 s]) */
 TNN_INLINE __m256 tnn_conv_load8(const float *x, int64_t s) {

@@ -41,8 +41,13 @@
 #define TNN_OK 0
 #define TNN_E_INDEX 1          /* Gather index out of range */
 #define TNN_E_ARG 2            /* a NULL buffer passed to the run function */
-#define TNN_E_ALIGN 3          /* a misaligned weights pointer (--weights=extern) */
+#define TNN_E_ALIGN 3          /* a workspace not aligned to TNN_WS_ALIGN, or a
+                                  misaligned weights pointer (--weights=extern) */
 #define TNN_E_WEIGHTS 4        /* weights that are not this model's (--weights=extern) */
+
+/* Alignment of the workspace (every planned tensor starts at a multiple of
+ * it); the run function checks it. */
+#define TNN_WS_ALIGN 64
 
 /* Runtime dtype codes (the ONNX TensorProto numbers). */
 #define TNN_DT_F32 1
@@ -101,7 +106,8 @@
   I(n) I(m) I(k) I(abits) I(wbits) I(obits) F(lo) F(hi)
 /* packed 2-D convolution (group 1): packed NCHW images as [bits][h*w][cb];
  * res 1: the float output plus in[4] (an Add fused by pass fuse-residual);
- * scratch: bytes of workspace at out[1] (tnn_ba_conv_scratch), 0 if none */
+ * scratch: bytes of workspace at out[1], its tables and padded image copy
+ * (tnn_ba_conv_scratch) */
 #define TNN_FIELDS_baconv(I, F, A)                                            \
   I(n) I(c) I(h) I(w) I(m) I(oh) I(ow) I(kh) I(kw) I(sh) I(sw) I(pt) I(pl)    \
   I(dh) I(dw) I(abits) I(wbits) I(obits) F(lo) F(hi) I(res) I(scratch)
@@ -140,6 +146,43 @@
   P(axis) P(reduce) P(topk) P(copy) P(transpose) P(concat) P(slice) P(pad)    \
   P(gather) P(quant) P(dequant) P(mthr) P(bwfc) P(bwconv) P(bapack) P(bafc)     \
   P(baconv) P(bapool)
+
+/* Stack bounds: TNN_STACK_<kind> is the most stack, in bytes, one call of
+ * any kernel taking tnn_<kind>_params uses, its callees included: the
+ * deepest call path of its largest SIMD variant (gcc and clang -O2,
+ * -fstack-usage), 256 bytes per libc/libm call, and a margin.  No kernel
+ * recurses or allocates stack by size, so the bounds hold for any shape.
+ * tnnc adds the run function's own frame, TNN_STACK_RUN plus 8 bytes per
+ * buffer pointer of its largest node, for <P>_STACK_BYTES; tests/stack
+ * measures both on the real builds. */
+#define TNN_STACK_RUN 512
+#define TNN_STACK_conv 2048       /* float conv: a 1 KB row segment (AVX2) */
+#define TNN_STACK_gemm 1024
+#define TNN_STACK_matmul 1024
+#define TNN_STACK_bcast 1024
+#define TNN_STACK_where 1024
+#define TNN_STACK_unary 1024
+#define TNN_STACK_cast 512
+#define TNN_STACK_pool 1024
+#define TNN_STACK_bn 1024
+#define TNN_STACK_axis 2048       /* softmax: three 64-element chunks */
+#define TNN_STACK_reduce 1024
+#define TNN_STACK_topk 512
+#define TNN_STACK_copy 512
+#define TNN_STACK_transpose 1024
+#define TNN_STACK_concat 1024
+#define TNN_STACK_slice 1024
+#define TNN_STACK_pad 1024
+#define TNN_STACK_gather 512
+#define TNN_STACK_quant 1024
+#define TNN_STACK_dequant 512
+#define TNN_STACK_mthr 512
+#define TNN_STACK_bwfc 5120       /* 4 KB of decoded base-3 rows */
+#define TNN_STACK_bwconv 40960    /* the generic path's 32 KB patch */
+#define TNN_STACK_bapack 1024
+#define TNN_STACK_bafc 1024
+#define TNN_STACK_baconv 4608     /* tables in the workspace (out[1]) */
+#define TNN_STACK_bapool 512
 
 #define TNN_FIELD_I(x) int64_t x;
 #define TNN_FIELD_F(x) double x;

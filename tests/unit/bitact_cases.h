@@ -278,13 +278,24 @@ static bool ba_check_conv(bool blocked, bool scratch, char *msg, size_t msglen) 
     tnn_ba_pack_conv(wt, m, c, kh, kw, wb, pw);
     tnn_baconv_params p = {nb, c, h, w, m, oh, ow, kh, kw, sh, sw, pt, pl, dh, dw,
                            ab, wb, ob, lo, hi, res, 0};
-    /* the workspace scratch of the register-blocked path, or none */
-    p.scratch = scratch ? tnn_ba_conv_scratch(&p) : 0;
+    /* the workspace as tnnc plans it, or only the tables (the blocked
+     * layout without its padded image) */
+    const int64_t tabs = tnn_ba_conv_tables(&p);
+    p.scratch = scratch ? tnn_ba_conv_scratch(&p) : tabs;
     uint8_t *sc = malloc((size_t)(p.scratch + 1));
     const void *in[5] = {px, pw, ob ? (const void *)thr : (const void *)scale, bias, rv};
     void *out[2] = {ob ? (void *)py : (void *)y, sc};
-    int rc = tnn_x_baconv(&p, in, out);
-    bool ok = rc == TNN_OK;
+    /* a workspace too small for the tables, or none: an error */
+    bool ok = tabs > 0;
+    tnn_baconv_params small = p;
+    small.scratch = tabs - 8;
+    void *none[2] = {out[0], NULL};
+    if (ok && (tnn_x_baconv(&small, in, out) != TNN_E_ARG || tnn_x_baconv(&p, in, none) != TNN_E_ARG)) {
+      snprintf(msg, msglen, "conv ran without room for its tables (%lld bytes)", (long long)tabs);
+      ok = false;
+    }
+    int rc = ok ? tnn_x_baconv(&p, in, out) : TNN_OK;
+    ok = ok && rc == TNN_OK;
     for (int64_t b = 0; b < nb && ok; b++)
       for (int64_t o = 0; o < m && ok; o++)
         for (int64_t oy = 0; oy < oh && ok; oy++)
@@ -377,7 +388,7 @@ static bool ba_check_maxpool(char *msg, size_t msglen) {
 }
 
 /* the two weight layouts of the packed convolution; the blocked one with
- * its workspace scratch (the padded-image path) and without */
+ * the padded image in its workspace (the padded-image path) and without */
 static bool ba_check_conv_rows(char *msg, size_t msglen) {
   return ba_check_conv(false, false, msg, msglen);
 }

@@ -921,8 +921,12 @@ class Gen:
         """One of the activation quantizer export forms on exact tensor x."""
         self.quant = True
         forms = ['sign', 'where', 'hardtanh_sign', 'gtlt', 'clip_round', 'rtn', 'bipolar', 'quant2']
+        if len(x.shape) in (2, 4):
+            forms += ['multithreshold']
         f = self.choice(forms)
         xn = x.name
+        if f == 'multithreshold':
+            return self.multithreshold(x), f
         if f == 'sign':
             return T(self.node('Sign', [xn]), x.shape, F, True, 0, 1), f
         if f == 'where':
@@ -973,6 +977,62 @@ class Gen:
         out = self.node('Quant', [xn, scn, zp, bits], domain=dom, ref=ref, signed=1, narrow=1,
                         rounding_mode='ROUND')
         return T(out, x.shape, F, True, -1, 2), f
+
+    def multithreshold(self, x):
+        """FINN MultiThreshold with one (binary) or two (ternary) thresholds
+        per channel or for all; the twin sums GreaterOrEqual in standard ops."""
+        dom = self.choice(QONNX_DOMAINS)
+        self.domains.add(dom)
+        c = x.shape[1]
+        nt = self.choice([1, 2])
+        rows = c if self.p(0.7) else 1
+        q = max(x.qexp, -3)
+        thr = np.sort(self.dyadic([rows, nt], q, 1.5), axis=1).astype(np.float32)
+        if self.p(0.5):
+            thr = thr + np.float32(2.0 ** (q - 1))        # between grid points
+        scale, bias = (2.0, -1.0) if nt == 1 else (1.0, -1.0)
+        if self.p(0.2):
+            scale, bias = scale * 0.5, bias * 0.5
+        thn = self.const(thr, 'thr')
+        xn = x.name
+        bshape_ = [1, rows] + [1] * (len(x.shape) - 2)
+
+        def ref(outs):
+            nodes, acc = [], None
+            for t in range(nt):
+                tn = self.const(thr[:, t].reshape(bshape_), 'rthr')
+                ge, cf = self.name('r_ge'), self.name('r_cf')
+                nodes += [helper.make_node('GreaterOrEqual', [xn, tn], [ge]),
+                          helper.make_node('Cast', [ge], [cf], to=TensorProto.FLOAT)]
+                if acc is None:
+                    acc = cf
+                else:
+                    s_ = self.name('r_s')
+                    nodes.append(helper.make_node('Add', [acc, cf], [s_]))
+                    acc = s_
+            m = self.name('r_m')
+            nodes += [helper.make_node('Mul', [acc, self.const(np.float32(scale))], [m]),
+                      helper.make_node('Add', [m, self.const(np.float32(bias))], outs)]
+            return nodes
+        attrs = {'out_dtype': 'BIPOLAR' if nt == 1 else 'INT2'}
+        if scale != 1.0:
+            attrs['out_scale'] = scale
+        if bias != 0.0:
+            attrs['out_bias'] = bias
+        if self.p(0.3):
+            attrs['data_layout'] = 'NCHW'
+        out = self.node('MultiThreshold', [xn, thn], domain=dom, ref=ref, **attrs)
+        return T(out, x.shape, F, True, -1, 2)
+
+    def widen(self, x):
+        """A 1x1 float Conv to 64 channels: the word-sized packed kernels."""
+        n, c = x.shape[:2]
+        hw = int(np.prod(x.shape[2:]))
+        if n * 64 * hw > 4096:
+            return x
+        w = self.dyadic([64, c, 1, 1], -1, 1)
+        out = self.node('Conv', [x.name, self.const(w, 'w')], kernel_shape=[1, 1])
+        return self.add(T(out, [n, 64] + list(x.shape[2:]), F, x.exact, min(x.qexp - 1, -1), x.bound * c))
 
     def quant_weight(self, shape, cout_axis):
         """Binary or ternary weights in one of the export forms; returns the name."""
@@ -1028,6 +1088,8 @@ class Gen:
         x = self.pick(lambda t: t.dt == F and t.exact and len(t.shape) in (2, 3, 4))
         if x is None:
             return None
+        if len(x.shape) == 4 and self.p(0.25):
+            x = self.widen(x)
         q, form = self.act_quant(x)
         q = self.add(q)
         for _ in range(self.r(1, 4)):
@@ -1066,13 +1128,13 @@ class Gen:
         r = len(q.shape)
         if r == 4 or (r == 3 and self.p(0.5)):
             c = q.shape[1]
-            m = self.choice([4, 8, 16, 3, 64 if c <= 8 else 8])
+            m = self.choice([4, 8, 16, 3, 64 if c <= 8 or c == 64 else 8])
             k = self.choice([1, 3, 3])
             pad = self.r(0, k // 2 + 1)
             st = self.choice([1, 1, 2])
             sp = q.shape[2:]
             outsp = [(s + 2 * pad - k) // st + 1 for s in sp]
-            if min(outsp) < 1 or int(np.prod([q.shape[0], m] + outsp)) > MAX_ELEMS:
+            if min(outsp) < 1 or int(np.prod([q.shape[0], m] + outsp)) > 2 * MAX_ELEMS:
                 return None
             w = self.quant_weight([m, c] + [k] * (r - 2), 0)
             attrs = {'kernel_shape': [k] * (r - 2), 'strides': [st] * (r - 2)}
@@ -1112,7 +1174,7 @@ class Gen:
     OPS = [('unary', 10), ('binary', 10), ('compare', 3), ('bool', 2), ('cast', 2), ('conv', 6),
            ('gemm', 3), ('matmul', 4), ('pool', 4), ('bn', 3), ('softmax', 2), ('reduce', 3),
            ('argmax', 1), ('topk', 1), ('reshape', 5), ('transpose', 3), ('concat', 3), ('split', 2),
-           ('slice', 3), ('gather', 2), ('pad', 2), ('constant', 1), ('quant_block', 5)]
+           ('slice', 3), ('gather', 2), ('pad', 2), ('constant', 1), ('quant_block', 8)]
 
     def build(self, plain_io=False):
         nin = self.choice([1, 1, 1, 2, 2, 3])

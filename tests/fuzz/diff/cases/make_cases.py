@@ -110,6 +110,27 @@ def _(rng):
                  [init('w1', w1), init('w2', w2)]), [grid(rng, [1, 1, 6, 7])]
 
 
+@case('quant_epilogue_second_quantizer',
+      'Sign -> binary Conv -> BatchNorm b -> Sign -> binary Conv, and Round(b) an output: tnnc exits 1 with '
+      '"internal: IR verification failed" (found as g5_15: BN read by Sign, Quant and Round; g2_81: '
+      'an epilogue Add read by a Greater/Less quantizer and a Mul)', quant=True)
+def _(rng):
+    w = (rng.integers(0, 2, (4, 2, 3, 3)) * 2 - 1).astype(np.float32)
+    eps = 2.0 ** -20
+    bn = [np.array([1, 0.5, 2, 1], np.float32), np.zeros(4, np.float32),
+          np.array([0.5, -1.5, 2.5, 0.25], np.float32), np.float32(1 - eps) * np.ones(4, np.float32)]
+    nodes = [helper.make_node('Sign', ['x'], ['q']),
+             helper.make_node('Conv', ['q', 'w'], ['c'], kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+             helper.make_node('BatchNormalization', ['c', 'g', 'b', 'm', 'v'], ['n'], epsilon=eps),
+             helper.make_node('Sign', ['n'], ['q2']),
+             helper.make_node('Conv', ['q2', 'w2'], ['y1'], kernel_shape=[1, 1]),
+             helper.make_node('Round', ['n'], ['y2'])]
+    w2 = (rng.integers(0, 2, (4, 4, 1, 1)) * 2 - 1).astype(np.float32)
+    inits = [init('w', w), init('w2', w2)] + [init(k, a) for k, a in zip('gbmv', bn)]
+    return model(nodes, [vi('x', [1, 2, 5, 5])], [vi('y1', [1, 4, 5, 5]), vi('y2', [1, 4, 5, 5])],
+                 inits), [grid(rng, [1, 2, 5, 5])]
+
+
 def main():
     for k, (name, (fn, why, quant)) in enumerate(sorted(CASES.items())):
         rng = np.random.default_rng(1000 + k)

@@ -274,7 +274,7 @@ async function main() {
   }
 
   // stage 1: onnxruntime and tnnc; returns an item to build, or null
-  async function prepare(dir) {
+  async function prepare(dir, probe = false) {
     const meta = JSON.parse(fs.readFileSync(path.join(dir, 'meta.json'), 'utf8'));
     const ins = [];
     for (let i = 0; i < meta.n_in; i++) ins.push(path.join(dir, `input_${i}.npy`));
@@ -282,6 +282,7 @@ async function main() {
     try {
       refs = await ortRun(dir, meta, ins.map(readNpy));
     } catch (e) {
+      if (probe) return null;
       stats.invalid++;
       const msg = firstLine(String(e && e.message || e), 300);
       const k = msg.replace(/\d+/g, 'N').replace(/'[^']*'/g, "'X'").slice(0, 100);
@@ -293,6 +294,7 @@ async function main() {
     refs.forEach((r, i) => writeNpy(path.join(dir, `ref_${i}.npy`), r));
     const item = { dir, meta, ins, refs, units: [] };
     const u = await tnncUnit(item, 'model', []);
+    if (probe && (u.refused || u.fail)) return null;
     if (u.refused && /internal/i.test(firstLine(u.err, 1000))) {
       fail(dir, 'tnnc-internal', `tnnc exit 1 with an internal error: ${u.err.slice(0, 2000)}`);
       return null;
@@ -308,6 +310,7 @@ async function main() {
     item.units.push(u);
     if (meta.quant) {
       const f = await tnncUnit(item, 'float', ['--float-acts']);
+      if (probe && (f.refused || f.fail)) return null;
       if (f.refused) { fail(dir, 'float-acts', `--float-acts refused what the packed build accepted: ${firstLine(f.err)}`); return null; }
       if (f.fail) { fail(dir, f.fail.cls, `--float-acts: ${f.fail.reason}`); return null; }
       item.units.push(f);
@@ -358,30 +361,29 @@ async function main() {
     for (const u of units) if (u.prog && u.idx !== undefined) fs.rmSync(u.prog, { force: true });
     // a mismatch: does it need the random graph I/O?  Rebuild the same graph
     // with the leaves as its only outputs (gen.py --plain-io).
+    if (!mism.length) return;
+    // one generator call and one merged build for all the probes
+    const probes = [];
     for (const it of mism) {
-      let cls = 'mismatch';
-      if (!it.dir.endsWith('_plain')) {
-        const m = /g(\d+)_(\d+)$/.exec(it.dir);
-        if (!m) { fail(it.dir, cls, it.mismatch); fs.rmSync(it.dir, { recursive: true, force: true }); continue; }
-        const r = await run(a.python, [path.join(here, 'gen.py'), '--seed', m[1], '--first', m[2], '--count', '1',
-          '--plain-io', '--out', work], { timeout: 120 });
-        const pdir = r.out.trim();
-        if (r.code === 0 && pdir) {
-          const pit = await prepare(pdir);
-          if (pit) {
-            await buildUnits(pit.units, work);
-            for (const u of pit.units) if (u.prog) await runUnit(u);
-            const q = stats.quant, pc = stats.packedChecked;
-            const ok = judge(pit, true);
-            stats.quant = q; stats.packedChecked = pc;
-            if (ok) cls = `mismatch-io[${(it.meta.io || []).join(',')}]`;
-            for (const u of pit.units) if (u.prog) fs.rmSync(u.prog, { force: true });
-          } else stats.refused--;   // not counted: only a probe
-          fs.rmSync(pdir, { recursive: true, force: true });
-        }
-      }
-      fail(it.dir, cls, it.mismatch + (cls.startsWith('mismatch-io') ? ' (passes with the leaves as the only outputs: ' +
-        'the graph I/O is the cause)' : ''));
+      const m = /g(\d+)_(\d+)$/.exec(it.dir);
+      if (!m || !(it.meta.io || []).length) continue;
+      const r = await run(a.python, [path.join(here, 'gen.py'), '--seed', m[1], '--first', m[2], '--count', '1',
+        '--plain-io', '--out', work], { timeout: 120 });
+      if (r.code === 0 && r.out.trim()) probes.push({ it, pdir: r.out.trim() });
+    }
+    const saved = JSON.stringify(stats);
+    const ready = [];
+    await pool(probes.map((p) => async () => { p.pit = await prepare(p.pdir, true); if (p.pit) ready.push(p); }), a.jobs);
+    const punits = ready.flatMap((p) => p.pit.units);
+    await buildUnits(punits, work);
+    await pool(punits.filter((u) => u.prog).map((u) => () => runUnit(u)), a.jobs);
+    for (const p of ready) if (judge(p.pit, true)) p.it.cls = `mismatch-io[${p.it.meta.io.join(',')}]`;
+    Object.assign(stats, JSON.parse(saved));
+    for (const u of punits) if (u.prog) fs.rmSync(u.prog, { force: true });
+    for (const p of probes) fs.rmSync(p.pdir, { recursive: true, force: true });
+    for (const it of mism) {
+      const io = it.cls ? ' (passes with the leaves as the only outputs: the graph I/O is the cause)' : '';
+      fail(it.dir, it.cls || 'mismatch', it.mismatch + io);
       fs.rmSync(it.dir, { recursive: true, force: true });
     }
   }

@@ -1213,7 +1213,7 @@ class Gen:
         extra = []
         in_ts = [t for t in self.pool if t.name in ins]
         if not plain_io:
-            if io.random() < 0.12:
+            if io.random() < 0.08:
                 extra.append(in_ts[int(io.integers(len(in_ts)))])         # an input is an output
                 self.io_kinds.append('input')
             if io.random() < 0.04 and len(in_ts) > 1:

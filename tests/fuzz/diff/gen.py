@@ -159,7 +159,7 @@ class Gen:
     # ------------------------------------------------------------- inputs --
     def make_input(self, shape=None, dt=F):
         if shape is None:
-            rank = self.choice([1, 2, 2, 3, 4, 4, 4])
+            rank = self.choice([1, 2, 2, 3, 4, 4, 4, 5] if self.p(0.5) else [1, 2, 2, 3, 4, 4, 4])
             shape = self.rand_shape(rank)
         nm = self.name('in')
         self.inputs.append(helper.make_tensor_value_info(nm, ONNX_DT[dt], shape))
@@ -400,6 +400,61 @@ class Gen:
         back = self.node('Cast', [out], to=TensorProto.FLOAT)
         return self.add(T(back, x.shape, F, True, 0, x.bound + 1))
 
+    def op_int(self):
+        """int64 arithmetic: Add/Sub/Mul/Div (truncating)/Min/Max/Abs/Neg, Where."""
+        x = self.pick(lambda t: t.dt == I64 and t.size >= 1)
+        if x is None:
+            src = self.pick(lambda t: t.dt == F and t.exact)
+            if src is None:
+                return None
+            x = self.add(T(self.node('Cast', [src.name], to=TensorProto.INT64), src.shape, I64))
+        op = self.choice(['Add', 'Sub', 'Mul', 'Div', 'Min', 'Max', 'Abs', 'Neg', 'Equal', 'Greater'])
+        if op in ('Abs', 'Neg'):
+            return self.add(T(self.node(op, [x.name]), x.shape, I64))
+        shp = self.other_shape(x.shape)
+        v = self.rng.integers(-4, 5, size=shp).astype(np.int64)
+        if op == 'Div':
+            v[v == 0] = 3
+        y = self.pick(lambda t: t.dt == I64 and t is not x and bshape(t.shape, x.shape) is not None
+                      and int(np.prod(bshape(t.shape, x.shape))) <= MAX_ELEMS)
+        yn = y.name if y is not None and op != 'Div' and self.p(0.5) else self.const(v, 'ci')
+        ys = y.shape if y is not None and yn == y.name else shp
+        out_shape = bshape(x.shape, ys)
+        if out_shape is None or int(np.prod(out_shape)) > MAX_ELEMS:
+            return None
+        ins = [x.name, yn] if self.p(0.7) or op == 'Div' else [yn, x.name]
+        out = self.node(op, ins)
+        return self.add(T(out, out_shape, B if op in ('Equal', 'Greater') else I64))
+
+    def op_dropout(self):
+        x = self.pick(lambda t: t.dt == F)
+        if x is None:
+            return None
+        ins = [x.name]
+        if self.p(0.5):
+            ins += [self.const(np.float32(self.choice([0.0, 0.5, 0.25])), 'ratio')]
+        y, mask = self.node('Dropout', ins, nout=2)
+        self.add(T(mask, x.shape, B))
+        return self.add(T(y, x.shape, F, x.exact, x.qexp, x.bound, x.nonneg))
+
+    def op_minmax3(self):
+        """variadic Min/Max over three operands"""
+        x = self.pick(lambda t: t.dt == F)
+        if x is None:
+            return None
+        others = []
+        for _ in range(2):
+            shp = self.other_shape(x.shape)
+            others.append(T(self.const(self.dyadic(shp, -1, 2)), shp, F, True, -1, 2))
+        sh = bshape(bshape(x.shape, others[0].shape), others[1].shape)
+        if sh is None or int(np.prod(sh)) > MAX_ELEMS:
+            return None
+        op = self.choice(['Min', 'Max'])
+        parts = [x] + others
+        self.rng.shuffle(parts)
+        out = self.node(op, [p.name for p in parts])
+        return self.add(T(out, sh, F, x.exact, min(x.qexp, -1), max(x.bound, 2.0)))
+
     # ------------------------------------------------------------ layers --
     def weight(self, shape, exact, cout_axis=0):
         if exact:
@@ -407,7 +462,7 @@ class Gen:
         return self.floats(shape, 0.5), 0, 2.0
 
     def op_conv(self):
-        x = self.pick(lambda t: t.dt == F and len(t.shape) in (3, 4))
+        x = self.pick(lambda t: t.dt == F and len(t.shape) in (3, 4, 5))
         if x is None:
             return None
         nsp = len(x.shape) - 2
@@ -528,7 +583,7 @@ class Gen:
         return self.add(T(out, out_shape, F, x.exact, min(x.qexp + wq, -1), bd))
 
     def op_pool(self):
-        x = self.pick(lambda t: t.dt == F and len(t.shape) in (3, 4))
+        x = self.pick(lambda t: t.dt == F and len(t.shape) in (3, 4, 5))
         if x is None:
             return None
         op = self.choice(['MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'MaxPool'])
@@ -1174,7 +1229,8 @@ class Gen:
     OPS = [('unary', 10), ('binary', 10), ('compare', 3), ('bool', 2), ('cast', 2), ('conv', 6),
            ('gemm', 3), ('matmul', 4), ('pool', 4), ('bn', 3), ('softmax', 2), ('reduce', 3),
            ('argmax', 1), ('topk', 1), ('reshape', 5), ('transpose', 3), ('concat', 3), ('split', 2),
-           ('slice', 3), ('gather', 2), ('pad', 2), ('constant', 1), ('quant_block', 8)]
+           ('slice', 3), ('gather', 2), ('pad', 2), ('constant', 1), ('quant_block', 8),
+           ('int', 2), ('dropout', 1), ('minmax3', 1)]
 
     def build(self, plain_io=False):
         nin = self.choice([1, 1, 1, 2, 2, 3])

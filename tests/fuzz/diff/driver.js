@@ -7,7 +7,11 @@
 //
 //   node driver.js --count N [--seed S] [--jobs J] [--batch K] [--work DIR]
 //                  [--failures DIR] [--tnnc PATH] [--cc CC] [--cflags FLAGS]
-//                  [--merge M] [--only NAME[,NAME...]] [--cases DIR] [--verbose]
+//                  [--merge M] [--only NAME[,NAME...]] [--cases DIR] [--no-simd] [--verbose]
+//
+// Each graph is built for one SIMD variant of the kernels this host runs
+// (generic, -mavx2 -mfma, -march=x86-64-v4 -mavx512vpopcntdq), picked from
+// its name; --no-simd (or DIFF_SIMD=0) builds every graph generic.
 //
 // --cases DIR: first check every DIR/<name>/ (model.onnx, input_K.npy,
 // meta.json: the kept regression fixtures) the same way, counted apart in a
@@ -36,7 +40,7 @@ function parseArgs(argv) {
     tnnc: process.env.TNNC || path.join(root, 'build', 'tnnc'), cc: process.env.CC || 'gcc',
     cflags: process.env.DIFF_CFLAGS ||
       '-std=c99 -O0 -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all',
-    tol: 1e-4, merge: 8, only: null, cases: null, verbose: false, python: process.env.PYTHON || '/usr/bin/python3',
+    tol: 1e-4, merge: 8, simd: process.env.DIFF_SIMD !== '0', only: null, cases: null, verbose: false, python: process.env.PYTHON || '/usr/bin/python3',
   };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i], v = () => argv[++i];
@@ -51,6 +55,7 @@ function parseArgs(argv) {
     else if (k === '--cflags') a.cflags = v();
     else if (k === '--tol') a.tol = Number(v());
     else if (k === '--merge') a.merge = Number(v());
+    else if (k === '--no-simd') a.simd = false;
     else if (k === '--cases') a.cases = v();
     else if (k === '--only') a.only = v().split(',');
     else if (k === '--verbose') a.verbose = true;
@@ -201,14 +206,29 @@ async function main() {
   }
 
   let nMerged = 0;
+  // SIMD variants of the kernels: each graph is built for one, picked from
+  // its name (its packed and --float-acts builds for the same one)
+  const cpu = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const simdVariants = [''];
+  if (a.simd && process.arch === 'x64') {
+    if (/\bavx2\b/.test(cpu) && /\bfma\b/.test(cpu)) simdVariants.push('-mavx2 -mfma');
+    if (/\bavx512_vpopcntdq\b/.test(cpu) && /\bavx512bw\b/.test(cpu)) simdVariants.push('-march=x86-64-v4 -mavx512vpopcntdq');
+  }
+  function simdOf(dir) {
+    let h = 0;
+    for (const ch of path.basename(dir)) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+    return simdVariants[h % simdVariants.length];
+  }
+  const flagsOf = (u) => [...a.cflags.split(/\s+/), ...u.item.simd.split(/\s+/)].filter((x) => x);
   async function buildUnits(units, dir) {
     // returns nothing; sets u.prog/u.idx or u.fail for each unit
     const parts = units.map((u) => ({ u, s: splitUnit(u) }));
     const alone = parts.filter((p) => !p.s).map((p) => p.u);
     const byPre = new Map();
     for (const p of parts.filter((q) => q.s)) {
-      if (!byPre.has(p.s.pre)) byPre.set(p.s.pre, []);
-      byPre.get(p.s.pre).push(p);
+      const key = p.u.item.simd + '\0' + p.s.pre;
+      if (!byPre.has(key)) byPre.set(key, []);
+      byPre.get(key).push(p);
     }
     const chunks = [];
     for (const group of byPre.values())
@@ -230,7 +250,7 @@ async function main() {
           ch.map((p, k) => `  case ${k}: return main__u${k}(argc - 1, argv + 1);\n`).join('') +
           '  }\n  return 2;\n}\n';
         fs.writeFileSync(c, t);
-        const b = await run(a.cc, [...a.cflags.split(/\s+/).filter((x) => x), c, '-o', prog, '-lm'], { timeout: 600 });
+        const b = await run(a.cc, [...flagsOf(ch[0].u), c, '-o', prog, '-lm'], { timeout: 600 });
         if (b.code === 0) {
           ch.forEach((p, k) => { p.u.prog = prog; p.u.idx = k; });
           fs.unlinkSync(c);
@@ -243,10 +263,10 @@ async function main() {
     await pool(tasks, a.jobs);
     await pool(alone.map((u) => async () => {
       const prog = u.c.replace(/\.c$/, '');
-      const b = await run(a.cc, [...a.cflags.split(/\s+/).filter((x) => x), u.c, '-o', prog, '-lm'], { timeout: 300 });
+      const b = await run(a.cc, [...flagsOf(u), u.c, '-o', prog, '-lm'], { timeout: 300 });
       if (b.code !== 0) {
         fs.writeFileSync(u.c.replace(/\.c$/, '_cc.err'), b.err);
-        u.fail = { cls: 'cc', reason: `${a.cc} failed: ${b.err.slice(0, 2000)}` };
+        u.fail = { cls: 'cc', reason: `${a.cc} ${flagsOf(u).join(' ')} failed: ${b.err.slice(0, 2000)}` };
       } else u.prog = prog;
     }), a.jobs);
   }
@@ -292,7 +312,7 @@ async function main() {
       return null;
     }
     refs.forEach((r, i) => writeNpy(path.join(dir, `ref_${i}.npy`), r));
-    const item = { dir, meta, ins, refs, units: [] };
+    const item = { dir, meta, ins, refs, units: [], simd: simdOf(dir) };
     const u = await tnncUnit(item, 'model', []);
     if (probe && (u.refused || u.fail)) return null;
     if (u.refused && /internal/i.test(firstLine(u.err, 1000))) {

@@ -131,6 +131,23 @@ def _(rng):
                  inits), [grid(rng, [1, 2, 5, 5])]
 
 
+@case('quant_per_element_constant',
+      'Round(Clip(Min(C, x), -1, 1)) -> binary Conv 1x1, C a constant of x\'s full shape [1,3,2,6] and the '
+      'FIRST operand: the packed build differs from onnxruntime (and from --float-acts, which is right); '
+      'Min(x, C), or a per-channel C first, is right (found as g12_26: Min(C, x) and a three-operand Max before '
+      'Clip+Round)', quant=True)
+def _(rng):
+    c = grid(rng, [1, 3, 2, 6])
+    w = ((rng.integers(0, 2, (8, 3, 1, 1)) * 2 - 1) * np.array([0.5, 1, 2, 0.25, 1, 1, 0.5, 2])[:, None, None, None]).astype(np.float32)
+    nodes = [helper.make_node('Min', ['c', 'x'], ['m']),
+             helper.make_node('Clip', ['m', 'lo', 'hi'], ['k']),
+             helper.make_node('Round', ['k'], ['q']),
+             helper.make_node('Conv', ['q', 'w'], ['y'], kernel_shape=[1, 1])]
+    return model(nodes, [vi('x', [1, 3, 2, 6])], [vi('y', [1, 8, 2, 6])],
+                 [init('c', c), init('lo', np.float32(-1)), init('hi', np.float32(1)), init('w', w)]), \
+        [grid(rng, [1, 3, 2, 6])]
+
+
 def main():
     for k, (name, (fn, why, quant)) in enumerate(sorted(CASES.items())):
         rng = np.random.default_rng(1000 + k)

@@ -148,6 +148,19 @@ def _(rng):
         [grid(rng, [1, 3, 2, 6])]
 
 
+@case('slice_negative_step_start_before_begin',
+      'Slice(x[2,3], starts=[-3], ends=[-3], axes=[0], steps=[-2]): the start -3 + 2 = -1 clamps to 0 for a '
+      'negative step (ONNX, onnx shape inference and onnxruntime: shape [1,3]); tnnc clamped it to -1 as numpy '
+      'does and gave [0,3] (found as g101_358; fixed in ir/ops/slice.c)')
+def _(rng):
+    ini = [init(k, np.array(v, np.int64)) for k, v in (('s', [-3]), ('e', [-3]), ('a', [0]), ('p', [-2]))]
+    ini2 = [init(k, np.array(v, np.int64)) for k, v in (('s2', [-5, 7]), ('e2', [-9, -4]), ('a2', [1, 0]),
+                                                          ('p2', [-1, -1]))]
+    nodes = [helper.make_node('Slice', ['x', 's', 'e', 'a', 'p'], ['y']),
+             helper.make_node('Slice', ['x', 's2', 'e2', 'a2', 'p2'], ['z'])]
+    return model(nodes, [vi('x', [2, 3])], [vi('y', [1, 3]), vi('z', [2, 1])], ini + ini2), [grid(rng, [2, 3])]
+
+
 def main():
     for k, (name, (fn, why, quant)) in enumerate(sorted(CASES.items())):
         rng = np.random.default_rng(1000 + k)

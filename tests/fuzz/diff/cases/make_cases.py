@@ -52,25 +52,26 @@ def grid(rng, shape):
 # ---- class 1: a graph input that is also a graph output (issue 12 item 1) --
 @case('io_relu_input_output',
       'y = Relu(x), outputs [y, x]: the run function reads x from the caller\'s second output buffer '
-      'before it copies x there (found as g1_* mismatch-io by run_diff.sh)')
+      'before it copies x there (found as g1_* mismatch-io by run_diff.sh; fails on this branch)')
 def _(rng):
     return model([helper.make_node('Relu', ['x'], ['y'])], [vi('x', [2, 3])],
                  [vi('y', [2, 3]), vi('x', [2, 3])]), [grid(rng, [2, 3])]
 
 
-@case('io_add_self_input_output', 'z = Add(x, x), outputs [z, x]')
+@case('io_add_self_input_output', 'z = Add(x, x), outputs [z, x] (fails on this branch)')
 def _(rng):
     return model([helper.make_node('Add', ['x', 'x'], ['z'])], [vi('x', [4])],
                  [vi('z', [4]), vi('x', [4])]), [grid(rng, [4])]
 
 
-@case('io_inputs_swapped', 'inputs a, b; outputs [s, b, a] with s = Sub(a, b)')
+@case('io_inputs_swapped', 'inputs a, b; outputs [s, b, a] with s = Sub(a, b) (fails on this branch)')
 def _(rng):
     return model([helper.make_node('Sub', ['a', 'b'], ['s'])], [vi('a', [3]), vi('b', [3])],
                  [vi('s', [3]), vi('b', [3]), vi('a', [3])]), [grid(rng, [3]), grid(rng, [3])]
 
 
-@case('io_reshape_view_of_input', 'outputs [Relu(x), Reshape(x, [-1])]: a view of an input as an output')
+@case('io_reshape_view_of_input', 'outputs [Relu(x), Reshape(x, [-1])]: a view of an input as an output '
+      '(passes on this branch: coverage for the class-1 fix)')
 def _(rng):
     return model([helper.make_node('Relu', ['x'], ['y']),
                   helper.make_node('Reshape', ['x', 'shape'], ['v'])],
@@ -78,14 +79,16 @@ def _(rng):
                  [init('shape', np.array([-1], np.int64))]), [grid(rng, [2, 3])]
 
 
-@case('io_identity_chain_outputs', 'a = Identity(x), b = Identity(a), outputs [Neg(x), a, b]')
+@case('io_identity_chain_outputs', 'a = Identity(x), b = Identity(a), outputs [Neg(x), a, b] '
+      '(passes on this branch: coverage for the class-1 fix)')
 def _(rng):
     return model([helper.make_node('Neg', ['x'], ['n']), helper.make_node('Identity', ['x'], ['a']),
                   helper.make_node('Identity', ['a'], ['b'])],
                  [vi('x', [5])], [vi('n', [5]), vi('a', [5]), vi('b', [5])]), [grid(rng, [5])]
 
 
-@case('io_repeated_output', 'y = Relu(x) listed twice as an output')
+@case('io_repeated_output', 'y = Relu(x) listed twice as an output (passes on this branch: coverage for the '
+      'class-1 fix)')
 def _(rng):
     return model([helper.make_node('Relu', ['x'], ['y'])], [vi('x', [4])],
                  [vi('y', [4]), vi('y', [4])]), [grid(rng, [4])]

@@ -312,8 +312,13 @@ async function main() {
       return null;
     }
     refs.forEach((r, i) => writeNpy(path.join(dir, `ref_${i}.npy`), r));
-    const item = { dir, meta, ins, refs, units: [], simd: simdOf(dir) };
-    const u = await tnncUnit(item, 'model', []);
+    // --const-input fixes some inputs at compile time: the program reads the others
+    const consts = meta.const_inputs || [];
+    const flags = [...(meta.flags || [])];
+    for (const [nm, k] of consts) flags.push('--const-input', `${nm}=${ins[k]}`);
+    const rtIns = ins.filter((_, i) => !consts.some((c) => c[1] === i));
+    const item = { dir, meta, ins: rtIns, refs, units: [], simd: simdOf(dir), flags };
+    const u = await tnncUnit(item, 'model', flags);
     if (probe && (u.refused || u.fail)) return null;
     if (u.refused && /internal/i.test(firstLine(u.err, 1000))) {
       fail(dir, 'tnnc-internal', `tnnc exit 1 with an internal error: ${u.err.slice(0, 2000)}`);
@@ -329,7 +334,7 @@ async function main() {
     if (u.fail) { fail(dir, u.fail.cls, u.fail.reason); return null; }
     item.units.push(u);
     if (meta.quant) {
-      const f = await tnncUnit(item, 'float', ['--float-acts']);
+      const f = await tnncUnit(item, 'float', [...flags, '--float-acts']);
       if (probe && (f.refused || f.fail)) return null;
       if (f.refused) { fail(dir, 'float-acts', `--float-acts refused what the packed build accepted: ${firstLine(f.err)}`); return null; }
       if (f.fail) { fail(dir, f.fail.cls, `--float-acts: ${f.fail.reason}`); return null; }

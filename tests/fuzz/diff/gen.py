@@ -1324,6 +1324,22 @@ def write_one(seed, index, out, plain_io=False):
     outs = g.build(plain_io)
     d = os.path.join(out, f'g{seed}_{index}' + ('_plain' if plain_io else ''))
     os.makedirs(d, exist_ok=True)
+    # tnnc options, from their own stream: the graph does not depend on them
+    fr = np.random.default_rng([seed, index, 0x20])
+    flags, const_inputs = [], []
+    if fr.random() < 0.1:
+        k = int(fr.integers(len(g.feeds)))
+        const_inputs.append([g.inputs[k].name, k])            # --const-input NAME=input_k.npy
+    if g.quant and fr.random() < 0.2:
+        flags.append('--pack=base3')
+    if fr.random() < 0.12:
+        dims = [i.type.tensor_type.shape.dim for i in g.inputs]
+        if len(dims[0]) >= 2:
+            b0 = dims[0][0].dim_value
+            for dd in dims:
+                if len(dd) >= 2 and dd[0].dim_value == b0:
+                    dd[0].dim_param = 'N'                     # a symbolic batch, bound by --batch
+            flags += ['--batch', str(b0)]
     m = g.model(outs, g.nodes, g.inits)
     onnx.save(m, os.path.join(d, 'model.onnx'))
     has_ref = g.ref_nodes is not None
@@ -1336,7 +1352,8 @@ def write_one(seed, index, out, plain_io=False):
         np.save(os.path.join(d, f'input_{j}.npy'), a)
     with open(os.path.join(d, 'meta.json'), 'w') as f:
         json.dump({'quant': g.quant, 'ref_model': has_ref, 'ops': sorted(set(g.ops)),
-                   'n_in': len(g.feeds), 'n_out': len(outs), 'io': g.io_kinds}, f)
+                   'n_in': len(g.feeds), 'n_out': len(outs), 'io': g.io_kinds, 'flags': flags,
+                   'const_inputs': const_inputs}, f)
     return d
 
 

@@ -285,11 +285,14 @@ async function main() {
 
   async function tnncUnit(item, tag, flags) {
     const c = path.join(item.dir, `${path.basename(item.dir)}_${tag}.c`);
-    const r = await run(a.tnnc, [path.join(item.dir, 'model.onnx'), '-o', c, '--emit-main', ...flags], { timeout: 120 });
+    // sanEnv: a sanitized tnnc (TNNC=build-san/tnnc) reports with its own exit codes, never 1
+    const r = await run(a.tnnc, [path.join(item.dir, 'model.onnx'), '-o', c, '--emit-main', ...flags],
+      { timeout: 120, env: sanEnv });
     fs.writeFileSync(path.join(item.dir, `tnnc_${tag}.err`), r.err);
     if (r.code === 1 && !r.signal) return { refused: true, err: r.err };
     if (r.code !== 0)
-      return { fail: { cls: 'tnnc-crash', reason: `tnnc exit ${r.code} signal ${r.signal}: ${r.err.slice(0, 2000)}` } };
+      return { fail: { cls: /Sanitizer|runtime error:/.test(r.err) ? 'tnnc-sanitizer' : 'tnnc-crash',
+        reason: `tnnc exit ${r.code} signal ${r.signal}: ${r.err.slice(0, 2000)}` } };
     return { item, tag, c, prefix: path.basename(c, '.c'), nOut: item.refs.length };
   }
 

@@ -164,6 +164,14 @@ def _(rng):
     return model(nodes, [vi('x', [2, 3])], [vi('y', [1, 3]), vi('z', [2, 1])], ini + ini2), [grid(rng, [2, 3])]
 
 
+@case('io_graph_without_nodes',
+      'a graph with no nodes whose only output is its input x[1,1,2,5]: a sanitized tnnc (meson -Db_sanitize='
+      'address,undefined, TNNC=build-san/tnnc) reports ir/ir.c: null pointer passed to memcpy in ir_toposort '
+      '(issue 12 item 7); an unsanitized tnnc gets it right. Found as g103_40 with TNNC=build-asan/tnnc')
+def _(rng):
+    return model([], [vi('x', [1, 1, 2, 5])], [vi('x', [1, 1, 2, 5])]), [grid(rng, [1, 1, 2, 5])]
+
+
 def main():
     for k, (name, (fn, why, quant)) in enumerate(sorted(CASES.items())):
         rng = np.random.default_rng(1000 + k)

@@ -11,6 +11,7 @@ rewrites identical files.
 """
 import json
 import os
+import zlib
 
 import numpy as np
 import onnx
@@ -172,9 +173,17 @@ def _(rng):
     return model([], [vi('x', [1, 1, 2, 5])], [vi('x', [1, 1, 2, 5])]), [grid(rng, [1, 1, 2, 5])]
 
 
+@case('io_input_and_identity_view',
+      'outputs [x, Identity(x)]: the Identity output comes back as zeros (found as g108_317, g108_422; '
+      'fails on this branch)')
+def _(rng):
+    return model([helper.make_node('Identity', ['x'], ['v'])], [vi('x', [4, 7])],
+                 [vi('x', [4, 7]), vi('v', [4, 7])]), [grid(rng, [4, 7])]
+
+
 def main():
-    for k, (name, (fn, why, quant)) in enumerate(sorted(CASES.items())):
-        rng = np.random.default_rng(1000 + k)
+    for name, (fn, why, quant) in sorted(CASES.items()):
+        rng = np.random.default_rng(zlib.crc32(name.encode()))   # a new case leaves the others alone
         m, feeds = fn(rng)
         d = os.path.join(HERE, name)
         os.makedirs(d, exist_ok=True)

@@ -6,10 +6,12 @@
  *
  *     start += n if start < 0;   end += n if end < 0
  *     s > 0: start, end clamped to [0, n]
- *     s < 0: start, end clamped to [-1, n - 1]
+ *     s < 0: start clamped to [0, n - 1], end to [-1, n - 1]
  *     len = max(0, ceil((end - start) / s))
  *
- * so INT64_MAX / INT64_MIN ends mean "to the end" in either direction.
+ * so INT64_MAX / INT64_MIN ends mean "to the end" in either direction.  A
+ * start before the first element with s < 0 starts at element 0 (ONNX and
+ * onnxruntime; numpy would give an empty slice).
  * Unsliced axes take start 0, step 1, the whole length.
  *
  * Pad.  pads = [b_1..b_k, e_1..e_k] over the axes (all of them, or the
@@ -135,7 +137,7 @@ static bool slice_window(Graph *g, Node *n, SliceWin *w) {
     if (b < 0) b += dim;
     if (e < 0) e += dim;
     const int64_t lo = s > 0 ? 0 : -1, hi = s > 0 ? dim : dim - 1;
-    b = b < lo ? lo : (b > hi ? hi : b);
+    b = b < 0 ? 0 : (b > hi ? hi : b);
     e = e < lo ? lo : (e > hi ? hi : e);
     /* ceil division without forming s - 1 or -s (s may be INT64_MIN) */
     int64_t len;

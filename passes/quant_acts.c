@@ -720,11 +720,12 @@ static void to_baconv(Graph *g, Node *L, const QGroup *qg) {
   L->call.kernel = TNN_K_x_baconv;
   L->call.params = p;
   q->abits = qg->bits;
-  /* the register-blocked kernel's padded image: a second output in the
-   * workspace, live for this node only (plan-memory shares it); only the
-   * AVX-512 variant reads it (the blocked weight layout is every variant's),
-   * so a target that runs another variant does not plan it */
-  p->scratch = target_plans_conv_scratch(g->target) ? tnn_ba_conv_scratch(p) : 0;
+  /* the kernel's tap and word tables and the register-blocked kernel's
+   * padded image: a second output in the workspace, live for this node only
+   * (plan-memory shares it).  Only the AVX-512 variant reads the padded
+   * image (the blocked weight layout is every variant's), so a target that
+   * runs another variant plans the tables alone. */
+  p->scratch = target_plans_conv_scratch(g->target) ? tnn_ba_conv_scratch(p) : tnn_ba_conv_tables(p);
   if (p->scratch) {
     Tensor **outs = arena_calloc(g->arena, 2, sizeof *outs);
     Tensor *s = ir_tensor_new(g, arena_printf(g->arena, "%s/scratch", q->weight->name));

@@ -4,6 +4,7 @@
  *   bad_weights NET.bin   -> "ok=0 null=2 misaligned=3 foreign=4"
  *
  * (the numbers the header documents; run_weights.sh checks them). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@ int main(int argc, char **argv) {
   /* room for an aligned copy and a misaligned one */
   unsigned char *raw = malloc(2 * NET_WEIGHTS_SIZE + 3 * NET_WEIGHTS_ALIGN);
   static float in[NET_INPUT0_SIZE], out[NET_OUTPUT0_SIZE];
-  void *ws = malloc(NET_WORKSPACE_SIZE + 1);
+  void *wsb = malloc(NET_WORKSPACE_SIZE + NET_WORKSPACE_ALIGN), *ws = wsb ? (char *)wsb + (NET_WORKSPACE_ALIGN - (uintptr_t)wsb % NET_WORKSPACE_ALIGN) % NET_WORKSPACE_ALIGN : NULL;
   if (!raw || !ws) return 2;
   unsigned char *w = raw + (NET_WEIGHTS_ALIGN - (uintptr_t)raw % NET_WEIGHTS_ALIGN);
   size_t got = fread(w, 1, NET_WEIGHTS_SIZE, f);
@@ -32,6 +33,6 @@ int main(int argc, char **argv) {
   int foreign = net_run(in, out, ws, w);
   printf("ok=%d null=%d misaligned=%d foreign=%d\n", ok, null, misaligned, foreign);
   free(raw);
-  free(ws);
+  free(wsb);
   return 0;
 }

@@ -52,7 +52,7 @@ fi
 # measured with /usr/bin/time where it exists.
 wide() {
   local what=$1 n=$2 max_kb=$3 max_s=$4
-  if ! "$GEN" "$what" "$n" "$w/$what.onnx"; then ko "gen_chain $what $n"; return; fi
+  if ! ASAN_OPTIONS=detect_leaks=0 "$GEN" "$what" "$n" "$w/$what.onnx"; then ko "gen_chain $what $n"; return; fi
   local start=$(date +%s%N) kb=0 rc
   if [ -x /usr/bin/time ]; then
     /usr/bin/time -f %M -o "$w/$what.rss" "$TNNC" "$w/$what.onnx" -o "$w/$what.c" 2> "$w/err.txt"

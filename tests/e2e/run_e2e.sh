@@ -13,15 +13,19 @@
 # `ref_model.onnx` (what onnxruntime runs instead, for QONNX models) and
 # `argmax` (the least percentage of samples whose argmax must agree),
 # `exact_float_acts` (the --float-acts build's outputs must be bit-identical)
-# and `simd` (also build for this host's AVX-512 and check that too).
+# and `simd` (also build for each SIMD level this host runs, AVX2 and
+# AVX-512 with VPOPCNTDQ, and check those too).
 # Env: TNNC (the compiler), ORT_NODE_MODULES (where onnxruntime-node is),
-# CFLAGS_EXTRA (e.g. sanitizer flags), JOBS (parallel models, default 2).
+# CFLAGS_EXTRA (e.g. sanitizer flags), JOBS (parallel models, default 2),
+# E2E_CCS (the compilers, default "gcc clang"; the first one's build is the
+# one the other checks compare against).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 TNNC=${TNNC:-$root/build/tnnc}
 export ORT_NODE_MODULES=${ORT_NODE_MODULES:-$here/node_modules}
 JOBS=${JOBS:-2}
+E2E_CCS=${E2E_CCS:-gcc clang}
 command -v node >/dev/null && [ -d "$ORT_NODE_MODULES/onnxruntime-node" ] || {
   echo "e2e: node or onnxruntime-node ($ORT_NODE_MODULES) not found" \
        "(bash tools/install-deps.sh --test); skipped"; exit 77; }
@@ -54,7 +58,8 @@ check_one() {
   # computation in standard ops as ref_model.onnx
   [ -f "$dir/ref_model.onnx" ] && ortmodel=$dir/ref_model.onnx
   [ -f "$dir/argmax" ] && argm=(--argmax "$(cat "$dir/argmax")")
-  for cc in gcc clang; do
+  local first=${E2E_CCS%% *}
+  for cc in $E2E_CCS; do
     # shellcheck disable=SC2086
     if ! $cc -std=c99 -O2 -Wall -Wextra -Werror ${CFLAGS_EXTRA:-} "$w/model.c" -o "$w/prog_$cc" -lm 2> "$w/$cc.err"; then
       echo "FAIL $name: $cc: $(head -c 600 "$w/$cc.err")"; return 1
@@ -72,7 +77,7 @@ check_one() {
     if ! rr=$(node "$here/ort_check.js" --compare "${refs[@]}" --got "${outs[@]}" --tol "$tol" 2>&1); then
       echo "FAIL $name ($cc vs committed reference): $rr"; return 1
     fi
-    [ $cc = gcc ] && echo "PASS $name: ${res#PASS } | ref: ${rr#PASS }"
+    [ "$cc" = "$first" ] && echo "PASS $name: ${res#PASS } | ref: ${rr#PASS }"
   done
   # packed activations must take the float path's decisions: with
   # `exact_float_acts` the --float-acts build's outputs are bit-identical
@@ -86,32 +91,41 @@ check_one() {
       echo "FAIL $name: --float-acts build: $(head -c 600 "$w/tnnc.err" "$w/float.err" "$w/run_float.err")"; return 1
     fi
     for i in $(seq 0 $((n_out - 1))); do
-      if ! cmp -s "$w/out_gcc_$i.npy" "$w/out_float_$i.npy"; then
+      if ! cmp -s "$w/out_${first}_$i.npy" "$w/out_float_$i.npy"; then
         echo "FAIL $name: output $i differs from the --float-acts build"; return 1
       fi
     done
     echo "PASS $name: packed activations bit-identical to --float-acts"
   fi
-  # `simd`: also built for this host's AVX-512 (when it has VPOPCNTDQ), so
-  # the register-blocked kernels run inside a whole model
-  if [ -f "$dir/simd" ] && grep -qw avx512_vpopcntdq /proc/cpuinfo && grep -qw avx512bw /proc/cpuinfo; then
-    local souts=() sres
-    for i in $(seq 0 $((n_out - 1))); do souts+=("$w/out_simd_$i.npy"); done
-    # shellcheck disable=SC2086
-    if ! gcc -std=c99 -O2 -Wall -Wextra -Werror -march=x86-64-v4 -mavx512vpopcntdq ${CFLAGS_EXTRA:-} \
-           "$w/model.c" -o "$w/prog_simd" -lm 2> "$w/simd.err" ||
-       ! "$w/prog_simd" "${ins[@]}" "${souts[@]}" 2> "$w/run_simd.err"; then
-      echo "FAIL $name: AVX-512 build: $(head -c 600 "$w/simd.err" "$w/run_simd.err")"; return 1
-    fi
-    if ! sres=$(node "$here/ort_check.js" "$ortmodel" --inputs "${ins[@]}" --got "${souts[@]}" --tol "$tol" $stacked "${argm[@]}" 2>&1); then
-      echo "FAIL $name (AVX-512 build vs onnxruntime): $sres"; return 1
-    fi
-    echo "PASS $name: AVX-512 build ${sres#PASS }"
+  # `simd`: also built for each SIMD level this host runs (AVX2; AVX-512
+  # with VPOPCNTDQ), so the register-blocked kernels run inside a whole model
+  if [ -f "$dir/simd" ]; then
+    local lvl march souts sres
+    for lvl in avx2 avx512; do
+      case $lvl in
+        avx2) grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo || continue
+              march="-march=x86-64-v3" ;;
+        avx512) grep -qw avx512_vpopcntdq /proc/cpuinfo && grep -qw avx512bw /proc/cpuinfo || continue
+                march="-march=x86-64-v4 -mavx512vpopcntdq" ;;
+      esac
+      souts=()
+      for i in $(seq 0 $((n_out - 1))); do souts+=("$w/out_${lvl}_$i.npy"); done
+      # shellcheck disable=SC2086
+      if ! gcc -std=c99 -O2 -Wall -Wextra -Werror $march ${CFLAGS_EXTRA:-} \
+             "$w/model.c" -o "$w/prog_$lvl" -lm 2> "$w/$lvl.err" ||
+         ! "$w/prog_$lvl" "${ins[@]}" "${souts[@]}" 2> "$w/run_$lvl.err"; then
+        echo "FAIL $name: $lvl build: $(head -c 600 "$w/$lvl.err" "$w/run_$lvl.err")"; return 1
+      fi
+      if ! sres=$(node "$here/ort_check.js" "$ortmodel" --inputs "${ins[@]}" --got "${souts[@]}" --tol "$tol" $stacked "${argm[@]}" 2>&1); then
+        echo "FAIL $name ($lvl build vs onnxruntime): $sres"; return 1
+      fi
+      echo "PASS $name: $lvl build ${sres#PASS }"
+    done
   fi
   return 0
 }
 export -f check_one
-export TNNC work root here
+export TNNC work root here E2E_CCS
 
 dirs=("$@")
 [ ${#dirs[@]} -eq 0 ] && dirs=("$here"/models/*/)

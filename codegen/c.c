@@ -30,6 +30,9 @@ typedef struct Emitter {
 } Emitter;
 
 /* A C identifier fragment from an ONNX name. */
+
+/* The least length of a kernel call's in[] and out[] arrays. */
+enum { CALL_SLOTS = 6 };
 static const char *ident(Arena *a, const char *s, size_t max) {
   size_t n = strlen(s);
   if (n > max) n = max;
@@ -445,16 +448,21 @@ static void emit_run(Emitter *e) {
               storage(e, &io, n->in[0]));
       continue;
     }
+    /* Both arrays have at least CALL_SLOTS entries, the unused ones 0: a
+     * kernel's optional operands (an epilogue's scale and bias, a residual)
+     * sit at fixed slots it reads only when its params say so, and gcc's
+     * -Warray-bounds would otherwise see those reads on the inlined call
+     * of a shorter array (-O2 -Werror under the sanitizers). */
     fputs("  {\n    const void *in[] = {", c);
-    for (int j = 0; j < n->nin; j++)
-      fprintf(c, "%s%s", j ? ", " : "", n->in[j] ? storage(e, &io, n->in[j]) : "0");
-    if (n->nin == 0) fputs("0", c);
+    for (int j = 0; j < n->nin || j < CALL_SLOTS; j++)
+      fprintf(c, "%s%s", j ? ", " : "",
+              j < n->nin && n->in[j] ? storage(e, &io, n->in[j]) : "0");
     fputs("};\n    void *out[] = {", c);
     /* an output inference already made constant (Dropout's mask) is not
      * written by the kernel */
-    for (int j = 0; j < n->nout; j++)
+    for (int j = 0; j < n->nout || j < CALL_SLOTS; j++)
       fprintf(c, "%s%s", j ? ", " : "",
-              n->out[j] && !n->out[j]->data ? storage(e, &io, n->out[j]) : "0");
+              j < n->nout && n->out[j] && !n->out[j]->data ? storage(e, &io, n->out[j]) : "0");
     fprintf(c, "};\n    if ((rc = %s(in, out)) != 0) return rc;\n  }\n",
             node_fn(e, n, i));
   }

@@ -511,8 +511,11 @@ static void emit_main(Emitter *e) {
   fputs("0};\n  static const int out_rank[NOUT + 1] = {", c);
   for (int i = 0; i < g->noutputs; i++) fprintf(c, "%s_OUTPUT%d_RANK, ", P, i);
   fputs("0};\n", c);
+  /* every exit after the usage check goes through done: frees what was
+   * allocated (bad input included) */
   fprintf(c, "  tnn_npy in[NIN + 1];\n  void *out[NOUT + 1];\n"
-             "  int64_t samples = 1;\n");
+             "  int64_t samples = 1;\n  int status = 1;\n  void *wsb = NULL;\n"
+             "  memset(in, 0, sizeof in);\n  memset(out, 0, sizeof out);\n");
   if (e->weights_name)
     fputs("  const char *weights_path = NULL;\n"
           "  if (argc >= 3 && strcmp(argv[1], \"--weights\") == 0) {\n"
@@ -532,15 +535,15 @@ static void emit_main(Emitter *e) {
                "  const void *weights = tnn_weights_load(weights_path, argv[0], %s_WEIGHTS_FILE,\n"
                "                                         %s_WEIGHTS_SIZE, %s_WEIGHTS_ALIGN,\n"
                "                                         &weights_raw);\n"
-               "  if (!weights) return 1;\n",
+               "  if (!weights) goto done;\n",
             P, P, P);
   fputs("  for (int i = 0; i < NIN; i++) {\n"
-        "    if (tnn_npy_read(argv[1 + i], &in[i]) != 0) return 1;\n"
+        "    if (tnn_npy_read(argv[1 + i], &in[i]) != 0) goto done;\n"
         "    if (in[i].dtype != in_dtype[i]) {\n"
         "      fprintf(stderr, \"%s: element type %s, the model expects %s\\n\",\n"
         "              argv[1 + i], tnn_npy_dtype_name(in[i].dtype),\n"
         "              tnn_npy_dtype_name(in_dtype[i]));\n"
-        "      return 1;\n    }\n"
+        "      goto done;\n    }\n"
         "    if (in[i].count != in_size[i]) {\n"
         "      if (NIN == 1 && in_size[i] > 0 && in[i].count % in_size[i] == 0 &&\n"
         "          in[i].count > 0) {\n"
@@ -548,14 +551,14 @@ static void emit_main(Emitter *e) {
         "      } else {\n"
         "        fprintf(stderr, \"%s: %lld elements, the model expects %lld\\n\",\n"
         "                argv[1 + i], (long long)in[i].count, (long long)in_size[i]);\n"
-        "        return 1;\n      }\n    }\n  }\n", c);
+        "        goto done;\n      }\n    }\n  }\n", c);
   fprintf(c,
-          "  void *wsb = malloc(%s_WORKSPACE_SIZE + %s_WORKSPACE_ALIGN);\n"
-          "  if (!wsb) { fprintf(stderr, \"out of memory\\n\"); return 1; }\n"
+          "  wsb = malloc(%s_WORKSPACE_SIZE + %s_WORKSPACE_ALIGN);\n"
+          "  if (!wsb) { fprintf(stderr, \"out of memory\\n\"); goto done; }\n"
           "  void *ws = (unsigned char *)wsb + (%s_WORKSPACE_ALIGN - (uintptr_t)wsb %% %s_WORKSPACE_ALIGN) %% %s_WORKSPACE_ALIGN;\n"
           "  for (int i = 0; i < NOUT; i++) {\n"
           "    out[i] = tnn_npy_alloc(out_size[i], samples, tnn_npy_esize(out_dtype[i]));\n"
-          "    if (!out[i]) { fprintf(stderr, \"out of memory\\n\"); return 1; }\n"
+          "    if (!out[i]) { fprintf(stderr, \"out of memory\\n\"); goto done; }\n"
           "  }\n"
           "  for (int64_t s = 0; s < samples; s++) {\n"
           "    int rc = %s_run(",
@@ -567,7 +570,7 @@ static void emit_main(Emitter *e) {
     fprintf(c, "(%s *)out[%d] + s * out_size[%d], ",
             dtype_ctype(g->outputs[i]->dtype), i, i);
   fputs(e->weights_name ? "ws, weights);\n" : "ws);\n", c);
-  fputs("    if (rc != 0) { fprintf(stderr, \"run failed: %d\\n\", rc); return 1; }\n"
+  fputs("    if (rc != 0) { fprintf(stderr, \"run failed: %d\\n\", rc); goto done; }\n"
         "  }\n"
         "  for (int i = 0; i < NOUT; i++) {\n"
         "    int64_t dims[16];\n"
@@ -583,14 +586,16 @@ static void emit_main(Emitter *e) {
         "      }\n"
         "    }\n"
         "    if (tnn_npy_write(argv[1 + NIN + i], out_dtype[i], rank, dims, out[i]) != 0)\n"
-        "      return 1;\n"
+        "      goto done;\n"
         "  }\n"
+        "  status = 0;\n"
+        "done:\n"
         "  (void)in_shape;\n"
         "  for (int i = 0; i < NOUT; i++) free(out[i]);\n"
         "  for (int i = 0; i < NIN; i++) free(in[i].data);\n"
         "  free(wsb);\n", c);
   if (e->weights_name) fputs("  free(weights_raw);\n", c);
-  fputs("  return 0;\n}\n", c);
+  fputs("  return status;\n}\n", c);
 }
 
 /* --target: which variant of each kernel family the model uses runs on the

@@ -217,9 +217,11 @@ static bool node_dir(const Node *n, const int *d, int *out) {
   if (k < 0 || n->nout != 1) return false;
   const KernelInfo *ki = kernel_info(k);
   const char *kind = ki->params_kind;
-  for (int j = 1; j < n->nin; j++)        /* constants must be scalars */
+  /* constants must be scalars, in whichever operand position (eval_node
+   * reads one value of each; MultiThreshold's thresholds are per channel) */
+  for (int j = 0; j < n->nin; j++)
     if (n->in[j] && n->in[j]->data && !scalar_const(n->in[j]) &&
-        k != TNN_K_f32_multithreshold)
+        !(k == TNN_K_f32_multithreshold && j == 1))
       return false;
   if (strcmp(kind, "unary") == 0) {
     const tnn_unary_params *p = n->call.params;
@@ -757,6 +759,18 @@ static void make_packed(Tensor *t, const Layout *l, int bits) {
   ir_tensor_set_shape(t, DT_UINT8, 2, dims);
 }
 
+/* Whether every reader of t is a node of q. */
+static bool only_group_reads(const Uses *u, const QGroup *q, const Tensor *t) {
+  int nu;
+  Node *const *us = users_of(u, t, &nu);
+  for (int a = 0; a < nu; a++) {
+    bool in = false;
+    for (int b = 0; b < q->n; b++) in |= q->nodes[b] == us[a];
+    if (!in) return false;
+  }
+  return true;
+}
+
 /* Tries to fold q (and the chain before it) into the packed layer that
  * produces its input.  True when done. */
 static bool fuse_into_producer(Graph *g, const Uses *u, QGroup *q,
@@ -793,10 +807,13 @@ static bool fuse_into_producer(Graph *g, const Uses *u, QGroup *q,
     return false;
   const Tensor *y0 = n->out[0];
   /* chain[] runs from q backwards; every tensor on the way has one user
+   * (the quantizer's input: only the quantizer's nodes read it), since the
+   * layer then writes the packed output alone and these tensors are gone;
    * and keeps the layer's [nb, m, ...] layout */
   for (int i = nchain - 1; i >= -1; i--) {
     const Tensor *x = i >= 0 ? chain[i]->in[0] : q->x;
-    if (x->is_output || (i >= 0 && nusers(u, x) != 1)) return false;
+    if (x->is_output || (i >= 0 ? nusers(u, x) != 1 : !only_group_reads(u, q, x)))
+      return false;
     if (have.images ? x->rank != y0->rank ||
                           memcmp(x->dims, y0->dims, sizeof(int64_t) * (size_t)x->rank)
                     : !channel_shape(x, nb, m))

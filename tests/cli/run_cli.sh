@@ -730,8 +730,9 @@ done
 grep -q "Fortran" <("$TNNC" "$b/npy_const_add.onnx" -o "$w/ci.c" --const-input "w=$w/f_last.npy" 2>&1) \
   && ok "--const-input names Fortran order" || ko "--const-input Fortran diagnostic"
 # The --emit-main program: built with ASan+UBSan where the compiler has them
-# (no recovery: any UB fails the check), it refuses each hostile file with a
-# message and exit 1, and still reads a C-compatible Fortran-order header.
+# (no recovery: any UB fails the check; leak detection on: every error path
+# frees what it allocated), it refuses each hostile file with a message and
+# exit 1, and still reads a C-compatible Fortran-order header.
 san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 echo 'int main(void){return 0;}' > "$w/san.c"
 ${CC:-gcc} $san "$w/san.c" -o "$w/san" 2>/dev/null && "$w/san" || san=""
@@ -739,7 +740,7 @@ if "$TNNC" "$b/npy_concat4.onnx" -o "$w/cat4.c" --emit-main 2> "$w/err.txt" &&
    ${CC:-gcc} -std=c99 -O1 -g -Wall -Wextra -Werror $san "$w/cat4.c" -o "$w/cat4" -lm 2> "$w/cc.txt"; then
   ok "npy driver built${san:+ with ASan+UBSan}"
   for f in f_last f_nospace decoy_str dup_descr huge ovf bigdim hlen_long hlen_v2 hlen_past_end short_data lazy_huge; do
-    ASAN_OPTIONS=detect_leaks=0 "$w/cat4" "$w/$f.npy" "$w/cat4_out.npy" > /dev/null 2> "$w/run.txt"
+    ASAN_OPTIONS=detect_leaks=1 "$w/cat4" "$w/$f.npy" "$w/cat4_out.npy" > /dev/null 2> "$w/run.txt"
     rc=$?
     if [ $rc -eq 1 ] && grep -q "$f.npy: not a supported .npy file" "$w/run.txt" &&
        ! grep -qi "sanitizer\|runtime error" "$w/run.txt"; then
@@ -748,7 +749,26 @@ if "$TNNC" "$b/npy_concat4.onnx" -o "$w/cat4.c" --emit-main 2> "$w/err.txt" &&
       ko "--emit-main program on $f.npy: exit $rc: $(head -c 400 "$w/run.txt")"
     fi
   done
-  if ASAN_OPTIONS=detect_leaks=0 "$w/cat4" "$w/f_c_same.npy" "$w/cat4_out.npy" 2> "$w/run.txt" &&
+  # a well-formed file the model does not take, and an output that cannot
+  # be written: exit 1, a message, and nothing leaked (the buffers read or
+  # allocated before the error are freed)
+  mknpy "$w/count3.npy" 1 "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }" 12
+  mknpy "$w/int64.npy" 1 "{'descr': '<i8', 'fortran_order': False, 'shape': (1, 4), }" 32
+  mknpy "$w/good.npy" 1 "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 4), }" 16
+  for c in "count3.npy:3 elements, the model expects 4:$w/cat4_out.npy" \
+           "int64.npy:element type int64, the model expects float32:$w/cat4_out.npy" \
+           "good.npy:cannot create:$w/no/such/dir/out.npy"; do
+    f=${c%%:*} rest=${c#*:}
+    msg=${rest%%:*} outp=${rest#*:}
+    ASAN_OPTIONS=detect_leaks=1 "$w/cat4" "$w/$f" "$outp" > /dev/null 2> "$w/run.txt"
+    rc=$?
+    if [ $rc -eq 1 ] && grep -q "$msg" "$w/run.txt" && ! grep -qi "sanitizer\|runtime error" "$w/run.txt"; then
+      ok "--emit-main program: $msg, nothing leaked"
+    else
+      ko "--emit-main program on $f -> $outp: exit $rc: $(head -c 400 "$w/run.txt")"
+    fi
+  done
+  if ASAN_OPTIONS=detect_leaks=1 "$w/cat4" "$w/f_c_same.npy" "$w/cat4_out.npy" 2> "$w/run.txt" &&
      grep -q "'shape': (2, 8)" "$w/cat4_out.npy"; then
     ok "--emit-main program reads a Fortran-order (1, 4) array"
   else
@@ -757,6 +777,38 @@ if "$TNNC" "$b/npy_concat4.onnx" -o "$w/cat4.c" --emit-main 2> "$w/err.txt" &&
 else
   ko "npy driver: $(head -c 300 "$w/err.txt" "$w/cc.txt")"
 fi
+
+# Activation quantizers (the differential tester's kept cases, issue 12):
+# an epilogue or quantizer input with a second reader is not fused away
+# (it was: "IR verification failed: uses 'r' before it is defined"), and a
+# constant that varies along an axis (Min(C, x), Add(C[9,1], x), C first)
+# keeps the quantizer float (it was read as its element 0).  Each compiles,
+# and the packed build's outputs are byte-identical to --float-acts'.
+cases=$root/tests/fuzz/diff/cases
+for c in quant_epilogue_second_reader quant_epilogue_second_quantizer \
+         quant_per_element_constant quant_constant_first_batch_axis; do
+  nout=$(grep -o '"n_out": [0-9]*' "$cases/$c/meta.json" | grep -o '[0-9]*$')
+  good=1
+  for v in packed float; do
+    fl=""; [ $v = float ] && fl=--float-acts
+    outs=()
+    for i in $(seq 0 $((nout - 1))); do outs+=("$w/qa_${v}_$i.npy"); done
+    # shellcheck disable=SC2086
+    if ! "$TNNC" "$cases/$c/model.onnx" -o "$w/qa_$v.c" --emit-main $fl 2> "$w/err.txt" ||
+       ! ${CC:-gcc} -std=c99 -O1 -Wall -Wextra -Werror $san "$w/qa_$v.c" -o "$w/qa_$v" -lm 2> "$w/cc.txt" ||
+       ! "$w/qa_$v" "$cases/$c/input_0.npy" "${outs[@]}" 2> "$w/run.txt"; then
+      ko "$c ($v): $(head -c 300 "$w/err.txt" "$w/cc.txt" "$w/run.txt")"
+      good=0
+      break
+    fi
+  done
+  [ $good = 1 ] || continue
+  for i in $(seq 0 $((nout - 1))); do
+    cmp -s "$w/qa_packed_$i.npy" "$w/qa_float_$i.npy" || good=0
+  done
+  [ $good = 1 ] && ok "$c: packed build byte-identical to --float-acts" ||
+    ko "$c: packed output differs from --float-acts"
+done
 
 # Constant folding is bounded: folded constants count against --limit
 # weight-bytes (a 99-byte model asking for a 4 GiB ConstantOfShape is

@@ -23,5 +23,11 @@ n=${1:-200}
 seed=${2:-1}
 export TNNC=${TNNC:-$root/build/tnnc}
 export ORT_NODE_MODULES=${ORT_NODE_MODULES:-$root/tests/e2e/node_modules}
+command -v node > /dev/null && [ -d "$ORT_NODE_MODULES/onnxruntime-node" ] || {
+  echo "diff: node or onnxruntime-node ($ORT_NODE_MODULES) not found" \
+       "(bash tools/install-deps.sh --test); skipped"; exit 77; }
+"${PYTHON:-/usr/bin/python3}" -c 'import onnx, numpy' 2> /dev/null || {
+  echo "diff: ${PYTHON:-/usr/bin/python3} with onnx and numpy (the graph generator) not found; skipped"
+  exit 77; }
 exec node "$here/diff/driver.js" --count "$n" --seed "$seed" --jobs "${JOBS:-2}" \
   --cases "$here/diff/cases" --failures "${DIFF_FAILURES:-$root/build/diff-failures}"

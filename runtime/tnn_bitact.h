@@ -38,16 +38,7 @@
  * VPOPCNTDQ, AVX2 (nibble-table popcount), NEON (vcnt); tnn_ba_count picks
  * the best one compiled in unless TNN_NO_SIMD is defined. */
 
-#if !defined(TNN_NO_SIMD) && defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
-#include <immintrin.h>
-#define TNN_BA_AVX512 1
-#elif !defined(TNN_NO_SIMD) && defined(__AVX2__)
-#include <immintrin.h>
-#define TNN_BA_AVX2 1
-#elif !defined(TNN_NO_SIMD) && defined(__ARM_NEON)
-#include <arm_neon.h>
-#define TNN_BA_NEON 1
-#endif
+#include "tnn_isa.h"
 
 TNN_INLINE int64_t tnn_popcount64(uint64_t v) {
 #if defined(__GNUC__) || defined(__clang__)

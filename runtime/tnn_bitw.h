@@ -26,16 +26,7 @@
 #define TNN_BW_TERNARY 2
 #define TNN_BW_BASE3 3
 
-#if !defined(TNN_NO_SIMD) && defined(__AVX512F__) && defined(__AVX512BW__)
-#include <immintrin.h>
-#define TNN_BW_AVX512 1
-#elif !defined(TNN_NO_SIMD) && defined(__AVX2__)
-#include <immintrin.h>
-#define TNN_BW_AVX2 1
-#elif !defined(TNN_NO_SIMD) && defined(__ARM_NEON)
-#include <arm_neon.h>
-#define TNN_BW_NEON 1
-#endif
+#include "tnn_isa.h"
 
 /* ---------------------------------------------------------------- packing */
 

@@ -14,6 +14,8 @@
  */
 #include <float.h>
 
+#include "tnn_isa.h"
+
 /* [*lo, *hi): the i in [0, count) with 0 <= off + i*step < n (step > 0). */
 TNN_INLINE void tnn_nn_range(int64_t off, int64_t step, int64_t n,
                                 int64_t count, int64_t *lo, int64_t *hi) {
@@ -116,9 +118,7 @@ TNN_INLINE int tnn_f32_conv2d(const void *vp, const void *const *in,
 #define TNN_CONV_MB 16
 #define TNN_CONV_PX 8
 
-#if !defined(TNN_NO_SIMD) && defined(__AVX2__) && defined(__FMA__)
-#include <immintrin.h>
-#define TNN_CONV_AVX2 1
+#if defined(TNN_CONV_AVX2)
 /* Input positions spanned by one block of 8 output pixels of a window row:
  * the copy of a block's row segment (zeros outside the image, 1 KB of
  * stack) holds at most this many, e.g. 7 * stride + (kw - 1) * dilation +

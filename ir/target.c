@@ -220,7 +220,7 @@ const Target *target_parse(Arena *a, Diag *d, const char *name) {
 /* ------------------------------------------------------ kernel variants */
 
 /* Families of runtime kernels with SIMD variants: packed activations
- * (tnn_bitact.h), binary/ternary weights on float activations (tnn_bitw.h),
+ * (tnn_ba*.h), binary/ternary weights on float activations (tnn_bw*.h),
  * float convolution, pooling and the first quantizer (tnn_nn.h
  * TNN_CONV_AVX2).  Everything else is portable C. */
 KernelFamily kernel_family(int kernel) {

@@ -1,4 +1,4 @@
-/* Binary/ternary activation kernels (runtime/tnn_bitact.h), for whichever
+/* Binary/ternary activation kernels (runtime/tnn_ba*.h), for whichever
  * variant this file is compiled for (tests/meson.build builds it once per
  * variant the host runs: scalar, AVX2, AVX-512 VPOPCNTDQ; the NEON build
  * runs under qemu from tests/cross): packing round trips, the variant's

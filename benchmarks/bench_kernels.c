@@ -1,4 +1,4 @@
-/* Kernel benchmark: the packed-activation kernels (runtime/tnn_bitact.h) at
+/* Kernel benchmark: the packed-activation kernels (runtime/tnn_ba*.h) at
  * the layer shapes of the benchmark models, in MACs per nanosecond and per
  * cycle of the core clock measured around each sample (a dependent-add
  * probe, as ../shared/tools/roofline does), median of the samples.

@@ -674,11 +674,6 @@ static void emit_target(FILE *c, Graph *g) {
       if (!(t->features & (1u << selecting[i])))
         fprintf(c, "#undef %s /* not in the target: the runtime must not pick it */\n",
                 target_feature_macro(selecting[i]));
-    /* the runtime picks packed avx512 on F and VPOPCNTDQ alone */
-    const uint32_t sel = 1u << TF_AVX512F | 1u << TF_AVX512VPOPCNTDQ;
-    if ((t->features & sel) == sel && target_family_variant(t, KF_PACKED) != KV_AVX512)
-      fprintf(c, "#undef %s /* the packed avx512 variant needs more: the runtime must not "
-                 "pick it */\n", target_feature_macro(TF_AVX512VPOPCNTDQ));
   }
   fputc('\n', c);
 }

@@ -7,7 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* every file once (the runtime's headers have include guards) */
+static char seen[64][256];
+static int nseen;
+
 static int emit_file(FILE *out, const char *path, int depth) {
+  for (int i = 0; i < nseen; i++)
+    if (strcmp(seen[i], path) == 0) return 0;
+  if (nseen < 64) snprintf(seen[nseen++], sizeof seen[0], "%s", path);
   FILE *f = fopen(path, "r");
   char line[4096];
   if (!f || depth > 8) {

@@ -10,9 +10,9 @@
  * native: this machine, detected) followed by any number of +FEATURE
  * suffixes of its architecture (x86-64-v4+vpopcntdq, aarch64+dotprod).
  *
- * The variant rules mirror the runtime's preprocessor selection
- * (runtime/tnn_bitact.h TNN_BA_*, tnn_bitw.h TNN_BW_*, tnn_nn.h
- * TNN_CONV_AVX2); the emitted C makes the runtime pick exactly these. */
+ * The variant rules are the runtime's own (runtime/tnn_isa.h: the features
+ * each variant needs, TNN_NEEDS_*, and the order the runtime tries them);
+ * the emitted C makes the runtime pick exactly these. */
 #include <string.h>
 #if defined(__aarch64__) && defined(__linux__)
 #include <sys/auxv.h>
@@ -220,7 +220,7 @@ const Target *target_parse(Arena *a, Diag *d, const char *name) {
 /* ------------------------------------------------------ kernel variants */
 
 /* Families of runtime kernels with SIMD variants: packed activations
- * (tnn_bitact.h), binary/ternary weights on float activations (tnn_bitw.h),
+ * (tnn_ba*.h), binary/ternary weights on float activations (tnn_bw*.h),
  * float convolution, pooling and the first quantizer (tnn_nn.h
  * TNN_CONV_AVX2).  Everything else is portable C. */
 KernelFamily kernel_family(int kernel) {
@@ -248,21 +248,24 @@ const char *kernel_variant_name(KernelVariant v) {
   return names[v];
 }
 
-/* The features variant v of family k needs; 0 for scalar, and ~0 when the
- * family has no such variant. */
+/* The features variant v of family k needs, from the runtime's own lists
+ * (runtime/tnn_isa.h TNN_NEEDS_*); 0 for scalar, ~0 when the family has no
+ * such variant. */
+#define NEED_BIT(f) | F(f)
+#define NEEDS(list) (0u list(NEED_BIT))
 uint32_t kernel_variant_needs(KernelFamily k, KernelVariant v) {
   if (v == KV_SCALAR) return 0;
   switch (k) {
     case KF_PACKED:
-      /* the runtime selects avx512 on F and VPOPCNTDQ, but its body uses
-       * AVX512BW and AVX512DQ (_mm512_mullo_epi64) intrinsics too */
-      return v == KV_AVX512 ? F(AVX512F) | F(AVX512BW) | F(AVX512DQ) | F(AVX512VPOPCNTDQ)
-             : v == KV_AVX2 ? F(AVX2)
-                            : F(NEON);
+      return v == KV_AVX512 ? NEEDS(TNN_NEEDS_BA_AVX512)
+             : v == KV_AVX2 ? NEEDS(TNN_NEEDS_BA_AVX2)
+                            : NEEDS(TNN_NEEDS_BA_NEON);
     case KF_BITW:
-      return v == KV_AVX512 ? F(AVX512F) | F(AVX512BW) : v == KV_AVX2 ? F(AVX2) : F(NEON);
+      return v == KV_AVX512 ? NEEDS(TNN_NEEDS_BW_AVX512)
+             : v == KV_AVX2 ? NEEDS(TNN_NEEDS_BW_AVX2)
+                            : NEEDS(TNN_NEEDS_BW_NEON);
     case KF_FLOAT:
-      return v == KV_AVX2 ? F(AVX2) | F(FMA) : ~0u;
+      return v == KV_AVX2 ? NEEDS(TNN_NEEDS_CONV_AVX2) : ~0u;
     default:
       return ~0u;
   }

@@ -3,7 +3,7 @@
  * kernel -1 marks a view whose output may alias its input.
  *
  * A Conv, Gemm or MatMul with binary/ternary weights (pass quant-weights)
- * then moves to the packed kernels of runtime/tnn_bitw.h: its inputs become
+ * then moves to the packed kernels of runtime/tnn_bw*.h: its inputs become
  * {x, packed weights, scale[M], bias[M]}, the scale carrying Gemm's alpha
  * and the bias Gemm's beta * C (when C varies only along the channels).  A
  * layer the packed kernels cannot take (transA, a full-matrix C, a batched

@@ -9,6 +9,8 @@
  * recomputing them from the multi-index, so the cost per element is O(1)
  * amortised.  Kernels never allocate: TopK keeps its running top-k list in
  * its own output buffers. */
+#ifndef TNN_DATA_H
+#define TNN_DATA_H
 
 /* Advances the row-major multi-index idx over dims (rank dims) and updates
  * *off by the strides of the dims that changed.  Returns 0 past the end. */
@@ -466,3 +468,5 @@ TNN_INLINE int tnn_f32_topk(const void *vp, const void *const *in,
   K(i64_reduce_max, reduce)                                                   \
   K(f32_argmax, axis)                                                         \
   K(f32_topk, topk)
+
+#endif

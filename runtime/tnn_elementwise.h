@@ -4,6 +4,8 @@
  * strides in elements with 0 on broadcast axes.  When both operands are
  * dense and of the output's shape (sa/sb equal the output's strides, the
  * common case) the loop is a flat one. */
+#ifndef TNN_ELEMENTWISE_H
+#define TNN_ELEMENTWISE_H
 
 /* ---------------------------------------------------------------- unary */
 
@@ -230,3 +232,5 @@ TNN_INLINE int tnn_x_cast(const void *vp, const void *const *in,
   K(T##_add, bcast) K(T##_sub, bcast) K(T##_mul, bcast) K(T##_min, bcast)     \
   K(T##_max, bcast) K(T##_greater, bcast) K(T##_greater_equal, bcast)         \
   K(T##_less, bcast) K(T##_less_equal, bcast) K(T##_equal, bcast)
+
+#endif

@@ -9,6 +9,8 @@
  * BipolarQuant: y = (x >= 0 ? +1 : -1) * scale.
  * DequantizeLinear: y = (x - zero_point) * scale, per tensor or per axis
  * (x seen as [outer, c, inner], scale and zero point of length c). */
+#ifndef TNN_QUANT_H
+#define TNN_QUANT_H
 
 /* rounding modes of Quant */
 #define TNN_ROUND_HALF_EVEN 0
@@ -120,3 +122,5 @@ TNN_INLINE int tnn_f32_multithreshold(const void *vp, const void *const *in,
 #define TNN_KERNELS_QUANT(K)                                                  \
   K(f32_quant, quant) K(x_dequantize, dequant)                                \
   K(f32_multithreshold, mthr)
+
+#endif

@@ -90,13 +90,13 @@
   F(lo) F(hi) I(mode) I(bipolar)
 /* DequantizeLinear: x as [outer, c, inner], TNN_DT_* of x */
 #define TNN_FIELDS_dequant(I, F, A) I(outer) I(c) I(inner) I(dtype) I(has_zp)
-/* binary/ternary weights x float activations (tnn_bitw.h): format is
+/* binary/ternary weights x float activations (tnn_bw*.h): format is
  * TNN_BW_*, [lo, hi] the output clamp */
 #define TNN_FIELDS_bwfc(I, F, A) I(n) I(m) I(k) I(format) F(lo) F(hi)
 #define TNN_FIELDS_bwconv(I, F, A)                                            \
   I(n) I(c) I(h) I(w) I(m) I(oh) I(ow) I(kh) I(kw) I(sh) I(sw) I(pt) I(pl)    \
   I(dh) I(dw) I(group) I(format) F(lo) F(hi)
-/* binary/ternary activations (tnn_bitact.h): the first quantizer packs
+/* binary/ternary activations (tnn_ba*.h): the first quantizer packs
  * float x [outer][c][inner] into rows of `bits` planes; the packed fully
  * connected layer takes abits/wbits 1 or 2 and writes float (obits 0) or
  * packed (obits 1, 2) output */
@@ -212,18 +212,30 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
 
 #include "tnn_elementwise.h"
 #include "tnn_nn.h"
+#include "tnn_conv.h"
+#include "tnn_pool.h"
 #include "tnn_data.h"
 #include "tnn_quant.h"
-#include "tnn_bitw.h"
-#include "tnn_bitact.h"
+#include "tnn_bw_fc.h"
+#include "tnn_bw_conv.h"
+#include "tnn_ba_pack.h"
+#include "tnn_ba_fc.h"
+#include "tnn_ba_conv.h"
+#include "tnn_ba_pool.h"
 
 /* Every kernel, with the params kind it takes: tnnc's kernel table. */
 #define TNN_KERNELS(K)                                                        \
   TNN_KERNELS_ELEMENTWISE(K)                                                  \
+  TNN_KERNELS_CONV(K)                                                         \
   TNN_KERNELS_NN(K)                                                           \
+  TNN_KERNELS_POOL(K)                                                         \
   TNN_KERNELS_DATA(K)                                                         \
   TNN_KERNELS_QUANT(K)                                                        \
-  TNN_KERNELS_BITW(K)                                                         \
-  TNN_KERNELS_BITACT(K)
+  TNN_KERNELS_BW_FC(K)                                                        \
+  TNN_KERNELS_BW_CONV(K)                                                      \
+  TNN_KERNELS_BA_PACK(K)                                                      \
+  TNN_KERNELS_BA_FC(K)                                                        \
+  TNN_KERNELS_BA_CONV(K)                                                      \
+  TNN_KERNELS_BA_POOL(K)
 
 #endif

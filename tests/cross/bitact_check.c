@@ -1,4 +1,4 @@
-/* The binary/ternary activation kernels (runtime/tnn_bitact.h) built for
+/* The binary/ternary activation kernels (runtime/tnn_ba*.h) built for
  * aarch64, where they take the NEON variant, checked under qemu-aarch64
  * with the same cases as tests/unit/test_bitact.c. */
 #include "../unit/bitact_cases.h"

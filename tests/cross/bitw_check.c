@@ -1,4 +1,4 @@
-/* Standalone check of runtime/tnn_bitw.h for cross builds (no Criterion):
+/* Standalone check of runtime/tnn_bw*.h for cross builds (no Criterion):
  * the fully connected and convolution kernels against a naive float
  * reference, and the compiled-in dot (NEON on aarch64) against the scalar
  * reference, on random shapes with tails.  Prints the variant and exits 0
@@ -45,7 +45,7 @@ static void fc(int64_t format, int64_t n, int64_t m, int64_t k) {
   tnn_bw_row r;
   uint8_t buf[2 * TNN_BW_B3BYTES];
   tnn_bw_rows(format, w, m * k, k, 0, 1, buf, TNN_BW_B3BYTES, &r);
-  if (fabsf(tnn_bw_dot(&r, x, k) - tnn_bw_dot_ref(&r, x, k)) > 1e-5f * (float)k) {
+  if (fabsf(tnn_bw_dot(&r, x, k) - tnn_bw_dot__scalar(&r, x, k)) > 1e-5f * (float)k) {
     printf("FAIL dot vs reference, k %lld\n", (long long)k);
     fails++;
   }

@@ -1,4 +1,4 @@
-/* Checks of runtime/tnn_bitact.h shared by the Criterion test
+/* Checks of runtime/tnn_ba*.h shared by the Criterion test
  * (unit/test_bitact.c) and the aarch64 program run under qemu
  * (cross/bitact_check.c).  Each returns true, or false with a message. */
 #include <stdbool.h>
@@ -72,7 +72,7 @@ static bool ba_check_count(char *msg, size_t n) {
     for (int mask = 0; mask < 4; mask++) {
       const uint8_t *ma = mask & 1 ? b[0] : NULL, *mw = mask & 2 ? b[2] : NULL;
       int64_t pm_ref = 0, pm = 0;
-      const int64_t x_ref = tnn_ba_count_ref(ma, b[1], mw, b[3], nb, &pm_ref);
+      const int64_t x_ref = tnn_ba_count__scalar(ma, b[1], mw, b[3], nb, &pm_ref);
       const int64_t x = tnn_ba_count(ma, b[1], mw, b[3], nb, &pm);
       if (x != x_ref || ((ma || mw) && pm != pm_ref)) {
         snprintf(msg, n, "%s count: %lld bytes, masks %d: %lld/%lld, want %lld/%lld",

@@ -16,6 +16,12 @@ static const char *missing_feature(void) {
 #if defined(__AVX512BW__)
   if (!__builtin_cpu_supports("avx512bw")) return "avx512bw";
 #endif
+#if defined(__AVX512DQ__)
+  if (!__builtin_cpu_supports("avx512dq")) return "avx512dq";
+#endif
+#if defined(__AVX512VPOPCNTDQ__)
+  if (!__builtin_cpu_supports("avx512vpopcntdq")) return "avx512vpopcntdq";
+#endif
 #if defined(__AVX2__)
   if (!__builtin_cpu_supports("avx2")) return "avx2";
 #endif

@@ -1,4 +1,4 @@
-/* Binary/ternary activation kernels (runtime/tnn_bitact.h), for whichever
+/* Binary/ternary activation kernels (runtime/tnn_ba*.h), for whichever
  * variant this file is compiled for (tests/meson.build builds it once per
  * variant the host runs: scalar, AVX2, AVX-512 VPOPCNTDQ; the NEON build
  * runs under qemu from tests/cross): packing round trips, the variant's
@@ -13,9 +13,9 @@
 static void need_cpu(void) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #if defined(TNN_BA_AVX512)
-  if (!__builtin_cpu_supports("avx512f") ||
-      !__builtin_cpu_supports("avx512vpopcntdq"))
-    cr_skip_test("this CPU has no AVX-512 VPOPCNTDQ");
+  if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512bw") ||
+      !__builtin_cpu_supports("avx512dq") || !__builtin_cpu_supports("avx512vpopcntdq"))
+    cr_skip_test("this CPU lacks one of AVX-512 F, BW, DQ and VPOPCNTDQ");
 #elif defined(TNN_BA_AVX2)
   if (!__builtin_cpu_supports("avx2")) cr_skip_test("this CPU has no AVX2");
 #endif

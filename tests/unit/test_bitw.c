@@ -1,4 +1,4 @@
-/* Binary/ternary weight kernels (runtime/tnn_bitw.h): packing round trips
+/* Binary/ternary weight kernels (runtime/tnn_bw*.h): packing round trips
  * in the three formats, and the fully connected and convolution kernels
  * against a naive float reference on random shapes with tails, for
  * whichever variant this file is compiled for (tests/meson.build builds it
@@ -102,7 +102,7 @@ static void check_fc(int64_t format, int64_t n, int64_t m, int64_t k) {
   uint8_t buf[2 * TNN_BW_B3BYTES];
   if (format != TNN_BW_BASE3 || k <= TNN_BW_B3BYTES * 8) {
     tnn_bw_rows(format, w, m * k, k, m - 1, 1, buf, TNN_BW_B3BYTES, &r);
-    float a = tnn_bw_dot(&r, x, k), b = tnn_bw_dot_ref(&r, x, k);
+    float a = tnn_bw_dot(&r, x, k), b = tnn_bw_dot__scalar(&r, x, k);
     cr_assert(fabsf(a - b) <= 1e-5f * (float)k, "dot %g vs ref %g", a, b);
   }
   free(t);

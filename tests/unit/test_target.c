@@ -1,5 +1,8 @@
 /* Unit tests of --target parsing and the kernel variants a target runs
  * (ir/target.c). */
+#include <stdlib.h>
+#include <unistd.h>
+
 #include "util.h"
 
 static const Target *parse(TestCtx *c, const char *name) {
@@ -103,4 +106,63 @@ Test(target, native_is_explicit) {
   (void)t;
 #endif
   arena_free(c.arena);
+}
+
+/* One source of truth for the variant rules: every x86 SIMD variant's
+ * bodies, with all of the runtime's kernels referenced, build with exactly
+ * the flags of the features tnnc says it needs (a body using an unlisted
+ * feature fails: gcc's intrinsics refuse to inline), the runtime then picks
+ * that variant, and without any one of them it does not. */
+static const char *const variant_macro[KF_COUNT][4] = {
+    [KF_PACKED] = {NULL, "TNN_BA_AVX2", "TNN_BA_AVX512", NULL},
+    [KF_BITW] = {NULL, "TNN_BW_AVX2", "TNN_BW_AVX512", NULL},
+    [KF_FLOAT] = {NULL, "TNN_CONV_AVX2", NULL, NULL},
+};
+
+static int build_probe(const char *macro, bool want, uint32_t feats) {
+  const char *root = getenv("TNNC_SOURCE_ROOT");
+  char src[] = "/tmp/tnnc_isa_XXXXXX";
+  const int fd = mkstemp(src);
+  cr_assert(fd >= 0);
+  FILE *f = fdopen(fd, "w");
+  fprintf(f, "#include \"tnn_runtime.h\"\n#%s %s\n#error \"%s %s\"\n#endif\n"
+             "#define K(n, k) (void *)tnn_##n,\nvoid *tab[] = {TNN_KERNELS(K)};\n",
+          want ? "ifndef" : "ifdef", macro, macro, want ? "not selected" : "selected");
+  fclose(f);
+  char cmd[2048];
+  int n = snprintf(cmd, sizeof cmd, "${CC:-cc} -x c -O0 -c -I%s/runtime -o /dev/null", root);
+  for (int i = 0; i < TF_COUNT; i++)
+    if (feats & (1u << i)) n += snprintf(cmd + n, sizeof cmd - (size_t)n, " %s", target_feature_flag(i));
+  snprintf(cmd + n, sizeof cmd - (size_t)n, " %s 2>/dev/null", src);
+  const int rc = system(cmd);
+  unlink(src);
+  return rc;
+}
+
+Test(target, variant_needs_are_the_runtimes_rule) {
+#if !defined(__x86_64__)
+  cr_skip_test("x86 variants: probed on an x86-64 host");
+#endif
+  cr_assert(getenv("TNNC_SOURCE_ROOT"), "TNNC_SOURCE_ROOT not set");
+  cr_assert(system("${CC:-cc} --version >/dev/null 2>&1") == 0, "no C compiler");
+  int probes = 0;
+  for (int k = 0; k < KF_COUNT; k++)
+    for (int v = KV_AVX2; v <= KV_AVX512; v++) {
+      const char *macro = variant_macro[k][v];
+      const uint32_t need = kernel_variant_needs((KernelFamily)k, (KernelVariant)v);
+      cr_assert_eq(macro != NULL, need != ~0u, "%s %s", kernel_family_name((KernelFamily)k),
+                   kernel_variant_name((KernelVariant)v));
+      if (!macro) continue;
+      cr_expect_eq(build_probe(macro, true, need), 0, "%s with exactly its flags", macro);
+      probes++;
+      for (int f = 0; f < TF_COUNT; f++)
+        if (need & (1u << f)) {
+          /* gcc and clang: every -mavx512* implies -mavx512f */
+          if (f == TF_AVX512F && (need & ~(1u << TF_AVX512F) & ~(1u << TF_AVX2))) continue;
+          cr_expect_eq(build_probe(macro, false, need & ~(1u << f)), 0, "%s without %s", macro,
+                       target_feature_flag(f));
+          probes++;
+        }
+    }
+  cr_expect_geq(probes, 10);
 }

@@ -1,0 +1,245 @@
+/* Every SIMD body of the runtime against its scalar reference twin (the
+ * tnn_<family>_<part>__scalar function of the same contract), on random
+ * data and shapes with tails, for whichever variant this file is compiled
+ * for (tests/meson.build builds it once per x86 variant; unit/cpu_main.c
+ * skips a build this CPU cannot run).  The scalar build checks the twins
+ * against themselves only through the dispatchers. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "../../runtime/tnn_runtime.h"
+
+static uint32_t rng = 77;
+static uint32_t rnd(void) {
+  rng = rng * 1664525u + 1013904223u;
+  return rng >> 8;
+}
+static void fill(uint8_t *p, int64_t n) {
+  for (int64_t i = 0; i < n; i++) p[i] = (uint8_t)rnd();
+}
+
+/* the masked-XOR popcount, every length 0..300 and both mask kinds */
+Test(twins, ba_count) {
+  static uint8_t b[4][400];
+  for (int64_t nb = 0; nb <= 300; nb++)
+    for (int mk = 0; mk < 4; mk++) {
+      for (int i = 0; i < 4; i++) fill(b[i], nb);
+      const uint8_t *ma = mk & 1 ? b[0] : NULL, *mw = mk & 2 ? b[2] : NULL;
+      int64_t pr = 0, pv = 0;
+      const int64_t xr = tnn_ba_count__scalar(ma, b[1], mw, b[3], nb, &pr);
+#if defined(TNN_BA_AVX512)
+      const int64_t xv = tnn_ba_count__avx512(ma, b[1], mw, b[3], nb, &pv);
+#elif defined(TNN_BA_AVX2)
+      const int64_t xv = tnn_ba_count__avx2(ma, b[1], mw, b[3], nb, &pv);
+#elif defined(TNN_BA_NEON)
+      const int64_t xv = tnn_ba_count__neon(ma, b[1], mw, b[3], nb, &pv);
+#else
+      const int64_t xv = tnn_ba_count(ma, b[1], mw, b[3], nb, &pv);
+#endif
+      cr_assert_eq(xv, xr, "nbytes %lld masks %d", (long long)nb, mk);
+      if (ma || mw) cr_assert_eq(pv, pr, "nbytes %lld masks %d: nonzero count", (long long)nb, mk);
+    }
+}
+
+/* four dots of one row, binary and ternary weights and activations */
+Test(twins, ba_dots4) {
+  static uint8_t a[2][300], w[4 * 2 * 300 + 64];
+  for (int64_t nb = 1; nb <= 300; nb += (nb < 80 ? 1 : 13))
+    for (int wbits = 1; wbits <= 2; wbits++)
+      for (int abits = 1; abits <= 2; abits++) {
+        fill(a[0], nb);
+        fill(a[1], nb);
+        fill(w, 4 * wbits * nb);
+        const int64_t k = nb * 8 - (int64_t)(rnd() % 8);
+        int64_t dr[4], dv[4];
+        const uint8_t *ma = abits == 2 ? a[0] : NULL;
+        tnn_ba_dots4__scalar(ma, a[1], w, wbits * nb, wbits, nb, k, dr);
+#if defined(TNN_BA_AVX512)
+        tnn_ba_dots4__avx512(ma, a[1], w, wbits * nb, wbits, nb, k, dv);
+#else
+        tnn_ba_dots4(ma, a[1], w, wbits * nb, wbits, nb, k, dv);
+#endif
+        for (int r = 0; r < 4; r++)
+          cr_assert_eq(dv[r], dr[r], "nbytes %lld a%d w%d row %d", (long long)nb, abits, wbits, r);
+      }
+}
+
+/* the first quantizer's 8x8 block, NaNs and ties included */
+Test(twins, ba_pack8) {
+  float x[8 * 24], thr[16];
+  for (int it = 0; it < 500; it++) {
+    const int64_t stride = 8 + (int64_t)(rnd() % 16);
+    for (int64_t i = 0; i < 8 * stride; i++) {
+      const uint32_t r = rnd() % 16;
+      x[i] = r == 0 ? NAN : (float)((int)(rnd() % 9) - 4) * 0.5f;
+    }
+    for (int i = 0; i < 16; i++) thr[i] = (float)((int)(rnd() % 9) - 4) * 0.5f;
+    const int64_t tstep = it % 3 ? 2 : 0;
+    uint64_t r0, r1, v0 = 0, v1 = 0;
+    tnn_ba_pack8__scalar(x, stride, thr, tstep, &r0, &r1);
+#if defined(TNN_CONV_AVX2)
+    tnn_ba_pack8__avx2(x, stride, thr, tstep, &v0, &v1);
+#else
+    v0 = r0;
+    v1 = r1;
+#endif
+    cr_assert_eq(v0, r0, "iteration %d: t0 bits", it);
+    cr_assert_eq(v1, r1, "iteration %d: t1 bits", it);
+  }
+}
+
+/* the blocked convolution's group kernels: 1, 2, 4 or 8 pixels, all four
+ * kinds, float and packed epilogues, with and without border fixes */
+Test(twins, ba_conv_groups) {
+  enum { NW = 40, PIX = 64 };
+  static uint8_t anz[PIX * 8 * 8], asg[PIX * 8 * 8], wnz[NW * 64], wsg[NW * 64];
+  static int64_t wl[2 * NW], fix[64];
+  static float yr[8 * PIX], yv[8 * PIX], res[8 * PIX];
+  static uint8_t pr8[2 * PIX], pv8[2 * PIX];
+  float scale[8], bias[8];
+  int32_t thr[24];
+  for (int it = 0; it < 400; it++) {
+    fill(anz, sizeof anz);
+    fill(asg, sizeof asg);
+    fill(wnz, sizeof wnz);
+    fill(wsg, sizeof wsg);
+    tnn_ba_grp g;
+    g.nw = 1 + (int64_t)(rnd() % NW);
+    for (int64_t i = 0; i < g.nw; i++) {
+      wl[2 * i] = (int64_t)(rnd() % 64);
+      wl[2 * i + 1] = (int64_t)(rnd() % NW) * 64;
+    }
+    g.wl = wl;
+    g.anz = it & 1 ? anz : NULL;
+    g.asg = asg;
+    g.wnz = it & 2 ? wnz : NULL;
+    g.wsg = wsg;
+    const int64_t rs[4] = {1, 2, 4, 8}, r = rs[(it >> 2) % 4];
+    int64_t pb[8];
+    for (int64_t i = 0; i < r; i++) pb[i] = (int64_t)(rnd() % 64);
+    for (int i = 0; i < 64; i++) fix[i] = (int64_t)(rnd() % 64) - 32;
+    for (int l = 0; l < 8; l++) {
+      scale[l] = (float)(rnd() % 100) / 37.0f - 1.0f;
+      bias[l] = (float)(rnd() % 100) / 11.0f - 4.0f;
+      thr[3 * l] = rnd() & 1 ? 1 : -1;
+      thr[3 * l + 1] = (int32_t)(rnd() % 400) - 200;
+      thr[3 * l + 2] = thr[3 * l + 1] + (int32_t)(rnd() % 100);
+    }
+    for (int i = 0; i < 8 * PIX; i++) res[i] = (float)(rnd() % 100) / 10.0f;
+    tnn_ba_epi e;
+    memset(&e, 0, sizeof e);
+    e.obits = (it >> 4) % 3;
+    e.ohw = PIX;
+    e.mb = 1;
+    e.lo = -3.0;
+    e.hi = 40.0;
+    if (e.obits) {
+      e.thr = thr;
+      for (int l = 0; l < 8; l++) {
+        e.dneg |= (unsigned)(thr[3 * l] < 0) << l;
+        e.t0[l] = thr[3 * l + 1];
+        e.t1[l] = thr[3 * l + 2];
+      }
+    } else {
+      e.scale = scale;
+      e.bias = bias;
+      e.res = it & 64 ? res : NULL;
+    }
+    const int64_t *fx = it & 128 ? fix : NULL, o0 = (int64_t)(rnd() % (PIX - 8));
+    memset(yr, 0, sizeof yr);
+    memset(yv, 0, sizeof yv);
+    memset(pr8, 0, sizeof pr8);
+    memset(pv8, 0, sizeof pv8);
+    e.yf = yr;
+    e.y8 = pr8;
+    tnn_ba_grp_run__scalar(&g, pb, r, &e, o0, fx);
+    e.yf = yv;
+    e.y8 = pv8;
+#if defined(TNN_BA_AVX512)
+    tnn_ba_grp_run__avx512(&g, pb, r, &e, o0, fx);
+#else
+    tnn_ba_grp_run(&g, pb, r, &e, o0, fx);
+#endif
+    cr_assert(memcmp(yr, yv, sizeof yr) == 0, "iteration %d (r %lld, obits %lld): float outputs",
+              it, (long long)r, (long long)e.obits);
+    cr_assert(memcmp(pr8, pv8, sizeof pr8) == 0, "iteration %d (r %lld, obits %lld): packed",
+              it, (long long)r, (long long)e.obits);
+  }
+}
+
+/* the binary-weight dot, every length 1..300, binary and ternary rows */
+Test(twins, bw_dot) {
+  static uint8_t nz[64], sg[64];
+  static float x[320];
+  for (int64_t k = 1; k <= 300; k++)
+    for (int bin = 0; bin < 2; bin++) {
+      fill(nz, sizeof nz);
+      fill(sg, sizeof sg);
+      for (int64_t j = 0; j < k; j++) x[j] = (float)((int)(rnd() % 2001) - 1000) / 256.0f;
+      tnn_bw_row r = {bin ? NULL : nz, sg, 64, (int64_t)(rnd() % 100), bin};
+      if (r.off + k > 64 * 8) r.off = 0;
+      const float a = tnn_bw_dot__scalar(&r, x, k);
+#if defined(TNN_BW_AVX512)
+      const float b = tnn_bw_dot__avx512(&r, x, k);
+#elif defined(TNN_BW_AVX2)
+      const float b = tnn_bw_dot__avx2(&r, x, k);
+#elif defined(TNN_BW_NEON)
+      const float b = tnn_bw_dot__neon(&r, x, k);
+#else
+      const float b = tnn_bw_dot(&r, x, k);
+#endif
+      /* the SIMD sums associate differently: within rounding of the sum
+       * of |x| (exact when the partial sums are, as with these x) */
+      cr_assert_float_eq(a, b, 1e-3f * (float)k, "k %lld binary %d", (long long)k, bin);
+    }
+}
+
+Test(twins, bw_mb_step) {
+  float acc_r[TNN_BWMB], acc_v[TNN_BWMB];
+  for (int it = 0; it < 1000; it++) {
+    for (int l = 0; l < TNN_BWMB; l++) acc_r[l] = acc_v[l] = (float)(rnd() % 1000) / 7.0f;
+    const unsigned pos = rnd() & 0xffffu, neg = rnd() & 0xffffu & ~pos;
+    const float xv = (float)(rnd() % 1000) / 13.0f - 30.0f;
+    tnn_bw_mb_step__scalar(acc_r, xv, pos, neg);
+#if defined(TNN_BW_AVX512)
+    tnn_bw_mb_step__avx512(acc_v, xv, pos, neg);
+#else
+    tnn_bw_mb_step(acc_v, xv, pos, neg);
+#endif
+    cr_assert(memcmp(acc_r, acc_v, sizeof acc_r) == 0, "iteration %d", it);
+  }
+}
+
+/* the pools' eight-pixel bodies on random windows, strides and dilations */
+Test(twins, pool8) {
+  static float x[64 * 64];
+  float yr[8], yv[8];
+  for (int it = 0; it < 500; it++) {
+    tnn_pool_params p;
+    memset(&p, 0, sizeof p);
+    p.kh = 1 + (int64_t)(rnd() % 4);
+    p.kw = 1 + (int64_t)(rnd() % 4);
+    p.sw = 1 + (int64_t)(rnd() % 3);
+    p.dh = 1 + (int64_t)(rnd() % 2);
+    p.dw = 1 + (int64_t)(rnd() % 2);
+    p.w = 7 * p.sw + (p.kw - 1) * p.dw + 1 + (int64_t)(rnd() % 4);
+    p.h = (p.kh - 1) * p.dh + 1;
+    for (int64_t i = 0; i < p.h * p.w; i++) x[i] = (float)((int)(rnd() % 2001) - 1000) / 64.0f;
+    const int64_t ky0 = (int64_t)(rnd() % (uint32_t)p.kh), cnt = (int64_t)(rnd() % 20);
+    tnn_pool_max8__scalar(&p, x, ky0, p.kh, yr);
+#if defined(TNN_CONV_AVX2)
+    tnn_pool_max8__avx2(&p, x, ky0, p.kh, yv);
+#else
+    memcpy(yv, yr, sizeof yv);
+#endif
+    cr_assert(memcmp(yr, yv, sizeof yr) == 0, "iteration %d: max", it);
+    tnn_pool_avg8__scalar(&p, x, ky0, p.kh, cnt, yr);
+#if defined(TNN_CONV_AVX2)
+    tnn_pool_avg8__avx2(&p, x, ky0, p.kh, cnt, yv);
+#else
+    memcpy(yv, yr, sizeof yv);
+#endif
+    cr_assert(memcmp(yr, yv, sizeof yr) == 0, "iteration %d: average", it);
+  }
+}

@@ -218,6 +218,7 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
 #include "tnn_bitact.h"
 #include "tnn_unary_math.h"
 #include "tnn_reduce.h"
+#include "tnn_binary_ext.h"
 
 /* Every kernel, with the params kind it takes: tnnc's kernel table. */
 #define TNN_KERNELS(K)                                                        \
@@ -228,6 +229,7 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
   TNN_KERNELS_BITW(K)                                                         \
   TNN_KERNELS_BITACT(K)                                                       \
   TNN_KERNELS_UNARY_MATH(K)                                                   \
-  TNN_KERNELS_REDUCE(K)
+  TNN_KERNELS_REDUCE(K)                                                       \
+  TNN_KERNELS_BINARY_EXT(K)
 
 #endif

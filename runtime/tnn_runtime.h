@@ -141,11 +141,13 @@
 /* out[o, j, i] = data[o, idx[j], i]; inner in bytes */
 #define TNN_FIELDS_gather(I, F, A) I(outer) I(len) I(inner) I(nidx) I(idx64)
 
+#include "tnn_params_ext.h"
+
 #define TNN_PARAM_KINDS(P)                                                    \
   P(conv) P(gemm) P(matmul) P(bcast) P(where) P(unary) P(cast) P(pool) P(bn)  \
   P(axis) P(reduce) P(topk) P(copy) P(transpose) P(concat) P(slice) P(pad)    \
   P(gather) P(quant) P(dequant) P(mthr) P(bwfc) P(bwconv) P(bapack) P(bafc)     \
-  P(baconv) P(bapool)
+  P(baconv) P(bapool) TNN_PARAM_KINDS_EXT(P)
 
 /* Stack bounds: TNN_STACK_<kind> is the most stack, in bytes, one call of
  * any kernel taking tnn_<kind>_params uses, its callees included: the
@@ -219,6 +221,7 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
 #include "tnn_unary_math.h"
 #include "tnn_reduce.h"
 #include "tnn_binary_ext.h"
+#include "tnn_norm.h"
 
 /* Every kernel, with the params kind it takes: tnnc's kernel table. */
 #define TNN_KERNELS(K)                                                        \
@@ -230,6 +233,7 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
   TNN_KERNELS_BITACT(K)                                                       \
   TNN_KERNELS_UNARY_MATH(K)                                                   \
   TNN_KERNELS_REDUCE(K)                                                       \
-  TNN_KERNELS_BINARY_EXT(K)
+  TNN_KERNELS_BINARY_EXT(K)                                                   \
+  TNN_KERNELS_NORM(K)
 
 #endif

@@ -12,12 +12,13 @@
 /* LRN over channels of x [n, c, inner] */
 #define TNN_FIELDS_lrn(I, F, A)                                               \
   I(n) I(c) I(inner) I(size) F(alpha) F(beta) F(bias)
-/* an op over one axis of a tensor seen as [outer, len, inner] with
- * elements of esize bytes and an index tensor of the same rank: the
- * output (and index) have ilen on the axis (GatherElements,
- * ScatterElements; reduction 0 none, 1 add, 2 mul, 3 max, 4 min) */
+/* GatherElements / ScatterElements: the index tensor's dims idims (rank,
+ * the axis `axis` of length len in the data), the data's strides dstr in
+ * elements of esize bytes; dtype TNN_DT_* of the data; reduction (scatter)
+ * 0 none, 1 add, 2 mul, 3 max, 4 min */
 #define TNN_FIELDS_elems(I, F, A)                                             \
-  I(outer) I(len) I(inner) I(ilen) I(esize) I(idx64) I(dtype) I(reduction)
+  I(rank) I(axis) A(idims, TNN_MAX_RANK) A(dstr, TNN_MAX_RANK) I(len)         \
+  I(esize) I(idx64) I(dtype) I(reduction) I(bytes)
 /* Trilu on [batch, rows, cols]: keeps j - i >= k (upper) or <= k */
 #define TNN_FIELDS_trilu(I, F, A)                                             \
   I(batch) I(rows) I(cols) I(k) I(upper) I(esize)

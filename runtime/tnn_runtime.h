@@ -222,6 +222,7 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
 #include "tnn_reduce.h"
 #include "tnn_binary_ext.h"
 #include "tnn_norm.h"
+#include "tnn_index.h"
 
 /* Every kernel, with the params kind it takes: tnnc's kernel table. */
 #define TNN_KERNELS(K)                                                        \
@@ -234,6 +235,7 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
   TNN_KERNELS_UNARY_MATH(K)                                                   \
   TNN_KERNELS_REDUCE(K)                                                       \
   TNN_KERNELS_BINARY_EXT(K)                                                   \
-  TNN_KERNELS_NORM(K)
+  TNN_KERNELS_NORM(K)                                                         \
+  TNN_KERNELS_INDEX(K)
 
 #endif

@@ -49,15 +49,18 @@ TNN_INLINE int tnn_loss_run(const tnn_loss_params *p, const float *x,
 
 TNN_INLINE int tnn_f32_nll_loss(const void *vp, const void *const *in,
                                 void *const *out) {
-  return tnn_loss_run((const tnn_loss_params *)vp, (const float *)in[0], in[1],
-                      (const float *)in[2], (float *)out[0], NULL);
+  const tnn_loss_params *p = (const tnn_loss_params *)vp;
+  return tnn_loss_run(p, (const float *)in[0], in[1],
+                      p->has_w ? (const float *)in[2] : NULL, (float *)out[0],
+                      NULL);
 }
 
 TNN_INLINE int tnn_f32_sce_loss(const void *vp, const void *const *in,
                                 void *const *out) {
   const tnn_loss_params *p = (const tnn_loss_params *)vp;
-  return tnn_loss_run(p, (const float *)in[0], in[1], (const float *)in[2],
-                      (float *)out[0], p->has_lp ? (float *)out[1] : NULL);
+  return tnn_loss_run(p, (const float *)in[0], in[1],
+                      p->has_w ? (const float *)in[2] : NULL, (float *)out[0],
+                      p->has_lp ? (float *)out[1] : NULL);
 }
 
 #define TNN_KERNELS_LOSS(K) K(f32_nll_loss, loss) K(f32_sce_loss, loss)

@@ -23,10 +23,11 @@ TNN_INLINE int tnn_f32_layernorm(const void *vp, const void *const *in,
   const tnn_norm_params *p = (const tnn_norm_params *)vp;
   const float *x = (const float *)in[0];
   const float *sc = (const float *)in[1];
-  const float *bi = (const float *)in[2];
+  /* the node's buffer arrays end at its last present input / output */
+  const float *bi = (p->flags & 1) ? (const float *)in[2] : NULL;
   float *y = (float *)out[0];
-  float *om = (float *)out[1];
-  float *oi = (float *)out[2];
+  float *om = (p->flags & 2) ? (float *)out[1] : NULL;
+  float *oi = (p->flags & 4) ? (float *)out[2] : NULL;
   for (int64_t r = 0; r < p->outer; r++) {
     const float *xr = x + r * p->inner;
     float *yr = y + r * p->inner;
@@ -39,8 +40,8 @@ TNN_INLINE int tnn_f32_layernorm(const void *vp, const void *const *in,
       yr[i] = (xr[i] - mean) * inv * s + b;
       tnn_index_next(p->nrank, p->ndims, idx);
     }
-    if ((p->flags & 2) && om) om[r] = mean;
-    if ((p->flags & 4) && oi) oi[r] = inv;
+    if (om) om[r] = mean;
+    if (oi) oi[r] = inv;
   }
   return TNN_OK;
 }

@@ -224,6 +224,7 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
 #include "tnn_norm.h"
 #include "tnn_index.h"
 #include "tnn_loss.h"
+#include "tnn_layout.h"
 
 /* Every kernel, with the params kind it takes: tnnc's kernel table. */
 #define TNN_KERNELS(K)                                                        \
@@ -238,6 +239,7 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
   TNN_KERNELS_BINARY_EXT(K)                                                   \
   TNN_KERNELS_NORM(K)                                                         \
   TNN_KERNELS_INDEX(K)                                                        \
-  TNN_KERNELS_LOSS(K)
+  TNN_KERNELS_LOSS(K)                                                         \
+  TNN_KERNELS_LAYOUT(K)
 
 #endif

@@ -1674,6 +1674,36 @@ def _(g):
     g.out(g.op('SoftmaxCrossEntropyLoss', [x, t, g.init(_pos(g, 4))], reduction='sum'))
 
 
+@model('expand_broadcast_rank_up')
+def _(g):
+    x = g.input(g.randn(3, 1))
+    g.out(g.op('Expand', [x, g.i64([2, 1, 4])]))
+
+
+@model('tile_int64')
+def _(g):
+    x = g.input(g.rng.integers(-5, 5, (2, 3)).astype(np.int64))
+    g.out(g.op('Tile', [x, g.i64([2, 3])]), elem=I64)
+
+
+@model('depthtospace_crd')
+def _(g):
+    x = g.input(g.randn(1, 8, 2, 3))
+    g.out(g.op('DepthToSpace', [x], blocksize=2, mode='CRD'))
+
+
+@model('depthtospace_dcr')
+def _(g):
+    x = g.input(g.randn(2, 18, 2, 2))
+    g.out(g.op('DepthToSpace', [x], blocksize=3))
+
+
+@model('spacetodepth')
+def _(g):
+    x = g.input(g.randn(1, 3, 4, 6))
+    g.out(g.op('SpaceToDepth', [x], blocksize=2))
+
+
 # ======================================================================
 # A few small composite graphs
 # ======================================================================

@@ -1,7 +1,7 @@
 /* Pass canonicalize: put the graph in the form later passes expect.
  *
  *  - nodes in topological order (a cycle is an error);
- *  - variadic Min/Max split into a chain of binary nodes, a single-input
+ *  - Sum becomes Add; variadic Min/Max/Sum split into a chain of binary nodes, a single-input
  *    one becomes Identity;
  *  - graph outputs must be defined.
  */
@@ -58,7 +58,9 @@ bool pass_canonicalize(Graph *g) {
   for (int i = 0; i < count; i++) {
     Node *n = g->nodes[i];
     if (n->dead) continue;
-    if ((n->op == OP_MIN || n->op == OP_MAX) && n->nin != 2) {
+    if (n->op == OP_SUM) n->op = OP_ADD;
+    if ((n->op == OP_MIN || n->op == OP_MAX || n->op == OP_ADD) &&
+        n->nin != 2) {
       for (int j = 0; j < n->nin; j++)
         if (!n->in[j]) {
           diag_error(g->diag, n, "input %d is empty", j);

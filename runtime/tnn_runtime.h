@@ -141,11 +141,13 @@
 /* out[o, j, i] = data[o, idx[j], i]; inner in bytes */
 #define TNN_FIELDS_gather(I, F, A) I(outer) I(len) I(inner) I(nidx) I(idx64)
 
+#include "tnn_params_ext.h"
+
 #define TNN_PARAM_KINDS(P)                                                    \
   P(conv) P(gemm) P(matmul) P(bcast) P(where) P(unary) P(cast) P(pool) P(bn)  \
   P(axis) P(reduce) P(topk) P(copy) P(transpose) P(concat) P(slice) P(pad)    \
   P(gather) P(quant) P(dequant) P(mthr) P(bwfc) P(bwconv) P(bapack) P(bafc)     \
-  P(baconv) P(bapool)
+  P(baconv) P(bapool) TNN_PARAM_KINDS_EXT(P)
 
 /* Stack bounds: TNN_STACK_<kind> is the most stack, in bytes, one call of
  * any kernel taking tnn_<kind>_params uses, its callees included: the
@@ -222,6 +224,13 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
 #include "tnn_ba_fc.h"
 #include "tnn_ba_conv.h"
 #include "tnn_ba_pool.h"
+#include "tnn_unary_math.h"
+#include "tnn_reduce.h"
+#include "tnn_binary_ext.h"
+#include "tnn_norm.h"
+#include "tnn_index.h"
+#include "tnn_loss.h"
+#include "tnn_layout.h"
 
 /* Every kernel, with the params kind it takes: tnnc's kernel table. */
 #define TNN_KERNELS(K)                                                        \
@@ -236,6 +245,13 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
   TNN_KERNELS_BA_PACK(K)                                                      \
   TNN_KERNELS_BA_FC(K)                                                        \
   TNN_KERNELS_BA_CONV(K)                                                      \
-  TNN_KERNELS_BA_POOL(K)
+  TNN_KERNELS_BA_POOL(K)                                                      \
+  TNN_KERNELS_UNARY_MATH(K)                                                   \
+  TNN_KERNELS_REDUCE(K)                                                       \
+  TNN_KERNELS_BINARY_EXT(K)                                                   \
+  TNN_KERNELS_NORM(K)                                                         \
+  TNN_KERNELS_INDEX(K)                                                        \
+  TNN_KERNELS_LOSS(K)                                                         \
+  TNN_KERNELS_LAYOUT(K)
 
 #endif

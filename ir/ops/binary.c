@@ -1,6 +1,7 @@
 /* Broadcasting binary ops: arithmetic, comparisons, logic, PRelu.
  *
- * Variadic Min/Max were split into binary chains by pass canonicalize, so
+ * Mod: fmod = 0 (Python's sign rule, integers) or 1 (C's).
+ * Variadic Min/Max/Sum were split into binary chains by pass canonicalize, so
  * every node here has two inputs.  Comparisons produce bool. */
 #include <string.h>
 
@@ -25,7 +26,13 @@ static bool binary_infer(Graph *g, Node *n) {
                dtype_name(a->dtype), dtype_name(b->dtype));
     return false;
   }
-  if ((n->op == OP_AND || n->op == OP_OR) && a->dtype != DT_BOOL) {
+  if (n->op == OP_MOD && a->dtype == DT_FLOAT &&
+      ir_attr_int(n, "fmod", 0) == 0) {
+    diag_error(g->diag, n, "Mod on float tensors needs fmod = 1");
+    return false;
+  }
+  if ((n->op == OP_AND || n->op == OP_OR || n->op == OP_XOR) &&
+      a->dtype != DT_BOOL) {
     diag_error(g->diag, n, "input 0 '%s' has type %s, expected bool", a->name,
                dtype_name(a->dtype));
     return false;
@@ -50,7 +57,9 @@ static bool binary_infer(Graph *g, Node *n) {
   default: break;                                                             \
   }
 
-static int binary_kernel(Op op, DType a, DType b) {
+static int binary_kernel(const Node *n, DType a, DType b) {
+  const Op op = n->op;
+  const bool fmod = ir_attr_int(n, "fmod", 0) != 0;
   if (a == DT_FLOAT && op == OP_POW && b == DT_FLOAT) return TNN_K_f32_pow;
   if (a != b) return -1;
   switch (a) {
@@ -59,20 +68,24 @@ static int binary_kernel(Op op, DType a, DType b) {
     if (op == OP_PRELU) return TNN_K_f32_prelu;
     if (op == OP_MIN) return TNN_K_f32_fmin;
     if (op == OP_MAX) return TNN_K_f32_fmax;
+    if (op == OP_MOD && fmod) return TNN_K_f32_fmod;
     return -1;
   case DT_INT64:
     ARITH(i64)
     if (op == OP_MIN) return TNN_K_i64_min;
     if (op == OP_MAX) return TNN_K_i64_max;
+    if (op == OP_MOD) return fmod ? TNN_K_i64_fmod : TNN_K_i64_mod;
     return -1;
   case DT_INT32:
     ARITH(i32)
     if (op == OP_MIN) return TNN_K_i32_min;
     if (op == OP_MAX) return TNN_K_i32_max;
+    if (op == OP_MOD) return fmod ? TNN_K_i32_fmod : TNN_K_i32_mod;
     return -1;
   case DT_BOOL:
     if (op == OP_AND) return TNN_K_b8_and;
     if (op == OP_OR) return TNN_K_b8_or;
+    if (op == OP_XOR) return TNN_K_b8_xor;
     if (op == OP_EQUAL) return TNN_K_b8_equal;
     return -1;
   default:
@@ -82,7 +95,7 @@ static int binary_kernel(Op op, DType a, DType b) {
 
 static bool binary_lower(Graph *g, Node *n) {
   const Tensor *y = n->out[0];
-  int k = binary_kernel(n->op, n->in[0]->dtype, n->in[1]->dtype);
+  int k = binary_kernel(n, n->in[0]->dtype, n->in[1]->dtype);
   if (k < 0) {
     diag_error(g->diag, n, "%s on %s and %s tensors is not supported",
                op_name(n->op), dtype_name(n->in[0]->dtype),

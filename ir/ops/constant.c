@@ -1,4 +1,4 @@
-/* Constant, Shape and ConstantOfShape: ops whose outputs are known at
+/* Constant, Shape, Size and ConstantOfShape: ops whose outputs are known at
  * compile time.  infer sets the output's data directly, so these nodes are
  * always folded away and never lowered.
  *
@@ -6,6 +6,7 @@
  *    value_floats, value_int, value_ints.
  *  - Shape: the input's dims as int64 (shapes are static), restricted to
  *    [start, end) from opset 15, clamped like slicing.
+ *  - Size: the element count, an int64 scalar.
  *  - ConstantOfShape: a constant int64 shape; filled with the one element
  *    of the `value` tensor attribute (default float 0). */
 #include <string.h>
@@ -100,6 +101,13 @@ static bool shape_infer(Graph *g, Node *n) {
   return true;
 }
 
+/* Size: the element count as an int64 scalar. */
+static bool size_infer(Graph *g, Node *n) {
+  int64_t numel = ir_tensor_numel(n->in[0]);
+  set_const(g, n->out[0], DT_INT64, 0, NULL, &numel);
+  return true;
+}
+
 static bool constant_of_shape_infer(Graph *g, Node *n) {
   const Tensor *s = n->in[0];
   if (!s->data) {
@@ -159,6 +167,7 @@ static bool constant_infer(Graph *g, Node *n) {
   switch (n->op) {
   case OP_CONSTANT: return constant_value_infer(g, n);
   case OP_SHAPE: return shape_infer(g, n);
+  case OP_SIZE: return size_infer(g, n);
   case OP_CONSTANT_OF_SHAPE: return constant_of_shape_infer(g, n);
   default: tnnc_unreachable();
   }

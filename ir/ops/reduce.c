@@ -1,12 +1,14 @@
-/* Reductions (ReduceMean, ReduceSum, ReduceMax), ArgMax and TopK.
+/* Reductions (ReduceMean, ReduceSum, ReduceMax, ReduceMin, ReduceProd,
+ * ReduceL1, ReduceL2, ReduceSumSquare, ReduceLogSum, ReduceLogSumExp),
+ * ArgMax, ArgMin and TopK.
  *
  * Reduce axes: the `axes` attribute, or from opset 13 (ReduceSum) / 18
  * (the others) an optional constant int64 input 1.  No axes reduces all of
  * them, unless noop_with_empty_axes = 1, which makes the node an identity
  * (lowered to a copy).  keepdims (default 1) keeps reduced dims as 1.
- * Float32 for all; int64 too for ReduceSum and ReduceMax.
+ * Float32 for all; int64 too for ReduceSum, Max, Min, Prod, SumSquare, L1.
  *
- * ArgMax(axis = 0, keepdims = 1, select_last_index = 0) on float32 gives
+ * ArgMax/ArgMin(axis = 0, keepdims = 1, select_last_index = 0) on float32 gives
  * int64.  TopK: K from the attribute `k` (opset < 10) or a constant int64
  * input 1 of one element; axis -1, largest 1, sorted 1 by default. */
 #include <string.h>
@@ -97,6 +99,13 @@ static int reduce_kernel(Op op, DType t) {
     case OP_REDUCE_MEAN: return TNN_K_f32_reduce_mean;
     case OP_REDUCE_SUM: return TNN_K_f32_reduce_sum;
     case OP_REDUCE_MAX: return TNN_K_f32_reduce_max;
+    case OP_REDUCE_MIN: return TNN_K_f32_reduce_min;
+    case OP_REDUCE_PROD: return TNN_K_f32_reduce_prod;
+    case OP_REDUCE_L1: return TNN_K_f32_reduce_l1;
+    case OP_REDUCE_L2: return TNN_K_f32_reduce_l2;
+    case OP_REDUCE_SUM_SQUARE: return TNN_K_f32_reduce_sum_square;
+    case OP_REDUCE_LOG_SUM: return TNN_K_f32_reduce_log_sum;
+    case OP_REDUCE_LOG_SUM_EXP: return TNN_K_f32_reduce_log_sum_exp;
     default: return -1;
     }
   }
@@ -104,6 +113,10 @@ static int reduce_kernel(Op op, DType t) {
     switch (op) {
     case OP_REDUCE_SUM: return TNN_K_i64_reduce_sum;
     case OP_REDUCE_MAX: return TNN_K_i64_reduce_max;
+    case OP_REDUCE_MIN: return TNN_K_i64_reduce_min;
+    case OP_REDUCE_PROD: return TNN_K_i64_reduce_prod;
+    case OP_REDUCE_SUM_SQUARE: return TNN_K_i64_reduce_sum_square;
+    case OP_REDUCE_L1: return TNN_K_i64_reduce_l1;
     default: return -1;
     }
   }
@@ -115,13 +128,14 @@ static bool argmax_axis(Graph *g, Node *n, int *axis) {
   bool ok = true;
   const Tensor *x = n->in[0];
   if (x->rank == 0) {
-    diag_error(g->diag, n, "input 0 '%s' is a scalar; ArgMax needs rank >= 1",
-               x->name);
+    diag_error(g->diag, n, "input 0 '%s' is a scalar; %s needs rank >= 1",
+               x->name, op_name(n->op));
     return false;
   }
   *axis = opk_norm_axis(g, n, ir_attr_int(n, "axis", 0), x->rank, &ok);
   if (ok && x->dims[*axis] == 0) {
-    diag_error(g->diag, n, "ArgMax over the empty axis %d", *axis);
+    diag_error(g->diag, n, "%s over the empty axis %d", op_name(n->op),
+               *axis);
     return false;
   }
   return ok;
@@ -154,13 +168,13 @@ static bool argmax_lower(Graph *g, Node *n) {
   for (int d = axis + 1; d < x->rank; d++) p->inner *= x->dims[d];
   p->len = x->dims[axis];
   p->flag = ir_attr_int(n, "select_last_index", 0) != 0;
-  n->call.kernel = TNN_K_f32_argmax;
+  n->call.kernel = n->op == OP_ARG_MIN ? TNN_K_f32_argmin : TNN_K_f32_argmax;
   n->call.params = p;
   return true;
 }
 
 static bool reduce_infer(Graph *g, Node *n) {
-  if (n->op == OP_ARG_MAX) return argmax_infer(g, n);
+  if (n->op == OP_ARG_MAX || n->op == OP_ARG_MIN) return argmax_infer(g, n);
   const Tensor *x = n->in[0];
   if (reduce_kernel(n->op, x->dtype) < 0) {
     diag_error(g->diag, n, "%s on %s tensors is not supported",
@@ -186,7 +200,7 @@ static bool reduce_infer(Graph *g, Node *n) {
 }
 
 static bool reduce_lower(Graph *g, Node *n) {
-  if (n->op == OP_ARG_MAX) return argmax_lower(g, n);
+  if (n->op == OP_ARG_MAX || n->op == OP_ARG_MIN) return argmax_lower(g, n);
   const Tensor *x = n->in[0];
   ReduceSpec rs;
   if (!reduce_spec(g, n, &rs)) return false;

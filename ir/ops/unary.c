@@ -33,6 +33,23 @@ static bool unary_infer(Graph *g, Node *n) {
       }
     }
   }
+  if (n->op == OP_IS_NAN || n->op == OP_IS_INF) out = DT_BOOL;
+  if (n->op == OP_CELU && ir_attr_float(n, "alpha", 1.0f) == 0.0f) {
+    diag_error(g->diag, n, "attribute 'alpha' must not be 0");
+    return false;
+  }
+  if (n->op == OP_SHRINK && ir_attr_float(n, "lambd", 0.5f) < 0.0f) {
+    diag_error(g->diag, n, "attribute 'lambd' must not be negative");
+    return false;
+  }
+  if (n->op == OP_GELU) {
+    const char *a = ir_attr_string(n, "approximate", "none");
+    if (strcmp(a, "none") != 0 && strcmp(a, "tanh") != 0) {
+      diag_error(g->diag, n, "attribute 'approximate' is '%s', expected "
+                 "'none' or 'tanh'", a);
+      return false;
+    }
+  }
   ir_tensor_set_shape(n->out[0], out, x->rank, x->dims);
   return true;
 }
@@ -54,6 +71,32 @@ static int unary_kernel(Op op, DType t) {
     case OP_ROUND: return TNN_K_f32_round;
     case OP_FLOOR: return TNN_K_f32_floor;
     case OP_CLIP: return TNN_K_f32_clip;
+    case OP_LOG: return TNN_K_f32_log;
+    case OP_CEIL: return TNN_K_f32_ceil;
+    case OP_RECIPROCAL: return TNN_K_f32_reciprocal;
+    case OP_SIN: return TNN_K_f32_sin;
+    case OP_COS: return TNN_K_f32_cos;
+    case OP_TAN: return TNN_K_f32_tan;
+    case OP_ASIN: return TNN_K_f32_asin;
+    case OP_ACOS: return TNN_K_f32_acos;
+    case OP_ATAN: return TNN_K_f32_atan;
+    case OP_SINH: return TNN_K_f32_sinh;
+    case OP_COSH: return TNN_K_f32_cosh;
+    case OP_ASINH: return TNN_K_f32_asinh;
+    case OP_ACOSH: return TNN_K_f32_acosh;
+    case OP_ATANH: return TNN_K_f32_atanh;
+    case OP_ERF: return TNN_K_f32_erf;
+    case OP_SOFTPLUS: return TNN_K_f32_softplus;
+    case OP_SOFTSIGN: return TNN_K_f32_softsign;
+    case OP_ELU: return TNN_K_f32_elu;
+    case OP_SELU: return TNN_K_f32_selu;
+    case OP_CELU: return TNN_K_f32_celu;
+    case OP_THRESHOLDED_RELU: return TNN_K_f32_thresholded_relu;
+    case OP_HARD_SWISH: return TNN_K_f32_hard_swish;
+    case OP_SHRINK: return TNN_K_f32_shrink;
+    case OP_GELU: return TNN_K_f32_gelu;
+    case OP_IS_NAN: return TNN_K_f32_isnan;
+    case OP_IS_INF: return TNN_K_f32_isinf;
     default: return -1;
     }
   }
@@ -96,6 +139,26 @@ static bool unary_lower(Graph *g, Node *n) {
   case OP_HARD_SIGMOID:
     p->alpha = ir_attr_float(n, "alpha", 0.2f);
     p->beta = ir_attr_float(n, "beta", 0.5f);
+    break;
+  case OP_ELU:
+  case OP_CELU:
+  case OP_THRESHOLDED_RELU:
+    p->alpha = ir_attr_float(n, "alpha", 1.0f);
+    break;
+  case OP_SELU:
+    p->alpha = ir_attr_float(n, "alpha", 1.67326319217681884765625f);
+    p->beta = ir_attr_float(n, "gamma", 1.05070102214813232421875f);
+    break;
+  case OP_SHRINK:
+    p->alpha = ir_attr_float(n, "lambd", 0.5f);
+    p->beta = ir_attr_float(n, "bias", 0.0f);
+    break;
+  case OP_GELU:
+    p->alpha = strcmp(ir_attr_string(n, "approximate", "none"), "tanh") == 0;
+    break;
+  case OP_IS_INF:
+    p->alpha = (double)ir_attr_int(n, "detect_negative", 1);
+    p->beta = (double)ir_attr_int(n, "detect_positive", 1);
     break;
   case OP_CLIP:
     p->alpha = -INFINITY;

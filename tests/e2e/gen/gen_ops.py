@@ -1451,6 +1451,260 @@ def _(g):
 
 
 # ======================================================================
+# Operator breadth (issue 17): elementwise math, reductions, Mod/Xor/Sum,
+# normalizations, index ops, losses
+# ======================================================================
+def _pos(g, *shape):
+    return np.abs(g.randn(*shape)) + 0.1
+
+
+def _unit(g, *shape):
+    return (g.rng.uniform(-0.95, 0.95, shape)).astype(np.float32)
+
+
+unary_model('log', 'Log', data=lambda g: _pos(g, 2, 3, 4, 5))
+unary_model('ceil', 'Ceil', data=lambda g: g.randn(2, 3, 4, 5, scale=3.0))
+unary_model('reciprocal', 'Reciprocal', data=lambda g: _pos(g, 3, 7))
+unary_model('sin', 'Sin', opset=7, data=lambda g: g.randn(2, 3, 4, scale=4.0))
+unary_model('cos', 'Cos', opset=7, data=lambda g: g.randn(2, 3, 4, scale=4.0))
+unary_model('tan', 'Tan', opset=7, data=lambda g: _unit(g, 2, 3, 4))
+unary_model('asin', 'Asin', opset=7, data=lambda g: _unit(g, 3, 5))
+unary_model('acos', 'Acos', opset=7, data=lambda g: _unit(g, 3, 5))
+unary_model('atan', 'Atan', opset=7, data=lambda g: g.randn(3, 5, scale=3.0))
+unary_model('sinh', 'Sinh', opset=9, data=lambda g: g.randn(3, 5, scale=2.0))
+unary_model('cosh', 'Cosh', opset=9, data=lambda g: g.randn(3, 5, scale=2.0))
+unary_model('asinh', 'Asinh', opset=9, data=lambda g: g.randn(3, 5, scale=3.0))
+unary_model('acosh', 'Acosh', opset=9, data=lambda g: _pos(g, 3, 5) + 1.0)
+unary_model('atanh', 'Atanh', opset=9, data=lambda g: _unit(g, 3, 5))
+unary_model('erf', 'Erf', data=lambda g: g.randn(2, 3, 4, 5, scale=2.0))
+unary_model('softplus', 'Softplus', data=lambda g: g.randn(2, 3, 4, 5, scale=30.0))
+unary_model('softsign', 'Softsign', data=lambda g: g.randn(2, 3, 4, 5, scale=3.0))
+unary_model('elu', 'Elu', alpha=0.7, data=lambda g: g.randn(2, 3, 4, 5, scale=2.0))
+unary_model('selu_default', 'Selu', data=lambda g: g.randn(2, 3, 4, 5, scale=2.0))
+unary_model('selu_attrs', 'Selu', alpha=2.0, gamma=1.5, shape=(4, 6))
+unary_model('celu', 'Celu', opset=12, alpha=2.0, data=lambda g: g.randn(2, 3, 4, 5, scale=3.0))
+unary_model('thresholdedrelu', 'ThresholdedRelu', opset=10, alpha=0.5)
+
+
+@model('hardswish')
+def _(g):
+    g.opset = 14
+    x = g.input(g.randn(2, 3, 4, 5, scale=4.0))
+    g.out(g.op('HardSwish', [x]), shape=[2, 3, 4, 5])
+
+
+unary_model('shrink', 'Shrink', opset=9, lambd=0.8, bias=0.3, data=lambda g: g.randn(3, 8, scale=2.0))
+
+
+@model('gelu_tanh')
+def _(g):
+    g.opset = 20
+    x = g.input(g.randn(3, 8, scale=3.0))
+    g.out(g.op('Gelu', [x], approximate='tanh'), shape=[3, 8])
+
+
+@model('gelu_erf')
+def _(g):
+    g.opset = 20
+    x = g.input(g.randn(3, 8, scale=3.0))
+    g.out(g.op('Gelu', [x]), shape=[3, 8])
+
+
+
+
+def _specials(g):
+    x = g.randn(4, 6)
+    x[0, 0], x[1, 2], x[2, 3], x[3, 5] = np.nan, np.inf, -np.inf, np.nan
+    return x
+
+
+@model('isnan')
+def _(g):
+    g.out(g.op('IsNaN', [g.input(_specials(g))]), elem=BOOL)
+
+
+@model('isinf_positive_only')
+def _(g):
+    g.opset = 10
+    g.out(g.op('IsInf', [g.input(_specials(g))], detect_negative=0), elem=BOOL)
+
+
+@model('reducemin_axes')
+def _(g): reduce(g, 'ReduceMin', (2, 3, 4, 5), [1, 3], 1)
+
+
+@model('reduceprod_keepdims0')
+def _(g):
+    x = g.input(g.rng.uniform(0.5, 1.5, (2, 3, 4)).astype(np.float32))
+    g.out(g.op('ReduceProd', [x], axes=[2], keepdims=0))
+
+
+@model('reducel1_all')
+def _(g): reduce(g, 'ReduceL1', (2, 3, 4), None, 1)
+
+
+@model('reducel2_opset18_axes_input')
+def _(g):
+    g.opset = 18
+    reduce(g, 'ReduceL2', (2, 3, 4, 5), [-1], 0, as_input=True)
+
+
+@model('reducesumsquare_axes')
+def _(g): reduce(g, 'ReduceSumSquare', (3, 4, 5), [0, 2], 1)
+
+
+@model('reducelogsum')
+def _(g):
+    x = g.input(_pos(g, 2, 3, 4))
+    g.out(g.op('ReduceLogSum', [x], axes=[1]))
+
+
+@model('reducelogsumexp_large')
+def _(g):
+    # e^x overflows float and double for these; the kernel must not
+    x = g.input(g.randn(2, 3, 4, scale=400.0))
+    g.out(g.op('ReduceLogSumExp', [x], axes=[2], keepdims=0))
+
+
+@model('argmin_last_index')
+def _(g):
+    x = g.input(np.round(g.randn(3, 4, 5)).astype(np.float32))
+    g.out(g.op('ArgMin', [x], axis=1, keepdims=0, select_last_index=1), elem=I64)
+
+
+@model('mod_int64_broadcast')
+def _(g):
+    a = g.input(g.rng.integers(-20, 20, (3, 4)).astype(np.int64))
+    g.out(g.op('Mod', [a, g.i64([3, -4, 5, -7])]), elem=I64)
+
+
+@model('mod_float_fmod')
+def _(g):
+    a = g.input(g.randn(2, 3, 4, scale=5.0))
+    g.out(g.op('Mod', [a, g.f32([[1.5], [-2.0], [0.7]])], fmod=1))
+
+
+@model('xor_broadcast')
+def _(g):
+    a = g.input(g.rng.integers(0, 2, (2, 3, 4)).astype(bool))
+    b = g.input(g.rng.integers(0, 2, (3, 1)).astype(bool))
+    g.out(g.op('Xor', [a, b]), elem=BOOL)
+
+
+@model('sum_three_broadcast')
+def _(g):
+    a = g.input(g.randn(2, 3, 4))
+    g.out(g.op('Sum', [a, g.rinit(4), g.rinit(3, 1)]))
+
+
+@model('layernorm_last_axis')
+def _(g):
+    g.opset = 17
+    x = g.input(g.randn(2, 5, 8, scale=3.0))
+    g.out(g.op('LayerNormalization', [x, g.rinit(8), g.rinit(8)]))
+
+
+@model('layernorm_axis1_stats_no_bias')
+def _(g):
+    g.opset = 17
+    x = g.input(g.randn(2, 3, 4, 5))
+    y, m, s = g.op('LayerNormalization', [x, g.rinit(4, 1)], n_out=3, axis=1, epsilon=1e-3)
+    g.out(y, m, s)
+
+
+@model('instancenorm')
+def _(g):
+    x = g.input(g.randn(2, 3, 4, 5, scale=2.0))
+    g.out(g.op('InstanceNormalization', [x, g.rinit(3), g.rinit(3)], epsilon=1e-4))
+
+
+@model('lrn')
+def _(g):
+    x = g.input(g.randn(1, 7, 4, 4))
+    g.out(g.op('LRN', [x], size=5, alpha=0.01, beta=0.6, bias=1.5))
+
+
+@model('gatherelements_neg_indices')
+def _(g):
+    x = g.input(g.randn(3, 4, 5))
+    g.out(g.op('GatherElements', [x, g.i64(g.rng.integers(-4, 4, (2, 3, 5)))], axis=1))
+
+
+@model('scatterelements_add_duplicates')
+def _(g):
+    g.opset = 16
+    x = g.input(g.randn(4, 5))
+    idx = g.i64([[0, 1, 0], [3, 3, -1]])
+    g.out(g.op('ScatterElements', [x, idx, g.rinit(2, 3)], axis=1, reduction='add'))
+
+
+@model('trilu_lower_batched')
+def _(g):
+    g.opset = 14
+    x = g.input(g.randn(2, 4, 6))
+    g.out(g.op('Trilu', [x, g.i64(2)], upper=0))
+
+
+@model('trilu_upper_neg_k')
+def _(g):
+    g.opset = 14
+    x = g.input(g.rng.integers(-9, 9, (5, 3)).astype(np.int64))
+    g.out(g.op('Trilu', [x, g.i64(-1)]), elem=I64)
+
+
+@model('nllloss_none_weight_ii')
+def _(g):
+    x = g.input(g.randn(3, 5, 4))
+    t = g.input(g.rng.integers(0, 5, (3, 4)).astype(np.int64))
+    g.out(g.op('NegativeLogLikelihoodLoss', [x, t, g.init(_pos(g, 5))], reduction='none', ignore_index=2))
+
+
+@model('sce_mean_log_prob')
+def _(g):
+    x = g.input(g.randn(4, 6, 3, scale=3.0))
+    t = g.input(g.rng.integers(0, 6, (4, 3)).astype(np.int64))
+    loss, lp = g.op('SoftmaxCrossEntropyLoss', [x, t], n_out=2)
+    g.out(loss, lp)
+
+
+@model('sce_sum_weight')
+def _(g):
+    x = g.input(g.randn(5, 4))
+    t = g.input(g.rng.integers(0, 4, (5,)).astype(np.int32))
+    g.out(g.op('SoftmaxCrossEntropyLoss', [x, t, g.init(_pos(g, 4))], reduction='sum'))
+
+
+@model('expand_broadcast_rank_up')
+def _(g):
+    x = g.input(g.randn(3, 1))
+    g.out(g.op('Expand', [x, g.i64([2, 1, 4])]))
+
+
+@model('tile_int64')
+def _(g):
+    x = g.input(g.rng.integers(-5, 5, (2, 3)).astype(np.int64))
+    g.out(g.op('Tile', [x, g.i64([2, 3])]), elem=I64)
+
+
+@model('depthtospace_crd')
+def _(g):
+    x = g.input(g.randn(1, 8, 2, 3))
+    g.out(g.op('DepthToSpace', [x], blocksize=2, mode='CRD'))
+
+
+@model('depthtospace_dcr')
+def _(g):
+    x = g.input(g.randn(2, 18, 2, 2))
+    g.out(g.op('DepthToSpace', [x], blocksize=3))
+
+
+@model('spacetodepth')
+def _(g):
+    x = g.input(g.randn(1, 3, 4, 6))
+    g.out(g.op('SpaceToDepth', [x], blocksize=2))
+
+
+# ======================================================================
 # A few small composite graphs
 # ======================================================================
 @model('cnn_small_composite')

@@ -1,0 +1,29 @@
+/* tnn runtime: more broadcasting binary kernels (tnn_bcast_params, the
+ * TNN_BINARY walker of tnn_elementwise.h): Mod and Xor.
+ *
+ * Mod with fmod = 0 (integers only) is Python's: the result takes the
+ * divisor's sign; fmod = 1 is C's fmod / %, the dividend's sign.  x mod 0
+ * gives 0 for integers (no trap) and NaN for floats (fmodf). */
+
+TNN_INLINE int64_t tnn_i64_mods(int64_t a, int64_t b) {
+  if (b == 0 || b == -1) return 0;
+  int64_t r = a % b;
+  if (r != 0 && ((r < 0) != (b < 0))) r += b;
+  return r;
+}
+
+TNN_INLINE int64_t tnn_i64_fmods(int64_t a, int64_t b) {
+  if (b == 0 || b == -1) return 0;
+  return a % b;
+}
+
+TNN_BINARY(f32, float, float, fmod, fmodf(a, b))
+TNN_BINARY(i64, int64_t, int64_t, mod, tnn_i64_mods(a, b))
+TNN_BINARY(i64, int64_t, int64_t, fmod, tnn_i64_fmods(a, b))
+TNN_BINARY(i32, int32_t, int32_t, mod, (int32_t)tnn_i64_mods(a, b))
+TNN_BINARY(i32, int32_t, int32_t, fmod, (int32_t)tnn_i64_fmods(a, b))
+TNN_BINARY(b8, uint8_t, uint8_t, xor, (a != 0) != (b != 0))
+
+#define TNN_KERNELS_BINARY_EXT(K)                                             \
+  K(f32_fmod, bcast) K(i64_mod, bcast) K(i64_fmod, bcast) K(i32_mod, bcast)   \
+  K(i32_fmod, bcast) K(b8_xor, bcast)

@@ -1,0 +1,87 @@
+/* tnn runtime: the rest of the Reduce family and ArgMin (tnn_data.h has
+ * ReduceSum/Mean/Max and ArgMax and the TNN_REDUCE walker used here).
+ *
+ * Over an empty set the results are the identities: Min +inf, Prod 1,
+ * L1/L2/SumSquare 0, LogSum and LogSumExp -inf.  Float sums and products
+ * accumulate in double; LogSumExp keeps a running maximum m and the sum s
+ * of e^(v - m) (rescaled when m grows), so it never overflows. */
+
+typedef struct tnn_lse_acc {
+  double m, s;
+} tnn_lse_acc;
+
+TNN_INLINE tnn_lse_acc tnn_lse_step(tnn_lse_acc a, double v) {
+  if (v != v || a.m != a.m) {
+    a.m = NAN;
+    return a;
+  }
+  if (v > a.m) {
+    a.s = (a.m == -INFINITY ? 0.0 : a.s * exp(a.m - v)) + 1.0;
+    a.m = v;
+  } else if (v != -INFINITY) {
+    a.s += exp(v - a.m);
+  }
+  return a;
+}
+
+TNN_INLINE float tnn_lse_fin(tnn_lse_acc a) {
+  if (a.m != a.m) return NAN;
+  if (a.m == -INFINITY || a.m == INFINITY) return (float)a.m;
+  return (float)(a.m + log(a.s));
+}
+
+TNN_REDUCE(f32, float, float, reduce_min, INFINITY,
+           (acc != acc || !(v < acc || v != v)) ? acc : v, acc)
+TNN_REDUCE(f32, float, double, reduce_prod, 1.0, acc * v, (float)acc)
+TNN_REDUCE(f32, float, double, reduce_l1, 0.0, acc + fabs((double)v),
+           (float)acc)
+TNN_REDUCE(f32, float, double, reduce_l2, 0.0, acc + (double)v * v,
+           (float)sqrt(acc))
+TNN_REDUCE(f32, float, double, reduce_sum_square, 0.0, acc + (double)v * v,
+           (float)acc)
+TNN_REDUCE(f32, float, double, reduce_log_sum, 0.0, acc + v,
+           (float)log(acc))
+TNN_REDUCE(f32, float, tnn_lse_acc, reduce_log_sum_exp,
+           ((tnn_lse_acc){-INFINITY, 0.0}), tnn_lse_step(acc, v),
+           tnn_lse_fin(acc))
+TNN_REDUCE(i64, int64_t, int64_t, reduce_min, INT64_MAX, v < acc ? v : acc,
+           acc)
+TNN_REDUCE(i64, int64_t, uint64_t, reduce_prod, 1, acc * (uint64_t)v,
+           (int64_t)acc)
+TNN_REDUCE(i64, int64_t, uint64_t, reduce_sum_square, 0,
+           acc + (uint64_t)v * (uint64_t)v, (int64_t)acc)
+TNN_REDUCE(i64, int64_t, uint64_t, reduce_l1, 0,
+           acc + (v < 0 ? 0 - (uint64_t)v : (uint64_t)v), (int64_t)acc)
+
+/* out[o, i] = argmin_j x[o, j, i] as int64; flag (select_last_index) picks
+ * the last of equal minima instead of the first. */
+TNN_INLINE int tnn_f32_argmin(const void *vp, const void *const *in,
+                              void *const *out) {
+  const tnn_axis_params *p = (const tnn_axis_params *)vp;
+  const float *x = (const float *)in[0];
+  int64_t *y = (int64_t *)out[0];
+  for (int64_t o = 0; o < p->outer; o++) {
+    const float *xo = x + o * p->len * p->inner;
+    for (int64_t i = 0; i < p->inner; i++) {
+      float best = xo[i];
+      int64_t bi = 0;
+      for (int64_t j = 1; j < p->len; j++) {
+        const float v = xo[j * p->inner + i];
+        if (v < best || (p->flag && v == best)) {
+          best = v;
+          bi = j;
+        }
+      }
+      y[o * p->inner + i] = bi;
+    }
+  }
+  return TNN_OK;
+}
+
+#define TNN_KERNELS_REDUCE(K)                                                 \
+  K(f32_reduce_min, reduce) K(f32_reduce_prod, reduce)                        \
+  K(f32_reduce_l1, reduce) K(f32_reduce_l2, reduce)                           \
+  K(f32_reduce_sum_square, reduce) K(f32_reduce_log_sum, reduce)              \
+  K(f32_reduce_log_sum_exp, reduce) K(i64_reduce_min, reduce)                 \
+  K(i64_reduce_prod, reduce) K(i64_reduce_sum_square, reduce)                 \
+  K(i64_reduce_l1, reduce) K(f32_argmin, axis)

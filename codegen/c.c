@@ -678,6 +678,74 @@ static void emit_target(FILE *c, Graph *g) {
   fputc('\n', c);
 }
 
+/* ------------------------------------------------------------- runtime */
+
+/* The runtime carried by the output: tnn_runtime.h with, in place of its
+ * #include "tnn_*.h" lines, only the kernel files of the kernels the graph
+ * calls (kernel_file) and the tnn_*.h files those include, each once. */
+static const RuntimeFile *runtime_file(const char *name) {
+  for (const RuntimeFile *f = tnnc_runtime_files; f->name; f++)
+    if (strcmp(f->name, name) == 0) return f;
+  tnnc_unreachable();
+}
+
+/* The file name of an #include "tnn_*.h" line at p, else false. */
+static bool runtime_include(const char *p, char *name, size_t n) {
+  static const char dir[] = "#include \"tnn_";
+  if (strncmp(p, dir, sizeof dir - 1) != 0) return false;
+  const char *q = p + sizeof dir - 1 - 4, *e = strchr(q, '"');
+  if (!e || (size_t)(e - q) >= n) return false;
+  memcpy(name, q, (size_t)(e - q));
+  name[e - q] = 0;
+  return true;
+}
+
+static void mark_needed(const RuntimeFile *f, bool *needed) {
+  const int i = (int)(f - tnnc_runtime_files);
+  if (needed[i]) return;
+  needed[i] = true;
+  char inc[128];
+  for (const char *p = f->text; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+    if (runtime_include(p, inc, sizeof inc)) mark_needed(runtime_file(inc), needed);
+}
+
+static void inline_runtime(FILE *c, const RuntimeFile *f, const bool *needed, bool *done) {
+  done[f - tnnc_runtime_files] = true;
+  char inc[128];
+  for (const char *p = f->text; *p;) {
+    const char *e = strchr(p, '\n');
+    const size_t len = e ? (size_t)(e - p + 1) : strlen(p);
+    if (runtime_include(p, inc, sizeof inc)) {
+      const RuntimeFile *sub = runtime_file(inc);
+      const int i = (int)(sub - tnnc_runtime_files);
+      if (needed[i] && !done[i]) inline_runtime(c, sub, needed, done);
+    } else {
+      fwrite(p, 1, len, c);
+    }
+    p += len;
+  }
+}
+
+static void emit_runtime(FILE *c, Graph *g) {
+  int n = 0;
+  while (tnnc_runtime_files[n].name) n++;
+  bool *needed = arena_alloc(g->arena, (size_t)n * sizeof *needed);
+  bool *done = arena_alloc(g->arena, (size_t)n * sizeof *done);
+  memset(needed, 0, (size_t)n * sizeof *needed);
+  memset(done, 0, (size_t)n * sizeof *done);
+  needed[0] = true;                      /* tnn_runtime.h */
+  fputs("/* ---- runtime: tnn_runtime.h", c);
+  for (int i = 0; i < g->nnodes; i++) {
+    const Node *nd = g->nodes[i];
+    if (nd->dead || nd->call.kernel < 0) continue;
+    const RuntimeFile *f = runtime_file(kernel_file(nd->call.kernel));
+    if (!needed[f - tnnc_runtime_files]) fprintf(c, ", %s", f->name);
+    mark_needed(f, needed);
+  }
+  fputs(" ---- */\n", c);
+  inline_runtime(c, &tnnc_runtime_files[0], needed, done);
+}
+
 bool emit_c(Graph *g, const EmitOptions *o, FILE *c_out, FILE *h_out) {
   Emitter e = {g, o, c_out, h_out, NULL, NULL, {0}};
   e.upper = arena_strdup(g->arena, o->prefix);
@@ -697,8 +765,7 @@ bool emit_c(Graph *g, const EmitOptions *o, FILE *c_out, FILE *h_out) {
   fputs(" */\n", c_out);
   fprintf(c_out, "#include \"%s\"\n\n", o->header_name);
   emit_target(c_out, g);
-  fputs("/* ---- runtime ---- */\n", c_out);
-  fputs(tnnc_runtime_text, c_out);
+  emit_runtime(c_out, g);
   if (e.weights_name) emit_constants_extern(&e, &e.wl);
   else emit_constants(&e);
   emit_nodes(&e);

@@ -354,6 +354,8 @@ typedef struct KernelInfo {
 } KernelInfo;
 
 const KernelInfo *kernel_info(int k);
+/* The runtime header that defines kernel k ("tnn_ba_conv.h"). */
+const char *kernel_file(int k);
 
 /* ---------------------------------------------------------------- target.c */
 
@@ -372,7 +374,7 @@ typedef struct Target {
   const char *flags;           /* compiler flags enabling exactly these */
 } Target;
 typedef enum { KF_PORTABLE, KF_PACKED, KF_BITW, KF_FLOAT, KF_COUNT } KernelFamily;
-typedef enum { KV_SCALAR, KV_AVX2, KV_AVX512, KV_NEON } KernelVariant;
+typedef enum { KV_SCALAR, KV_AVX2, KV_AVX512, KV_NEON, KV_ARMV7EM, KV_COUNT } KernelVariant;
 
 /* NULL after a diagnostic listing the known names (a usage error). */
 const Target *target_parse(Arena *a, Diag *d, const char *name);
@@ -381,16 +383,38 @@ const char *target_arch_name(TargetArch a);
 const char *target_feature_name(int f);
 const char *target_feature_macro(int f);  /* "__AVX512VPOPCNTDQ__" */
 const char *target_feature_flag(int f);   /* "-mavx512vpopcntdq" */
+
+/* -------------------------------------------------------------- registry.c */
+
+/* One variant of a kernel family (ir/registry.c's table). */
+typedef struct KernelVariantInfo {
+  KernelFamily family;
+  KernelVariant variant;
+  const char *macro;           /* the runtime's variant macro, NULL: scalar */
+  uint32_t needs;              /* 1u << TF_*, from runtime/tnn_isa.h */
+  const char *files;           /* runtime files holding its bodies */
+  const char *shapes;          /* the shapes it takes */
+  const char *workspace;       /* the workspace it needs */
+  bool pad_scratch;            /* plans the packed conv's padded image */
+} KernelVariantInfo;
+
 KernelFamily kernel_family(int kernel);
 const char *kernel_family_name(KernelFamily k);
 const char *kernel_variant_name(KernelVariant v);
 uint32_t kernel_variant_needs(KernelFamily k, KernelVariant v); /* ~0u: none */
+const KernelVariantInfo *registry_variant(KernelFamily k, KernelVariant v); /* NULL: none */
+/* The variant family k runs on target t (the runtime's own choice). */
+const KernelVariantInfo *registry_select(const Target *t, KernelFamily k);
 KernelVariant target_family_variant(const Target *t, KernelFamily k);
 KernelVariant target_kernel_variant(const Target *t, int kernel);
 /* Whether to plan the AVX-512 packed convolution's padded-image scratch. */
 bool target_plans_conv_scratch(const Target *t);
 /* "avx512 with -mavx512f -mavx512vpopcntdq, avx2 with -mavx2, ..." */
 const char *kernel_family_by_flags(Arena *a, KernelFamily k);
+/* Layout and workspace choices of lowering (t may be NULL: no --target). */
+int registry_conv_kernel(const Target *t, const tnn_conv_params *p, bool const_weights);
+int registry_bwconv_kernel(const Target *t, const tnn_bwconv_params *p);
+int64_t registry_baconv_scratch(const Target *t, const tnn_baconv_params *p);
 
 /* ---------------------------------------------------------------- interp.c */
 
@@ -479,7 +503,10 @@ bool emit_report(Graph *g, bool json, FILE *f);
 void emit_fallback_notes(Graph *g);
 
 /* Runtime header text, embedded at build time (codegen/runtime_text.c). */
-extern const char tnnc_runtime_text[];
+/* The runtime's headers, tnn_runtime.h first, each with its #include
+ * "tnn_*.h" lines (codegen/embed.c --files); ends with {NULL, NULL}. */
+typedef struct tnnc_runtime_file { const char *name, *text; } RuntimeFile;
+extern const RuntimeFile tnnc_runtime_files[];
 /* The .npy helpers of --emit-main (runtime/tnn_main.h). */
 extern const char tnnc_main_text[];
 

@@ -25,3 +25,29 @@ const KernelInfo *kernel_info(int k) {
   TNNC_ASSERT(k >= 0 && k < TNN_K_COUNT);
   return &kernel_table[k];
 }
+
+/* kernel -> the runtime file defining it, from TNN_KERNEL_FILES */
+#define KID(name, kind) TNN_K_##name,
+#define FILE_IDS(file, LIST) static const int ids_##LIST[] = {TNN_KERNELS_##LIST(KID)};
+TNN_KERNEL_FILES(FILE_IDS)
+#undef FILE_IDS
+static const struct {
+  const char *file;
+  const int *ids;
+  int n;
+} kernel_files[] = {
+#define FILE_ROW(file, LIST) {file, ids_##LIST, (int)(sizeof ids_##LIST / sizeof ids_##LIST[0])},
+    TNN_KERNEL_FILES(FILE_ROW)
+#undef FILE_ROW
+};
+#define CNT(name, kind) +1
+#define FILE_CNT(file, LIST) TNN_KERNELS_##LIST(CNT)
+_Static_assert(0 TNN_KERNEL_FILES(FILE_CNT) == TNN_K_COUNT,
+               "TNN_KERNEL_FILES lists every kernel list of TNN_KERNELS");
+
+const char *kernel_file(int k) {
+  for (size_t f = 0; f < sizeof kernel_files / sizeof kernel_files[0]; f++)
+    for (int i = 0; i < kernel_files[f].n; i++)
+      if (kernel_files[f].ids[i] == k) return kernel_files[f].file;
+  tnnc_unreachable();
+}

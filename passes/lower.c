@@ -84,7 +84,7 @@ static void lower_packed(Graph *g, Node *n) {
     n->call.params = p;
     q->packed = true;
     /* whole blocks of 16 output channels: lane masks, 16 channels per add */
-    if (p->group == 1 && p->m % TNN_BWMB == 0 && format != TNN_BW_BASE3) {
+    if (registry_bwconv_kernel(g->target, p) == TNN_K_f32_bwconv_mb) {
       Tensor *wm = new_const(g, arena_printf(g->arena, "%s/lanes", q->weight->name),
                              DT_UINT8, tnn_bw_mb_bytes(format, q->m, q->k));
       tnn_bw_mb_layout(format, q->t, q->m, q->k, wm->data);
@@ -151,7 +151,8 @@ static void lower_packed(Graph *g, Node *n) {
 static void lower_conv_mb(Graph *g, Node *n) {
   const tnn_conv_params *p = n->call.params;
   const Tensor *w = n->in[1];
-  if (p->group != 1 || !w->data || w->dtype != DT_FLOAT || p->m < 8) return;
+  if (registry_conv_kernel(g->target, p, w->data && w->dtype == DT_FLOAT) != TNN_K_f32_conv2d_mb)
+    return;
   const int64_t ksz = p->kh * p->kw;
   const int64_t len = (p->m + TNN_CONV_MB - 1) / TNN_CONV_MB * p->c * ksz * TNN_CONV_MB;
   Tensor *t = new_const(g, arena_printf(g->arena, "%s/simd", w->name), DT_FLOAT, len);

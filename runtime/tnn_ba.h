@@ -36,7 +36,8 @@
  *
  * Files.  This header: layout, dispatch, packing and epilogues.  The dot
  * bodies, one file per ISA: tnn_ba_dot__scalar.h (the reference twins),
- * __avx2.h (nibble-table popcount), __avx512.h (VPOPCNTQ), __neon.h (vcnt);
+ * __avx2.h (nibble-table popcount), __avx512.h (VPOPCNTQ), __neon.h (vcnt),
+ * __armv7em.h (SWAR byte counts summed by USADA8);
  * tnn_isa.h picks the variant (TNN_BA_*), TNN_NO_SIMD forces scalar.  The
  * layers: tnn_ba_pack.h (first quantizer), tnn_ba_fc.h, tnn_ba_conv.h
  * (+ tnn_ba_conv__scalar.h, __avx512.h), tnn_ba_pool.h. */
@@ -48,6 +49,7 @@
 #include "tnn_ba_dot__avx2.h"
 #include "tnn_ba_dot__avx512.h"
 #include "tnn_ba_dot__neon.h"
+#include "tnn_ba_dot__armv7em.h"
 
 TNN_INLINE int64_t tnn_ba_count(const uint8_t *ma, const uint8_t *sa,
                                 const uint8_t *mw, const uint8_t *sw,
@@ -58,6 +60,8 @@ TNN_INLINE int64_t tnn_ba_count(const uint8_t *ma, const uint8_t *sa,
   return tnn_ba_count__avx2(ma, sa, mw, sw, nbytes, pm);
 #elif defined(TNN_BA_NEON)
   return tnn_ba_count__neon(ma, sa, mw, sw, nbytes, pm);
+#elif defined(TNN_BA_ARMV7EM)
+  return tnn_ba_count__armv7em(ma, sa, mw, sw, nbytes, pm);
 #else
   return tnn_ba_count__scalar(ma, sa, mw, sw, nbytes, pm);
 #endif

@@ -4,7 +4,7 @@
 #ifndef TNN_TNN_POOL__AVX2_H
 #define TNN_TNN_POOL__AVX2_H
 
-#include "tnn_conv__avx2.h"
+#include "tnn_conv.h"
 
 #if defined(TNN_CONV_AVX2)
 

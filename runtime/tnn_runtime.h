@@ -232,6 +232,22 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
 #include "tnn_loss.h"
 #include "tnn_layout.h"
 
+/* The kernel files: each defines TNN_KERNELS_<LIST>(K), its kernels with
+ * the params kind each takes.  tnnc's kernel table is TNN_KERNELS; a
+ * generated model.c carries only the files of the kernels it calls (with
+ * the tnn_*.h files those include).  A new kernel file: its #include
+ * above, one X(...) here, its list in TNN_KERNELS, meson.build's
+ * runtime_headers. */
+#define TNN_KERNEL_FILES(X)                                                   \
+  X("tnn_elementwise.h", ELEMENTWISE) X("tnn_conv.h", CONV) X("tnn_nn.h", NN)  \
+  X("tnn_pool.h", POOL) X("tnn_data.h", DATA) X("tnn_quant.h", QUANT)         \
+  X("tnn_bw_fc.h", BW_FC) X("tnn_bw_conv.h", BW_CONV)                         \
+  X("tnn_ba_pack.h", BA_PACK) X("tnn_ba_fc.h", BA_FC)                         \
+  X("tnn_ba_conv.h", BA_CONV) X("tnn_ba_pool.h", BA_POOL)                     \
+  X("tnn_unary_math.h", UNARY_MATH) X("tnn_reduce.h", REDUCE)                 \
+  X("tnn_binary_ext.h", BINARY_EXT) X("tnn_norm.h", NORM)                     \
+  X("tnn_index.h", INDEX) X("tnn_loss.h", LOSS) X("tnn_layout.h", LAYOUT)
+
 /* Every kernel, with the params kind it takes: tnnc's kernel table. */
 #define TNN_KERNELS(K)                                                        \
   TNN_KERNELS_ELEMENTWISE(K)                                                  \

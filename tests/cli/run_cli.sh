@@ -650,7 +650,7 @@ fi
 
 # without --target, the report says which variants which flags select
 expect_exit "qa_wide_c64 --report (no target)" 0 --quiet --report "$qa/model.onnx"
-grep -q "^kernels (no --target: the C compiler's flags choose): packed: avx512 with -mavx512f -mavx512bw -mavx512dq -mavx512vpopcntdq, avx2 with -mavx2, neon on aarch64, else scalar; float: avx2 with -mavx2 -mfma, else scalar$" "$w/out.txt" \
+grep -q "^kernels (no --target: the C compiler's flags choose): packed: avx512 with -mavx512f -mavx512bw -mavx512dq -mavx512vpopcntdq, avx2 with -mavx2, neon on aarch64, armv7e-m with -march=armv7e-m, else scalar; float: avx2 with -mavx2 -mfma, else scalar$" "$w/out.txt" \
   && ok "--report without --target: variants by flags" || ko "--report by flags: $(cat "$w/out.txt")"
 expect_exit "--report=json --target=x86-64-v4" 0 --quiet --report=json --target=x86-64-v4 "$qa/model.onnx"
 json_check "--report=json: target object and per-layer variant" "$w/out.txt" '

@@ -85,7 +85,7 @@ Test(target, variants_follow_the_features) {
   cr_expect(target_plans_conv_scratch(NULL), "no target: as before, the flags decide");
   cr_expect_str_eq(kernel_family_by_flags(c.arena, KF_PACKED),
                    "avx512 with -mavx512f -mavx512bw -mavx512dq -mavx512vpopcntdq, "
-                   "avx2 with -mavx2, neon on aarch64, else scalar");
+                   "avx2 with -mavx2, neon on aarch64, armv7e-m with -march=armv7e-m, else scalar");
   cr_expect_str_eq(kernel_family_by_flags(c.arena, KF_FLOAT), "avx2 with -mavx2 -mfma, else scalar");
   arena_free(c.arena);
 }
@@ -113,7 +113,7 @@ Test(target, native_is_explicit) {
  * the flags of the features tnnc says it needs (a body using an unlisted
  * feature fails: gcc's intrinsics refuse to inline), the runtime then picks
  * that variant, and without any one of them it does not. */
-static const char *const variant_macro[KF_COUNT][4] = {
+static const char *const variant_macro[KF_COUNT][KV_COUNT] = {
     [KF_PACKED] = {NULL, "TNN_BA_AVX2", "TNN_BA_AVX512", NULL},
     [KF_BITW] = {NULL, "TNN_BW_AVX2", "TNN_BW_AVX512", NULL},
     [KF_FLOAT] = {NULL, "TNN_CONV_AVX2", NULL, NULL},
@@ -165,4 +165,28 @@ Test(target, variant_needs_are_the_runtimes_rule) {
         }
     }
   cr_expect_geq(probes, 10);
+}
+
+/* The registry: every family has a scalar row needing nothing (the
+ * selection never fails), SIMD rows name the runtime macro the probe above
+ * checks, and a kernel's family follows its runtime file. */
+Test(target, registry_rows) {
+  for (int k = 0; k < KF_COUNT; k++) {
+    const KernelVariantInfo *s = registry_variant((KernelFamily)k, KV_SCALAR);
+    cr_assert(s, "%s has no scalar row", kernel_family_name((KernelFamily)k));
+    cr_expect_eq(s->needs, 0u);
+    for (int v = KV_AVX2; v < KV_COUNT; v++) {
+      const KernelVariantInfo *r = registry_variant((KernelFamily)k, (KernelVariant)v);
+      if (!r) continue;
+      cr_expect(r->macro && r->files && r->shapes && r->workspace);
+      if (v <= KV_AVX512) cr_expect_str_eq(r->macro, variant_macro[k][v]);
+    }
+  }
+  cr_expect_eq(kernel_family(TNN_K_x_baconv), KF_PACKED);
+  cr_expect_eq(kernel_family(TNN_K_f32_bwconv_mb), KF_BITW);
+  cr_expect_eq(kernel_family(TNN_K_f32_bapack), KF_FLOAT);
+  cr_expect_eq(kernel_family(TNN_K_f32_max_pool), KF_FLOAT);
+  cr_expect_eq(kernel_family(TNN_K_f32_gemm), KF_PORTABLE);
+  cr_expect_str_eq(kernel_file(TNN_K_x_baconv), "tnn_ba_conv.h");
+  cr_expect_str_eq(kernel_file(TNN_K_f32_avg_pool), "tnn_pool.h");
 }

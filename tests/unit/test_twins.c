@@ -42,6 +42,22 @@ Test(twins, ba_count) {
     }
 }
 
+/* the ARMv7E-M count's portable form (USADA8 replaced by a multiply; the
+ * DSP form runs under qemu, tests/mcu) */
+Test(twins, ba_count_armv7em_portable) {
+  static uint8_t b[4][400];
+  for (int64_t nb = 0; nb <= 300; nb++)
+    for (int mk = 0; mk < 4; mk++) {
+      for (int i = 0; i < 4; i++) fill(b[i], nb);
+      const uint8_t *ma = mk & 1 ? b[0] : NULL, *mw = mk & 2 ? b[2] : NULL;
+      int64_t pr = 0, pv = 0;
+      const int64_t xr = tnn_ba_count__scalar(ma, b[1], mw, b[3], nb, &pr);
+      const int64_t xv = tnn_ba_count__armv7em(ma, b[1], mw, b[3], nb, &pv);
+      cr_assert_eq(xv, xr, "nbytes %lld masks %d", (long long)nb, mk);
+      cr_assert_eq(pv, pr, "nbytes %lld masks %d: nonzero count", (long long)nb, mk);
+    }
+}
+
 /* four dots of one row, binary and ternary weights and activations */
 Test(twins, ba_dots4) {
   static uint8_t a[2][300], w[4 * 2 * 300 + 64];

@@ -4,6 +4,11 @@
  * Mod with fmod = 0 (integers only) is Python's: the result takes the
  * divisor's sign; fmod = 1 is C's fmod / %, the dividend's sign.  x mod 0
  * gives 0 for integers (no trap) and NaN for floats (fmodf). */
+#ifndef TNN_BINARY_EXT_H
+#define TNN_BINARY_EXT_H
+
+#include "tnn_elementwise.h"
+
 
 TNN_INLINE int64_t tnn_i64_mods(int64_t a, int64_t b) {
   if (b == 0 || b == -1) return 0;
@@ -27,3 +32,5 @@ TNN_BINARY(b8, uint8_t, uint8_t, xor, (a != 0) != (b != 0))
 #define TNN_KERNELS_BINARY_EXT(K)                                             \
   K(f32_fmod, bcast) K(i64_mod, bcast) K(i64_fmod, bcast) K(i32_mod, bcast)   \
   K(i32_fmod, bcast) K(b8_xor, bcast)
+
+#endif /* TNN_BINARY_EXT_H */

@@ -3,6 +3,9 @@
  *
  * Indices are int64 or int32 (idx64), negative ones count from the end of
  * the axis; one out of [-len, len) makes the kernel return TNN_E_INDEX. */
+#ifndef TNN_INDEX_H
+#define TNN_INDEX_H
+
 
 TNN_INLINE int tnn_elems_index(const tnn_elems_params *p, const void *idx,
                                int64_t i, int64_t *out) {
@@ -90,3 +93,5 @@ TNN_INLINE int tnn_x_trilu(const void *vp, const void *const *in,
   K(x_gather_elements, elems) K(f32_scatter_elements, elems)                  \
   K(i64_scatter_elements, elems) K(i32_scatter_elements, elems)               \
   K(x_trilu, trilu)
+
+#endif /* TNN_INDEX_H */

@@ -2,6 +2,9 @@
  * out[i...] = in[i... mod in_dims], in_dims the input's dims padded with
  * leading 1s to the output's rank (a 1 broadcasts, a smaller dim
  * repeats). */
+#ifndef TNN_LAYOUT_H
+#define TNN_LAYOUT_H
+
 TNN_INLINE int tnn_x_tile(const void *vp, const void *const *in,
                           void *const *out) {
   const tnn_slice_params *p = (const tnn_slice_params *)vp;
@@ -25,3 +28,5 @@ TNN_INLINE int tnn_x_tile(const void *vp, const void *const *in,
 }
 
 #define TNN_KERNELS_LAYOUT(K) K(x_tile, slice)
+
+#endif /* TNN_LAYOUT_H */

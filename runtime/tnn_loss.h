@@ -9,6 +9,9 @@
  * mean: y = sum l / sum of the weights of the elements not ignored.  A
  * target out of [0, c) that is not ignored returns TNN_E_INDEX.
  * in: x, target, weight (or NULL); out: y, log_prob (SCE, or NULL). */
+#ifndef TNN_LOSS_H
+#define TNN_LOSS_H
+
 TNN_INLINE int tnn_loss_run(const tnn_loss_params *p, const float *x,
                             const void *tg, const float *w, float *y,
                             float *lp) {
@@ -64,3 +67,5 @@ TNN_INLINE int tnn_f32_sce_loss(const void *vp, const void *const *in,
 }
 
 #define TNN_KERNELS_LOSS(K) K(f32_nll_loss, loss) K(f32_sce_loss, loss)
+
+#endif /* TNN_LOSS_H */

@@ -4,6 +4,9 @@
  * Layer/Instance: per row, mean = sum(x) / m, var = sum((x - mean)^2) / m
  * (two passes, double accumulators), y = (x - mean) / sqrt(var + eps) *
  * scale + bias. */
+#ifndef TNN_NORM_H
+#define TNN_NORM_H
+
 
 /* mean and 1 / sqrt(var + eps) of x[0 .. m). */
 TNN_INLINE void tnn_norm_stats(const float *x, int64_t m, double eps,
@@ -91,3 +94,5 @@ TNN_INLINE int tnn_f32_lrn(const void *vp, const void *const *in,
 
 #define TNN_KERNELS_NORM(K)                                                   \
   K(f32_layernorm, norm) K(f32_instancenorm, norm) K(f32_lrn, lrn)
+
+#endif /* TNN_NORM_H */

@@ -5,6 +5,11 @@
  * L1/L2/SumSquare 0, LogSum and LogSumExp -inf.  Float sums and products
  * accumulate in double; LogSumExp keeps a running maximum m and the sum s
  * of e^(v - m) (rescaled when m grows), so it never overflows. */
+#ifndef TNN_REDUCE_H
+#define TNN_REDUCE_H
+
+#include "tnn_data.h"
+
 
 typedef struct tnn_lse_acc {
   double m, s;
@@ -85,3 +90,5 @@ TNN_INLINE int tnn_f32_argmin(const void *vp, const void *const *in,
   K(f32_reduce_log_sum_exp, reduce) K(i64_reduce_min, reduce)                 \
   K(i64_reduce_prod, reduce) K(i64_reduce_sum_square, reduce)                 \
   K(i64_reduce_l1, reduce) K(f32_argmin, axis)
+
+#endif /* TNN_REDUCE_H */

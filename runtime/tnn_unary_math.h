@@ -6,6 +6,11 @@
  * Selu alpha and gamma (beta), HardSwish none, Shrink lambd and bias
  * (beta), Gelu approximate (alpha 1: tanh), IsInf detect_negative (alpha)
  * and detect_positive (beta). */
+#ifndef TNN_UNARY_MATH_H
+#define TNN_UNARY_MATH_H
+
+#include "tnn_elementwise.h"
+
 
 /* softplus(v) = log(1 + e^v) without overflow for large v. */
 TNN_INLINE float tnn_softplusf(float v) {
@@ -76,3 +81,5 @@ TNN_UNARY_TEST(isinf, (v == INFINITY && p->beta != 0) ||
   K(f32_celu, unary) K(f32_thresholded_relu, unary) K(f32_hard_swish, unary)  \
   K(f32_shrink, unary) K(f32_gelu, unary) K(f32_isnan, unary)                 \
   K(f32_isinf, unary)
+
+#endif /* TNN_UNARY_MATH_H */

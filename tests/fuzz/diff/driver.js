@@ -24,7 +24,8 @@
 // Every failed graph is copied to the failures directory with reason.txt,
 // onnxruntime's outputs (ref_K.npy) and tnnc's (got_K.npy).
 // Prints `diff: N passed, M failed, R refused` (and the breakdown) last;
-// exit status 1 if anything failed or was invalid.
+// exit status 1 if anything failed or was invalid.  After each batch a `progress:` line gives the
+// totals so far; SIGINT/SIGTERM/SIGHUP print them and exit 3 (1 if something failed).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -64,7 +65,13 @@ function parseArgs(argv) {
   return a;
 }
 
+// wall time spent per stage, summed over concurrent jobs (printed at the end)
+const stageTime = {};
 function run(cmd, args, opts = {}) {
+  const t = Date.now(), st = opts.stage;
+  return runRaw(cmd, args, opts).then((r) => { if (st) stageTime[st] = (stageTime[st] || 0) + (Date.now() - t); return r; });
+}
+function runRaw(cmd, args, opts = {}) {
   return new Promise((resolve) => {
     const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env || process.env });
     let out = '', err = '';
@@ -101,7 +108,7 @@ async function main() {
   try { ort.env.logLevel = 'fatal'; } catch (e) { /* older onnxruntime-common */ }
   const work = a.work || fs.mkdtempSync('/tmp/tnnc-diff-');
   fs.mkdirSync(work, { recursive: true });
-  const stats = { passed: 0, failed: 0, refused: 0, invalid: 0, quant: 0, packedChecked: 0, caseFailed: 0 };
+  const stats = { passed: 0, failed: 0, refused: 0, invalid: 0, quant: 0, packedChecked: 0, caseFailed: 0, merged: 0, units: 0 };
   const failClass = {}, refuseClass = {}, invalidClass = {};
   const t0 = Date.now();
 
@@ -128,7 +135,7 @@ async function main() {
         let j = i;
         while (j + 1 < idx.length && idx[j + 1] === idx[j] + 1) j++;
         const r = await run(a.python, [path.join(here, 'gen.py'), '--seed', seed, '--first', String(idx[i]),
-          '--count', String(j - i + 1), '--out', work], { timeout: 600 });
+          '--count', String(j - i + 1), '--out', work], { timeout: 600, stage: 'gen' });
         if (r.code !== 0) throw new Error(`gen.py failed: ${r.err.slice(-2000)}`);
         dirs.push(...r.out.split('\n').filter((x) => x));
         i = j + 1;
@@ -181,14 +188,19 @@ async function main() {
   // model part with its file-scope names renamed by #define, and a main()
   // that dispatches on argv[1].  Whatever does not build merged is built on
   // its own, so a diagnostic always belongs to one model.
-  const RUNTIME = '/* ---- runtime ---- */', SPLIT = '/* ---- constants ---- */';
+  // (the runtime's marker line names the kernel files it carries: units share
+  // a translation unit when their target lines and runtime files are the same)
+  const RUNTIME = '/* ---- runtime', SPLIT = '/* ---- constants ---- */';
   const DRIVER = '/* ---- test driver (--emit-main) ---- */';
   function splitUnit(u) {
     const text = fs.readFileSync(u.c, 'utf8');
     const at = text.indexOf('\n' + SPLIT), rt = text.indexOf('\n' + RUNTIME);
     if (at < 0 || rt < 0 || rt > at) return null;
-    // the head (a comment naming the command, the #include of the header) differs per unit
-    const pre = text.slice(rt + 1, at + 1);
+    // the head (a comment naming the command, the #include of the header)
+    // differs per unit; what follows it (the --target lines, the runtime) is shared
+    const inc = text.lastIndexOf('\n#include "', rt);
+    if (inc < 0) return null;
+    const pre = text.slice(text.indexOf('\n', inc + 1) + 1, at + 1);
     let body = text.slice(at + 1), helpers = '';
     // the --emit-main helpers (.npy reading and writing) are the same text in
     // every unit: shared like the runtime, only main() is per unit
@@ -224,6 +236,7 @@ async function main() {
   const flagsOf = (u) => [...a.cflags.split(/\s+/), ...u.item.simd.split(/\s+/)].filter((x) => x);
   async function buildUnits(units, dir) {
     // returns nothing; sets u.prog/u.idx or u.fail for each unit
+    stats.units += units.length;
     const parts = units.map((u) => ({ u, s: splitUnit(u) }));
     const alone = parts.filter((p) => !p.s).map((p) => p.u);
     const byPre = new Map();
@@ -252,9 +265,10 @@ async function main() {
           ch.map((p, k) => `  case ${k}: return main__u${k}(argc - 1, argv + 1);\n`).join('') +
           '  }\n  return 2;\n}\n';
         fs.writeFileSync(c, t);
-        const b = await run(a.cc, [...flagsOf(ch[0].u), c, '-o', prog, '-lm'], { timeout: 600 });
+        const b = await run(a.cc, [...flagsOf(ch[0].u), c, '-o', prog, '-lm'], { timeout: 600, stage: 'cc' });
         if (b.code === 0) {
           ch.forEach((p, k) => { p.u.prog = prog; p.u.idx = k; });
+          stats.merged += ch.length;
           fs.unlinkSync(c);
         } else {
           if (a.verbose) console.log(`merged build ${id} failed, building its ${ch.length} units alone: ${firstLine(b.err)}`);
@@ -265,7 +279,7 @@ async function main() {
     await pool(tasks, a.jobs);
     await pool(alone.map((u) => async () => {
       const prog = u.c.replace(/\.c$/, '');
-      const b = await run(a.cc, [...flagsOf(u), u.c, '-o', prog, '-lm'], { timeout: 300 });
+      const b = await run(a.cc, [...flagsOf(u), u.c, '-o', prog, '-lm'], { timeout: 300, stage: 'cc' });
       if (b.code !== 0) {
         fs.writeFileSync(u.c.replace(/\.c$/, '_cc.err'), b.err);
         u.fail = { cls: 'cc', reason: `${a.cc} ${flagsOf(u).join(' ')} failed: ${b.err.slice(0, 2000)}` };
@@ -277,7 +291,7 @@ async function main() {
     const outs = [];
     for (let i = 0; i < u.nOut; i++) outs.push(path.join(u.item.dir, `got_${u.tag}_${i}.npy`));
     const args = u.idx === undefined ? [...u.item.ins, ...outs] : [String(u.idx), ...u.item.ins, ...outs];
-    const x = await run(u.prog, args, { timeout: 120, env: sanEnv });
+    const x = await run(u.prog, args, { timeout: 120, env: sanEnv, stage: 'run' });
     fs.writeFileSync(path.join(u.item.dir, `run_${u.tag}.err`), x.err);
     if (x.code !== 0) {
       const san = /Sanitizer|runtime error:/.test(x.err);
@@ -289,7 +303,7 @@ async function main() {
     const c = path.join(item.dir, `${path.basename(item.dir)}_${tag}.c`);
     // sanEnv: a sanitized tnnc (TNNC=build-san/tnnc) reports with its own exit codes, never 1
     const r = await run(a.tnnc, [path.join(item.dir, 'model.onnx'), '-o', c, '--emit-main', ...flags],
-      { timeout: 120, env: sanEnv });
+      { timeout: 120, env: sanEnv, stage: 'tnnc' });
     fs.writeFileSync(path.join(item.dir, `tnnc_${tag}.err`), r.err);
     if (r.code === 1 && !r.signal) return { refused: true, err: r.err };
     if (r.code !== 0)
@@ -304,8 +318,10 @@ async function main() {
     const ins = [];
     for (let i = 0; i < meta.n_in; i++) ins.push(path.join(dir, `input_${i}.npy`));
     let refs;
+    const tOrt = Date.now();
     try {
       refs = await ortRun(dir, meta, ins.map(readNpy));
+      stageTime.ort = (stageTime.ort || 0) + (Date.now() - tOrt);
     } catch (e) {
       if (probe) return null;
       stats.invalid++;
@@ -439,11 +455,26 @@ async function main() {
     console.log(caseLine);
     stats.caseFailed = d.failed + d.refused + d.invalid;
   }
+  // totals so far: after every batch, and when the run is stopped by a signal
+  // (a long run killed at a deadline still says how many graphs it ran)
+  const totals = () => {
+    const n = stats.passed + stats.failed + stats.refused + stats.invalid, s = (Date.now() - t0) / 1000;
+    return `${n} graphs (${stats.passed} passed, ${stats.failed} failed, ${stats.refused} refused, ` +
+      `${stats.invalid} invalid) in ${s.toFixed(0)} s`;
+  };
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(sig, () => {
+      console.log(`stopped by ${sig} after ${totals()}`);
+      console.log(`diff: ${stats.passed} passed, ${stats.failed} failed, ${stats.refused} refused (incomplete)`);
+      process.exit(stats.failed || stats.invalid ? 1 : 3);
+    });
+  }
   let next = batches.length ? generate(batches[0]) : Promise.resolve([]);
   for (let bi = 0; bi < batches.length; bi++) {
     const dirs = await next;
     next = bi + 1 < batches.length ? generate(batches[bi + 1]) : null;
     await processBatch(dirs);
+    if (batches.length > 1) console.log(`progress: batch ${bi + 1}/${batches.length}: ${totals()}`);
   }
   if (!a.work) fs.rmSync(work, { recursive: true, force: true });
 
@@ -456,6 +487,8 @@ async function main() {
   console.log(`${total} graphs in ${secs.toFixed(0)} s (${(total / secs).toFixed(2)}/s); ` +
     `${stats.quant} with activation quantizers, ${stats.packedChecked} of them bit-identical to --float-acts; ` +
     `${stats.invalid} invalid (onnxruntime refused)`);
+  console.log(`${stats.merged} of ${stats.units} builds shared a translation unit; time per stage (s, summed over jobs): ` +
+    Object.entries(stageTime).map(([k, v]) => `${k} ${(v / 1000).toFixed(0)}`).join(', '));
   console.log(`diff: ${stats.passed} passed, ${stats.failed} failed, ${stats.refused} refused`);
   if (caseLine) console.log(caseLine);
   return stats.failed || stats.invalid || stats.caseFailed ? 1 : 0;

@@ -182,14 +182,16 @@ async function main() {
   }
 
   // ------------------------------------------------- merged builds ----
-  // Compiling the C dominates (the runtime's kernels under ASan+UBSan), so
-  // up to --merge units share one translation unit: the runtime once (every
-  // unit's runtime text must be identical, else it goes alone), each unit's
-  // model part with its file-scope names renamed by #define, and a main()
-  // that dispatches on argv[1].  Whatever does not build merged is built on
-  // its own, so a diagnostic always belongs to one model.
-  // (the runtime's marker line names the kernel files it carries: units share
-  // a translation unit when their target lines and runtime files are the same)
+  // Compiling the C dominates (code generation of the kernels a model uses,
+  // under ASan+UBSan), so up to --merge units share one translation unit:
+  // the whole runtime once (runtime/tnn_runtime.h by -I, in place of each
+  // unit's own selection of kernel files), each unit's model part with its
+  // file-scope names renamed by #define, and a main() that dispatches on
+  // argv[1].  Units merge when their --target lines and SIMD flags are the
+  // same.  Each unit's own text is first checked alone by -fsyntax-only (a
+  // tenth of a build), so a kernel file missing from its runtime selection
+  // still fails; whatever does not build merged is built on its own, so a
+  // diagnostic always belongs to one model.
   const RUNTIME = '/* ---- runtime', SPLIT = '/* ---- constants ---- */';
   const DRIVER = '/* ---- test driver (--emit-main) ---- */';
   function splitUnit(u) {
@@ -200,7 +202,7 @@ async function main() {
     // differs per unit; what follows it (the --target lines, the runtime) is shared
     const inc = text.lastIndexOf('\n#include "', rt);
     if (inc < 0) return null;
-    const pre = text.slice(text.indexOf('\n', inc + 1) + 1, at + 1);
+    const pre = text.slice(text.indexOf('\n', inc + 1) + 1, rt + 1) + '#include "tnn_runtime.h"\n';
     let body = text.slice(at + 1), helpers = '';
     // the --emit-main helpers (.npy reading and writing) are the same text in
     // every unit: shared like the runtime, only main() is per unit
@@ -238,6 +240,11 @@ async function main() {
     // returns nothing; sets u.prog/u.idx or u.fail for each unit
     stats.units += units.length;
     const parts = units.map((u) => ({ u, s: splitUnit(u) }));
+    // its own runtime selection must hold everything it calls
+    await pool(parts.filter((p) => p.s).map((p) => async () => {
+      const b = await run(a.cc, [...flagsOf(p.u), '-fsyntax-only', p.u.c], { timeout: 300, stage: 'cc' });
+      if (b.code !== 0) p.s = null;
+    }), a.jobs);
     const alone = parts.filter((p) => !p.s).map((p) => p.u);
     const byPre = new Map();
     for (const p of parts.filter((q) => q.s)) {
@@ -265,7 +272,8 @@ async function main() {
           ch.map((p, k) => `  case ${k}: return main__u${k}(argc - 1, argv + 1);\n`).join('') +
           '  }\n  return 2;\n}\n';
         fs.writeFileSync(c, t);
-        const b = await run(a.cc, [...flagsOf(ch[0].u), c, '-o', prog, '-lm'], { timeout: 600, stage: 'cc' });
+        const b = await run(a.cc, [...flagsOf(ch[0].u), '-I', path.join(root, 'runtime'), c, '-o', prog, '-lm'],
+          { timeout: 600, stage: 'cc' });
         if (b.code === 0) {
           ch.forEach((p, k) => { p.u.prog = prog; p.u.idx = k; });
           stats.merged += ch.length;

@@ -304,8 +304,29 @@ const char *op_name(Op op);
  * until NULL. */
 bool op_is_qonnx(Op op);
 const char *op_qonnx_domain(int i);
-/* True when output `i` of n may share storage with input 0 (pure views). */
+/* True when output 0 of n may share storage with input 0 (pure views). */
 bool op_is_view(const Node *n);
+
+/* How an op's output moves with its run-time inputs (ir/op_props.def):
+ * MONO_UP / MONO_DOWN non-decreasing / non-increasing in its one input;
+ * MONO_ALPHA non-decreasing when attribute alpha >= 0 (LeakyRelu);
+ * MONO_ALPHA_SIGN in the direction of alpha's sign (HardSigmoid); MONO_SUM
+ * non-decreasing in each input (Add, Min, Max); MONO_DIFF up in the first,
+ * down in the second (Sub); MONO_PROD / MONO_QUOT by the sign of the
+ * constant operand (Mul, Div by a constant); MONO_CMP_UP / MONO_CMP_DOWN a
+ * comparison rising with its first / second input; MONO_CAST as its input
+ * (to a non-bool type); MONO_SELECT Where between two constants, by their
+ * order; MONO_QUANT by the sign of the scale; MONO_THRESHOLD by the sign of
+ * out_scale. */
+typedef enum {
+  MONO_NONE, MONO_UP, MONO_DOWN, MONO_ALPHA, MONO_ALPHA_SIGN, MONO_SUM,
+  MONO_DIFF, MONO_PROD, MONO_QUOT, MONO_CMP_UP, MONO_CMP_DOWN, MONO_CAST,
+  MONO_SELECT, MONO_QUANT, MONO_THRESHOLD
+} OpMono;
+enum { OPF_VIEW = 1, OPF_QUANTIZER = 2 };
+OpMono op_mono(Op op);
+/* An activation quantizer op (Quant, BipolarQuant, MultiThreshold, Sign). */
+bool op_is_quantizer(Op op);
 
 /* Helpers shared by op kinds (ir/ops/common.c). */
 bool opk_check_rank(Graph *g, Node *n, int input, int min, int max);

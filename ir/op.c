@@ -55,16 +55,27 @@ bool op_lookup(const char *domain, const char *op_type, Op *out) {
   return false;
 }
 
+/* The properties of ir/op_props.def; every other op has none. */
+static const struct {
+  OpMono mono;
+  unsigned flags;
+} op_props[OP_COUNT] = {
+#define P(id, mono, flags) [OP_##id] = {mono, flags},
+#include "op_props.def"
+#undef P
+};
+
+OpMono op_mono(Op op) {
+  TNNC_ASSERT(op >= 0 && op < OP_COUNT);
+  return op_props[op].mono;
+}
+
+bool op_is_quantizer(Op op) {
+  TNNC_ASSERT(op >= 0 && op < OP_COUNT);
+  return op_props[op].flags & OPF_QUANTIZER;
+}
+
 bool op_is_view(const Node *n) {
-  switch (n->op) {
-  case OP_FLATTEN:
-  case OP_RESHAPE:
-  case OP_SQUEEZE:
-  case OP_UNSQUEEZE:
-  case OP_IDENTITY:
-  case OP_DROPOUT:
-    return true;
-  default:
-    return false;
-  }
+  TNNC_ASSERT(n->op >= 0 && n->op < OP_COUNT);
+  return op_props[n->op].flags & OPF_VIEW;
 }

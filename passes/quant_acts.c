@@ -57,29 +57,25 @@ static bool is_conv(const Node *n) {
          n->call.kernel == TNN_K_x_baconv;
 }
 
-/* The chain from a layer's float output to the quantizer that ends it:
- * single-consumer per-channel monotone ops on [N, M, 1...] tensors.
- * Returns the quantizer, or NULL; chain[] gets the ops between. */
+/* A node of the chain from a layer's float output to the quantizer that
+ * ends it: a view, an inference BatchNormalization, or a float -> float
+ * node monotone in its first input (ir/op_props.def) whose other inputs
+ * are scalar constants; fuse_into_producer checks that each keeps the
+ * layer's [N, M, ...] shape and has one reader. */
 static bool chain_op(const Node *n) {
-  if (n->call.kernel < 0)
-    return n->op == OP_RESHAPE || n->op == OP_SQUEEZE || n->op == OP_UNSQUEEZE ||
-           n->op == OP_FLATTEN || n->op == OP_IDENTITY;
-  switch (n->call.kernel) {
-  case TNN_K_f32_relu: case TNN_K_f32_clip: case TNN_K_f32_sigmoid:
-  case TNN_K_f32_tanh: case TNN_K_f32_neg: case TNN_K_f32_round:
-  case TNN_K_f32_floor:
-    return true;
-  case TNN_K_f32_leaky_relu:
-    return ((const tnn_unary_params *)n->call.params)->alpha >= 0;
-  case TNN_K_f32_hard_sigmoid:
-    return ((const tnn_unary_params *)n->call.params)->alpha >= 0;
-  case TNN_K_f32_batchnorm:
+  if (n->call.kernel < 0) return op_is_view(n);
+  if (n->call.kernel == TNN_K_f32_batchnorm) {
     for (int i = 1; i < 5; i++)
       if (!n->in[i]->data) return false;
     return true;
-  default:
-    return false;
   }
+  if (n->nout != 1 || n->nin < 1 || n->nin > 5 || !n->in[0] || n->in[0]->data ||
+      n->in[0]->dtype != DT_FLOAT || n->out[0]->dtype != DT_FLOAT)
+    return false;
+  int d[5] = {1, 0, 0, 0, 0}, dir;
+  for (int i = 1; i < n->nin; i++)
+    if (n->in[i] && !n->in[i]->data) return false;
+  return qa_node_dir(n, d, &dir);
 }
 
 static bool channel_shape(const Tensor *t, int64_t n, int64_t m) {

@@ -48,6 +48,10 @@ typedef struct {
   const char *why;             /* when not a quantizer tnnc takes: why */
 } QGroup;
 
+/* Direction (+1, -1) of n's output given its inputs' directions d[] (0 for
+ * constants), by the op table's monotone class (ir/op_props.def); false
+ * when n is not monotone elementwise on one value. */
+bool qa_node_dir(const Node *n, const int *d, int *out);
 /* The quantizer that ends at node e, over nch channels of its input's
  * axis 1 (quant_find.c); false with q->why set when there is none. */
 bool qa_find_group(const Uses *u, Node *e, int64_t nch, QGroup *q);

@@ -151,99 +151,102 @@ static int sgn(double v) { return (v > 0) - (v < 0); }
 
 /* Direction of n's output in x given its inputs' directions d[] (0 for
  * constants); false when n is not a monotone elementwise node tnnc can
- * evaluate on one value. */
-static bool node_dir(const Node *n, const int *d, int *out) {
+ * evaluate on one value.  The op table says how each op moves
+ * (ir/op_props.def); this applies it to the node's constants. */
+bool qa_node_dir(const Node *n, const int *d, int *out) {
   const int k = n->call.kernel;
   if (k < 0 || n->nout != 1) return false;
-  const KernelInfo *ki = kernel_info(k);
-  const char *kind = ki->params_kind;
+  const OpMono mono = op_mono(n->op);
   /* constants must be scalars, in whichever operand position (eval_node
    * reads one value of each; MultiThreshold's thresholds are per channel) */
   for (int j = 0; j < n->nin; j++)
     if (n->in[j] && n->in[j]->data && !scalar_const(n->in[j]) &&
-        !(k == TNN_K_f32_multithreshold && j == 1))
+        !(mono == MONO_THRESHOLD && j == 1))
       return false;
-  if (strcmp(kind, "unary") == 0) {
-    const tnn_unary_params *p = n->call.params;
-    switch (k) {
-    case TNN_K_f32_relu: case TNN_K_f32_sigmoid: case TNN_K_f32_tanh:
-    case TNN_K_f32_sign: case TNN_K_f32_exp: case TNN_K_f32_round:
-    case TNN_K_f32_floor: case TNN_K_f32_clip:
-      *out = d[0];
-      return true;
-    case TNN_K_f32_leaky_relu:
-      *out = d[0];
-      return p->alpha >= 0;
-    case TNN_K_f32_hard_sigmoid:
-      *out = d[0] * (p->alpha >= 0 ? 1 : -1);
-      return true;
-    case TNN_K_f32_neg: case TNN_K_b8_not:
-      *out = -d[0];
-      return true;
-    default:
-      return false;
-    }
-  }
-  if (strcmp(kind, "bcast") == 0) {
-    const Tensor *a = n->in[0], *b = n->in[1];
-    switch (k) {
-    case TNN_K_f32_add: case TNN_K_f32_min: case TNN_K_f32_max:
-    case TNN_K_f32_fmin: case TNN_K_f32_fmax:
-      if (d[0] && d[1] && d[0] != d[1]) return false;
-      *out = d[0] ? d[0] : d[1];
-      return true;
-    case TNN_K_f32_sub:
-      if (d[0] && d[1] && d[0] != -d[1]) return false;
-      *out = d[0] ? d[0] : -d[1];
-      return true;
-    case TNN_K_f32_mul:
-      if (d[0] && d[1]) return false;
-      *out = d[0] ? d[0] * sgn(ir_const_double(b, 0)) : d[1] * sgn(ir_const_double(a, 0));
-      return true;
-    case TNN_K_f32_div:
-      if (d[1]) return false;
-      *out = d[0] * sgn(ir_const_double(b, 0));
-      return true;
-    case TNN_K_f32_greater: case TNN_K_f32_greater_equal:
-      if (d[0] && d[1]) return false;
-      *out = d[0] ? d[0] : -d[1];
-      return true;
-    case TNN_K_f32_less: case TNN_K_f32_less_equal:
-      if (d[0] && d[1]) return false;
-      *out = d[0] ? -d[0] : d[1];
-      return true;
-    default:
-      return false;
-    }
-  }
-  if (strcmp(kind, "cast") == 0) {
+  /* the classes hold for float operands (bool for Not); integer
+   * arithmetic wraps */
+  const DType t = n->in[0] ? n->in[0]->dtype : DT_UNDEFINED;
+  if (mono != MONO_CAST && mono != MONO_SELECT &&
+      !(t == DT_FLOAT || (t == DT_BOOL && n->op == OP_NOT)))
+    return false;
+  /* and the kernel's params are the kind eval_node sets up for one value */
+  const char *kind = kernel_info(k)->params_kind;
+  if (mono >= MONO_UP && mono <= MONO_ALPHA_SIGN && strcmp(kind, "unary") != 0) return false;
+  if (mono >= MONO_SUM && mono <= MONO_CMP_DOWN && strcmp(kind, "bcast") != 0) return false;
+  const Tensor *a = n->in[0], *b = n->nin > 1 ? n->in[1] : NULL;
+  const tnn_unary_params *up = n->call.params;
+  switch (mono) {
+  case MONO_NONE:
+    return false;
+  case MONO_UP:
+    *out = d[0];
+    return true;
+  case MONO_DOWN:
+    *out = -d[0];
+    return true;
+  case MONO_ALPHA:
+    *out = d[0];
+    return up->alpha >= 0;
+  case MONO_ALPHA_SIGN:
+    *out = d[0] * (up->alpha >= 0 ? 1 : -1);
+    return true;
+  case MONO_SUM:
+    if (n->nin != 2) return false;
+    if (d[0] && d[1] && d[0] != d[1]) return false;
+    *out = d[0] ? d[0] : d[1];
+    return true;
+  case MONO_DIFF:
+    if (d[0] && d[1] && d[0] != -d[1]) return false;
+    *out = d[0] ? d[0] : -d[1];
+    return true;
+  case MONO_PROD:
+    if (d[0] && d[1]) return false;
+    *out = d[0] ? d[0] * sgn(ir_const_double(b, 0)) : d[1] * sgn(ir_const_double(a, 0));
+    return true;
+  case MONO_QUOT:
+    if (d[1]) return false;
+    *out = d[0] * sgn(ir_const_double(b, 0));
+    return true;
+  case MONO_CMP_UP:
+    if (d[0] && d[1]) return false;
+    *out = d[0] ? d[0] : -d[1];
+    return true;
+  case MONO_CMP_DOWN:
+    if (d[0] && d[1]) return false;
+    *out = d[0] ? -d[0] : d[1];
+    return true;
+  case MONO_CAST: {
     const tnn_cast_params *p = n->call.params;
+    if (strcmp(kind, "cast") != 0) return false;
     if (p->to == TNN_DT_BOOL && p->from != TNN_DT_BOOL) return false;
     *out = d[0];
     return true;
   }
-  if (strcmp(kind, "where") == 0) {
+  case MONO_SELECT:
+    if (strcmp(kind, "where") != 0) return false;
     if (d[1] || d[2] || !n->in[1]->data || !n->in[2]->data) return false;
     if (n->in[1]->dtype != DT_FLOAT) return false;
     *out = d[0] * sgn(ir_const_double(n->in[1], 0) - ir_const_double(n->in[2], 0));
     return true;
-  }
-  if (k == TNN_K_f32_quant) {
+  case MONO_QUANT: {
     const tnn_quant_params *p = n->call.params;
+    if (k != TNN_K_f32_quant) return false;
     if (!scalar_const(n->in[1]) || (!p->bipolar && !scalar_const(n->in[2])))
       return false;
     *out = d[0] * sgn(ir_const_double(n->in[1], 0));
     return true;
   }
-  if (k == TNN_K_f32_multithreshold) {
+  case MONO_THRESHOLD: {
     const tnn_mthr_params *p = n->call.params;
+    if (k != TNN_K_f32_multithreshold) return false;
     *out = d[0] * sgn(p->scale);
     return true;
+  }
   }
   return false;
 }
 
-/* Whether node_dir takes n for some directions of its variable inputs
+/* Whether qa_node_dir takes n for some directions of its variable inputs
  * (the real ones are checked once the group is complete). */
 static bool groupable(const Node *n) {
   if (n->nin > 5) return false;
@@ -252,7 +255,7 @@ static bool groupable(const Node *n) {
     for (int a = 0; a < n->nin; a++)
       if (n->in[a] && !n->in[a]->data) d[a] = combo >> a & 1 ? -1 : 1;
       else if (combo >> a & 1) goto next;
-    if (node_dir(n, d, &out)) return true;
+    if (qa_node_dir(n, d, &out)) return true;
   next:;
   }
   return false;
@@ -351,7 +354,7 @@ static bool find_group_from(const Uses *u, Node *e, int64_t nch, QGroup *q, int 
       q->x = t;
       d[j] = 1;
     }
-    if (!node_dir(n, d, &dirs[i])) return false;
+    if (!qa_node_dir(n, d, &dirs[i])) return false;
   }
   if (!q->x || e->out[0]->dtype != DT_FLOAT || dirs[q->n - 1] == 0) {
     q->why = "its output is not a float function of one input";
@@ -433,11 +436,6 @@ bool qa_find_group(const Uses *u, Node *e, int64_t nch, QGroup *q) {
   return false;
 }
 
-static bool quantizer_op(const Node *n) {
-  return n->op == OP_QUANT || n->op == OP_BIPOLAR_QUANT || n->op == OP_MULTI_THRESHOLD ||
-         n->op == OP_SIGN;
-}
-
 /* Why the activations from the subgraph ending at e, which qa_find_group
  * turned down, stay float; NULL when it holds no quantizer op at all
  * (then it is no quantizer, just a float op before the layer). */
@@ -462,7 +460,7 @@ const char *qa_quantizer_why(Graph *g, const QGroup *q) {
     }
   }
   for (int i = 0; i < q->n; i++)
-    if (quantizer_op(q->nodes[i]))
+    if (op_is_quantizer(q->nodes[i]->op))
       return arena_printf(g->arena, "activation quantizer node #%d (%s) is not provably "
                           "binary or ternary: %s", q->nodes[i]->index,
                           q->nodes[i]->op_type, q->why ? q->why : "unknown");

@@ -786,7 +786,7 @@ fi
 # and the packed build's outputs are byte-identical to --float-acts'.
 cases=$root/tests/fuzz/diff/cases
 for c in quant_epilogue_second_reader quant_epilogue_second_quantizer \
-         quant_per_element_constant quant_constant_first_batch_axis; do
+         quant_per_element_constant quant_constant_first_batch_axis quant_chain_exp_before_bn; do
   nout=$(grep -o '"n_out": [0-9]*' "$cases/$c/meta.json" | grep -o '[0-9]*$')
   good=1
   for v in packed float; do
@@ -809,6 +809,18 @@ for c in quant_epilogue_second_reader quant_epilogue_second_quantizer \
   [ $good = 1 ] && ok "$c: packed build byte-identical to --float-acts" ||
     ko "$c: packed output differs from --float-acts"
 done
+
+# The epilogue chain between a packed layer and its quantizer is any op the
+# op table calls monotone (ir/op_props.def), not a fixed list: Relu, a Mul
+# by -0.75 and Exp before BatchNorm -> Sign fold into the first Conv's
+# integer thresholds (it writes packed bits: W1A2>A1), as the Exp kept them
+# float before.
+if "$TNNC" --report "$cases/quant_chain_exp_before_bn/model.onnx" > "$w/rep.txt" 2> "$w/err.txt" &&
+   grep -q "^0 .*W1A2>A1 .*(Relu), '' (Mul), '' (Exp)" "$w/rep.txt"; then
+  ok "monotone chain (Relu, Mul, Exp, BatchNorm) folded into the packed conv's thresholds"
+else
+  ko "quant_chain_exp_before_bn: $(head -c 400 "$w/rep.txt" "$w/err.txt")"
+fi
 
 # Constant folding is bounded: folded constants count against --limit
 # weight-bytes (a 99-byte model asking for a 4 GiB ConstantOfShape is

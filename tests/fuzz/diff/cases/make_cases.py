@@ -135,6 +135,31 @@ def _(rng):
                  inits), [grid(rng, [1, 2, 5, 5])]
 
 
+@case('quant_chain_exp_before_bn',
+      'Sign -> binary Conv -> Relu -> Mul(-0.75) -> Exp -> BatchNorm -> Sign -> binary Conv: the chain between '
+      'the packed layer and the quantizer (falling, through the Mul) folds into the layer\'s integer '
+      'thresholds (the chain\'s ops come from the op table\'s monotone classes, ir/op_props.def; before, only a '
+      'fixed list of unary ops and BatchNorm did and the quantizer packed a float tensor); the packed build must '
+      'equal onnxruntime and --float-acts', quant=True)
+def _(rng):
+    w = (rng.integers(0, 2, (4, 2, 3, 3)) * 2 - 1).astype(np.float32)
+    eps = 2.0 ** -20
+    bn = [np.array([1, -0.5, 2, 1], np.float32), np.array([0.25, 0, -0.5, 1], np.float32),
+          np.array([0.5, -1.5, 2.25, 0.75], np.float32), np.float32(1 - eps) * np.ones(4, np.float32)]
+    nodes = [helper.make_node('Sign', ['x'], ['q']),
+             helper.make_node('Conv', ['q', 'w'], ['c'], kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+             helper.make_node('Relu', ['c'], ['r']),
+             helper.make_node('Mul', ['r', 's'], ['rs']),
+             helper.make_node('Exp', ['rs'], ['cs']),
+             helper.make_node('BatchNormalization', ['cs', 'g', 'b', 'm', 'v'], ['n'], epsilon=eps),
+             helper.make_node('Sign', ['n'], ['q2']),
+             helper.make_node('Conv', ['q2', 'w2'], ['y'], kernel_shape=[1, 1])]
+    w2 = (rng.integers(0, 2, (4, 4, 1, 1)) * 2 - 1).astype(np.float32)
+    inits = [init('w', w), init('w2', w2), init('s', np.float32(-0.75))] + \
+        [init(k, a) for k, a in zip('gbmv', bn)]
+    return model(nodes, [vi('x', [1, 2, 5, 5])], [vi('y', [1, 4, 5, 5])], inits), [grid(rng, [1, 2, 5, 5])]
+
+
 @case('quant_per_element_constant',
       'Round(Clip(Min(C, x), -1, 1)) -> binary Conv 1x1, C a constant of x\'s full shape [1,3,2,6] and the '
       'FIRST operand: the packed build differs from onnxruntime (and from --float-acts, which is right); '

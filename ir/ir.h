@@ -175,6 +175,10 @@ typedef struct QuantInfo {
   int8_t *t;                   /* [m][k] */
   const Tensor *weight;        /* the float weights it was read from */
   bool packed;                 /* lowered to a packed kernel (pass lower) */
+  Tensor *wpacked;             /* the weights in the layout of the kernel the
+                                  layer runs; filled once, by pass pack-weights */
+  int64_t hw;                  /* x_bafc on packed images: pixels per channel
+                                  (its columns are permuted to pixel-major) */
   int abits;                   /* packed input activations: 1, 2 (0 float) */
   int obits;                   /* packed output activations: 1, 2 (0 float) */
 } QuantInfo;
@@ -488,6 +492,7 @@ bool pass_dce(Graph *g);
 bool pass_lower(Graph *g);
 bool pass_quant_acts(Graph *g);
 bool pass_fuse_residual(Graph *g);
+bool pass_pack_weights(Graph *g);
 bool pass_plan_memory(Graph *g);
 
 /* ----------------------------------------------------------- codegen/c.c */

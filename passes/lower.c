@@ -6,6 +6,8 @@
  * then moves to the packed kernels of runtime/tnn_bw*.h: its inputs become
  * {x, packed weights, scale[M], bias[M]}, the scale carrying Gemm's alpha
  * and the bias Gemm's beta * C (when C varies only along the channels).  A
+ * The weight tensor gets its shape here and its bytes in pass pack-weights,
+ * once, in the layout of the kernel the layer ends up running.  A
  * layer the packed kernels cannot take (transA, a full-matrix C, a batched
  * MatMul, a receptive field beyond TNN_BW_MAX_PATCH) keeps its float kernel
  * and records why in Node.fallback_reason (a note, and --report shows it). */
@@ -24,13 +26,13 @@ static int64_t bw_format(const Graph *g, const QuantInfo *q) {
 }
 
 /* Replaces n's inputs by {x, packed, scale, bias}. */
-static void set_packed_inputs(Graph *g, Node *n, const QuantInfo *q,
+static void set_packed_inputs(Graph *g, Node *n, QuantInfo *q,
                               int64_t format, float alpha, const float *bias) {
   Tensor *x = n->in[0];
   const char *base = q->weight->name;
   Tensor *pw = new_const(g, arena_printf(g->arena, "%s/packed", base), DT_UINT8,
                          tnn_bw_bytes(format, q->m * q->k));
-  tnn_bw_pack(format, q->t, q->m * q->k, pw->data);
+  q->wpacked = pw;                     /* pass pack-weights fills it */
   Tensor *sc = new_const(g, arena_printf(g->arena, "%s/scale", base), DT_FLOAT, q->m);
   Tensor *bi = new_const(g, arena_printf(g->arena, "%s/bias", n->name), DT_FLOAT, q->m);
   float *s = sc->data, *b = bi->data;
@@ -87,8 +89,8 @@ static void lower_packed(Graph *g, Node *n) {
     if (registry_bwconv_kernel(g->target, p) == TNN_K_f32_bwconv_mb) {
       Tensor *wm = new_const(g, arena_printf(g->arena, "%s/lanes", q->weight->name),
                              DT_UINT8, tnn_bw_mb_bytes(format, q->m, q->k));
-      tnn_bw_mb_layout(format, q->t, q->m, q->k, wm->data);
       n->in[1] = wm;
+      q->wpacked = wm;
       n->call.kernel = TNN_K_f32_bwconv_mb;
     }
     return;

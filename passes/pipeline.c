@@ -14,6 +14,7 @@ static const Pass passes[] = {
     {"lower", pass_lower},
     {"quant-acts", pass_quant_acts},
     {"fuse-residual", pass_fuse_residual},
+    {"pack-weights", pass_pack_weights},
     {"plan-memory", pass_plan_memory},
 };
 

@@ -129,19 +129,8 @@ static void to_bafc(Graph *g, Node *L, const QGroup *qg, int64_t hw) {
   int64_t dims[2] = {q->m, q->bits * kb};
   Tensor *w = ir_const_new(g, arena_printf(g->arena, "%s/bitwise", q->weight->name),
                            DT_UINT8, 2, dims);
-  const int8_t *t = q->t;
-  if (hw > 1) {
-    /* input rows are packed images (pixels, channels fastest): the weight
-     * of channel ch at pixel i moves from column ch * hw + i to i * c + ch */
-    const int64_t c = q->k / hw;
-    int8_t *pt = arena_alloc(g->arena, (size_t)(q->m * q->k));
-    for (int64_t r = 0; r < q->m; r++)
-      for (int64_t ch = 0; ch < c; ch++)
-        for (int64_t i = 0; i < hw; i++)
-          pt[r * q->k + i * c + ch] = q->t[r * q->k + ch * hw + i];
-    t = pt;
-  }
-  tnn_ba_pack_rows(t, q->m, q->k, q->bits, w->data);
+  q->wpacked = w;                      /* pass pack-weights fills it */
+  q->hw = hw;
   L->in[1] = w;
   fold_act_scale(L, qg);
   L->call.kernel = TNN_K_x_bafc;
@@ -166,7 +155,7 @@ static void to_baconv(Graph *g, Node *L, const QGroup *qg) {
   int64_t dims[2] = {q->m, q->bits * p->kh * p->kw * ((p->c + 7) / 8)};
   Tensor *w = ir_const_new(g, arena_printf(g->arena, "%s/bitwise", q->weight->name),
                            DT_UINT8, 2, dims);
-  tnn_ba_pack_conv(q->t, q->m, p->c, p->kh, p->kw, q->bits, w->data);
+  q->wpacked = w;                      /* pass pack-weights fills it */
   L->in[1] = w;
   fold_act_scale(L, qg);
   L->call.kernel = TNN_K_x_baconv;

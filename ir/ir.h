@@ -342,6 +342,15 @@ void opk_bcast_strides(const Tensor *t, int rank, const int64_t *dims,
                        int64_t *strides);
 int opk_norm_axis(Graph *g, Node *n, int64_t axis, int rank, bool *ok);
 void *opk_params(Graph *g, size_t size);
+/* The 2-D window geometry every conv and pool params struct shares (input
+ * n, c, h, w; output oh, ow; kernel, strides, top/left pads, dilations),
+ * copied from one kind's params to another's when a pass moves a node to
+ * another kernel family. */
+#define IR_COPY_WINDOW(d, s)                                                  \
+  ((d)->n = (s)->n, (d)->c = (s)->c, (d)->h = (s)->h, (d)->w = (s)->w,        \
+   (d)->oh = (s)->oh, (d)->ow = (s)->ow, (d)->kh = (s)->kh, (d)->kw = (s)->kw, \
+   (d)->sh = (s)->sh, (d)->sw = (s)->sw, (d)->pt = (s)->pt, (d)->pl = (s)->pl, \
+   (d)->dh = (s)->dh, (d)->dw = (s)->dw)
 /* Window geometry of Conv and the pools (ir/ops/conv.c): strides s,
  * dilations d and pads default to 1/1/0 unless set; auto_pad resolved;
  * output extents in out.  False after a diagnostic. */

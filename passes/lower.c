@@ -74,10 +74,9 @@ static void lower_packed(Graph *g, Node *n) {
       return;
     }
     tnn_bwconv_params *p = opk_params(g, sizeof *p);
-    p->n = cp->n; p->c = cp->c; p->h = cp->h; p->w = cp->w; p->m = cp->m;
-    p->oh = cp->oh; p->ow = cp->ow; p->kh = cp->kh; p->kw = cp->kw;
-    p->sh = cp->sh; p->sw = cp->sw; p->pt = cp->pt; p->pl = cp->pl;
-    p->dh = cp->dh; p->dw = cp->dw; p->group = cp->group;
+    IR_COPY_WINDOW(p, cp);
+    p->m = cp->m;
+    p->group = cp->group;
     p->format = format;
     p->lo = -INFINITY;
     p->hi = INFINITY;

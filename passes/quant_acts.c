@@ -143,10 +143,8 @@ static void to_baconv(Graph *g, Node *L, const QGroup *qg) {
   const tnn_bwconv_params *old = L->call.params;
   QuantInfo *q = L->quant;
   tnn_baconv_params *p = opk_params(g, sizeof *p);
-  p->n = old->n; p->c = old->c; p->h = old->h; p->w = old->w; p->m = old->m;
-  p->oh = old->oh; p->ow = old->ow; p->kh = old->kh; p->kw = old->kw;
-  p->sh = old->sh; p->sw = old->sw; p->pt = old->pt; p->pl = old->pl;
-  p->dh = old->dh; p->dw = old->dw;
+  IR_COPY_WINDOW(p, old);
+  p->m = old->m;
   p->abits = qg->bits;
   p->wbits = q->bits;
   p->obits = 0;
@@ -429,10 +427,7 @@ static bool pooled_layout(const Graph *g, const Uses *u, Node *const *users,
 static void to_bamaxpool(Graph *g, Node *p, int bits) {
   const tnn_pool_params *old = p->call.params;
   tnn_bapool_params *bp = opk_params(g, sizeof *bp);
-  bp->n = old->n; bp->c = old->c; bp->h = old->h; bp->w = old->w;
-  bp->oh = old->oh; bp->ow = old->ow; bp->kh = old->kh; bp->kw = old->kw;
-  bp->sh = old->sh; bp->sw = old->sw; bp->pt = old->pt; bp->pl = old->pl;
-  bp->dh = old->dh; bp->dw = old->dw;
+  IR_COPY_WINDOW(bp, old);
   bp->bits = bits;
   Layout l = {true, 0, old->c, old->oh * old->ow};
   make_packed(p->out[0], &l, bits);

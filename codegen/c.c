@@ -331,7 +331,7 @@ static void emit_signature(Emitter *e, FILE *f) {
 }
 
 /* A string safe inside a C string literal. */
-static const char *string_safe(Arena *a, const char *s) {
+const char *c_string_safe(Arena *a, const char *s) {
   char *r = arena_alloc(a, 4 * strlen(s) + 1), *p = r;
   for (; *s; s++) {
     unsigned char ch = (unsigned char)*s;
@@ -356,7 +356,7 @@ static void emit_weights_macros(Emitter *e) {
           " * another version of it). */\n"
           "#define %s_WEIGHTS_FILE \"%s\"\n#define %s_WEIGHTS_SIZE %lld\n"
           "#define %s_WEIGHTS_ALIGN %d\n\n",
-          P, P, p, P, p, P, string_safe(e->g->arena, e->weights_name), P,
+          P, P, p, P, p, P, c_string_safe(e->g->arena, e->weights_name), P,
           (long long)e->wl.size, P, WEIGHTS_ALIGN);
 }
 
@@ -439,6 +439,7 @@ static void emit_run(Emitter *e) {
   if (g->ws_size > 0)
     fprintf(c, "  if ((uintptr_t)ws %% %d != 0) return TNN_E_ALIGN;\n", TNN_WS_ALIGN);
   if (e->weights_name) emit_weights_check(e);
+  int layer = 0;                       /* --profile: the row of each call */
   for (int i = 0; i < g->nnodes; i++) {
     const Node *n = g->nodes[i];
     if (n->dead) continue;
@@ -463,8 +464,13 @@ static void emit_run(Emitter *e) {
     for (int j = 0; j < n->nout || j < CALL_SLOTS; j++)
       fprintf(c, "%s%s", j ? ", " : "",
               j < n->nout && n->out[j] && !n->out[j]->data ? storage(e, &io, n->out[j]) : "0");
-    fprintf(c, "};\n    if ((rc = %s(in, out)) != 0) return rc;\n  }\n",
-            node_fn(e, n, i));
+    if (e->o->profile)
+      fprintf(c, "};\n    const double t0 = tnn_prof_now();\n    rc = %s(in, out);\n"
+                 "    tnn_prof_acc[%d] += tnn_prof_now() - t0;\n    if (rc != 0) return rc;\n  }\n",
+              node_fn(e, n, i), layer++);
+    else
+      fprintf(c, "};\n    if ((rc = %s(in, out)) != 0) return rc;\n  }\n",
+              node_fn(e, n, i));
   }
   /* Outputs no kernel writes (constants, graph inputs, views of them, a
    * tensor listed again) are copied after all kernels ran, from the input
@@ -477,6 +483,20 @@ static void emit_run(Emitter *e) {
             (long long)ir_tensor_bytes(t));
   }
   fputs("  return rc;\n}\n", c);
+}
+
+/* The run function's call on sample s of the --emit-main program's
+ * buffers, ending the statement. */
+static void emit_sample_call(Emitter *e) {
+  Graph *g = e->g;
+  fprintf(e->c, "%s_run(", e->o->prefix);
+  for (int i = 0; i < g->ninputs; i++)
+    fprintf(e->c, "(const %s *)in[%d].data + s * in_size[%d], ",
+            dtype_ctype(g->inputs[i]->dtype), i, i);
+  for (int i = 0; i < g->noutputs; i++)
+    fprintf(e->c, "(%s *)out[%d] + s * out_size[%d], ",
+            dtype_ctype(g->outputs[i]->dtype), i, i);
+  fputs(e->weights_name ? "ws, weights);\n" : "ws);\n", e->c);
 }
 
 static void emit_main(Emitter *e) {
@@ -524,12 +544,26 @@ static void emit_main(Emitter *e) {
           "    argv += 2;\n"
           "    argc -= 2;\n"
           "  }\n", c);
+  if (e->o->profile)
+    fputs("  int runs = 20;\n"
+          "  if (argc >= 3 && strcmp(argv[1], \"--runs\") == 0) {\n"
+          "    char *end;\n"
+          "    long r = strtol(argv[2], &end, 10);\n"
+          "    if (*end || r < 1 || r > 1000000) {\n"
+          "      fprintf(stderr, \"%s: --runs takes a count from 1 to 1000000\\n\", argv[0]);\n"
+          "      return 2;\n    }\n"
+          "    runs = (int)r;\n"
+          "    argv[2] = argv[0];\n"
+          "    argv += 2;\n"
+          "    argc -= 2;\n"
+          "  }\n"
+          "  double *tnn_main_prof_t = NULL, *tnn_main_prof_run = NULL;\n", c);
   fprintf(c, "  if (argc != 1 + NIN + NOUT) {\n"
-             "    fprintf(stderr, \"usage: %%s%s\", argv[0]);\n"
+             "    fprintf(stderr, \"usage: %%s%s%s\", argv[0]);\n"
              "    for (int i = 0; i < NIN; i++) fprintf(stderr, \" IN%%d.npy\", i);\n"
              "    for (int i = 0; i < NOUT; i++) fprintf(stderr, \" OUT%%d.npy\", i);\n"
              "    fprintf(stderr, \"\\n\");\n    return 2;\n  }\n",
-          e->weights_name ? " [--weights FILE]" : "");
+          e->o->profile ? " [--runs N]" : "", e->weights_name ? " [--weights FILE]" : "");
   if (e->weights_name)
     fprintf(c, "  void *weights_raw = NULL;\n"
                "  const void *weights = tnn_weights_load(weights_path, argv[0], %s_WEIGHTS_FILE,\n"
@@ -561,18 +595,31 @@ static void emit_main(Emitter *e) {
           "    if (!out[i]) { fprintf(stderr, \"out of memory\\n\"); goto done; }\n"
           "  }\n"
           "  for (int64_t s = 0; s < samples; s++) {\n"
-          "    int rc = %s_run(",
-          P, P, P, P, P, e->o->prefix);
-  for (int i = 0; i < g->ninputs; i++)
-    fprintf(c, "(const %s *)in[%d].data + s * in_size[%d], ",
-            dtype_ctype(g->inputs[i]->dtype), i, i);
-  for (int i = 0; i < g->noutputs; i++)
-    fprintf(c, "(%s *)out[%d] + s * out_size[%d], ",
-            dtype_ctype(g->outputs[i]->dtype), i, i);
-  fputs(e->weights_name ? "ws, weights);\n" : "ws);\n", c);
+          "    int rc = ",
+          P, P, P, P, P);
+  emit_sample_call(e);
   fputs("    if (rc != 0) { fprintf(stderr, \"run failed: %d\\n\", rc); goto done; }\n"
-        "  }\n"
-        "  for (int i = 0; i < NOUT; i++) {\n"
+        "  }\n", c);
+  if (e->o->profile) {
+    /* the pass above was the warm-up; then `runs` timed passes */
+    fputs("  tnn_main_prof_t = malloc(sizeof(double) * (size_t)runs * TNN_PROF_LAYERS);\n"
+          "  tnn_main_prof_run = malloc(sizeof(double) * (size_t)runs);\n"
+          "  if (!tnn_main_prof_t || !tnn_main_prof_run) { fprintf(stderr, \"out of memory\\n\"); goto done; }\n"
+          "  for (int r = 0; r < runs; r++) {\n"
+          "    memset(tnn_prof_acc, 0, sizeof tnn_prof_acc);\n"
+          "    const double t0 = tnn_prof_now();\n"
+          "    for (int64_t s = 0; s < samples; s++) {\n"
+          "      int rc = ", c);
+    emit_sample_call(e);
+    fputs("      if (rc != 0) { fprintf(stderr, \"run failed: %d\\n\", rc); goto done; }\n"
+          "    }\n"
+          "    tnn_main_prof_run[r] = tnn_prof_now() - t0;\n"
+          "    memcpy(tnn_main_prof_t + (size_t)r * TNN_PROF_LAYERS, tnn_prof_acc, sizeof tnn_prof_acc);\n"
+          "  }\n", c);
+    fprintf(c, "  tnn_prof_print(stderr, tnn_prof_layers, %d, tnn_main_prof_t, runs, (long long)samples, tnn_main_prof_run);\n",
+            profile_layers(g));
+  }
+  fputs("  for (int i = 0; i < NOUT; i++) {\n"
         "    int64_t dims[16];\n"
         "    int rank = out_rank[i];\n"
         "    for (int d = 0; d < rank; d++) dims[d] = out_shape[i][d];\n"
@@ -594,6 +641,7 @@ static void emit_main(Emitter *e) {
         "  for (int i = 0; i < NOUT; i++) free(out[i]);\n"
         "  for (int i = 0; i < NIN; i++) free(in[i].data);\n"
         "  free(wsb);\n", c);
+  if (e->o->profile) fputs("  free(tnn_main_prof_t);\n  free(tnn_main_prof_run);\n", c);
   if (e->weights_name) fputs("  free(weights_raw);\n", c);
   fputs("  return status;\n}\n", c);
 }
@@ -763,12 +811,14 @@ bool emit_c(Graph *g, const EmitOptions *o, FILE *c_out, FILE *h_out) {
           comment_safe(g->arena, g->producer ? g->producer : "unknown"),
           (long long)g->opset);
   fputs(" */\n", c_out);
+  if (o->profile) emit_profile_prelude(c_out);
   fprintf(c_out, "#include \"%s\"\n\n", o->header_name);
   emit_target(c_out, g);
   emit_runtime(c_out, g);
   if (e.weights_name) emit_constants_extern(&e, &e.wl);
   else emit_constants(&e);
   emit_nodes(&e);
+  if (o->profile) emit_profile_table(c_out, g);
   emit_run(&e);
   if (o->emit_main) emit_main(&e);
   return !ferror(c_out) && !ferror(h_out);

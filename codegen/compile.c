@@ -262,7 +262,8 @@ static enum tnnc_status write_outputs(Graph *g, const tnnc_options *opt,
       .prefix = opt->prefix ? opt->prefix : derive_prefix(a, opt->output_c),
       .header_name = base_name(o[1].path),
       .command_line = opt->command_line,
-      .emit_main = opt->emit_main,
+      .emit_main = opt->emit_main || opt->profile,
+      .profile = opt->profile,
       .target = opt->target,
       .weights_file = o[2].path,
   };
@@ -406,7 +407,8 @@ enum tnnc_status tnnc_compile(const tnnc_options *opt) {
         .prefix = opt->prefix ? opt->prefix : "model",
         .header_name = opt->output_h ? opt->output_h : "model.h",
         .command_line = opt->command_line,
-        .emit_main = opt->emit_main,
+        .emit_main = opt->emit_main || opt->profile,
+        .profile = opt->profile,
         .target = opt->target,
     };
     if (!emit_c(g, &eo, opt->output_c_stream, opt->output_h_stream)) {

@@ -75,6 +75,20 @@ static int64_t layer_macs(const Node *n, const Tensor *w) {
   return out * k;
 }
 
+/* The weights --report shows a layer with, or NULL when n is none. */
+static const Tensor *layer_weight(const Node *n) {
+  if (n->dead || (n->op != OP_CONV && n->op != OP_GEMM && n->op != OP_MATMUL)) return NULL;
+  const Tensor *w = n->quant ? n->quant->weight
+                    : n->orig_weight ? n->orig_weight
+                    : n->nin > 1 ? n->in[1] : NULL;
+  return w && w->data ? w : NULL;       /* runtime weights: not a layer */
+}
+
+int64_t report_layer_macs(const Node *n) {
+  const Tensor *w = layer_weight(n);
+  return w ? layer_macs(n, w) : 0;
+}
+
 /* Bytes of the constants the emitted code refers to (as in codegen). */
 static int64_t emitted_const_bytes(const Graph *g) {
   bool *seen = arena_alloc(g->arena, (size_t)g->ntensors + 1);
@@ -339,12 +353,8 @@ bool emit_report(Graph *g, bool json, FILE *f) {
   int nr = 0;
   for (int i = 0; i < g->nnodes; i++) {
     const Node *n = g->nodes[i];
-    if (n->dead || (n->op != OP_CONV && n->op != OP_GEMM && n->op != OP_MATMUL))
-      continue;
-    const Tensor *w = n->quant ? n->quant->weight
-                      : n->orig_weight ? n->orig_weight
-                      : n->nin > 1 ? n->in[1] : NULL;
-    if (!w || !w->data) continue;       /* runtime weights: not a layer */
+    const Tensor *w = layer_weight(n);
+    if (!w) continue;
     Row *r = &rows[nr++];
     r->n = n;
     r->w = w;

@@ -40,6 +40,7 @@ typedef struct tnnc_options {
   const char *prefix;          /* NULL: derived from output_c */
   int64_t batch;               /* value bound to a symbolic batch dim */
   bool emit_main;
+  bool profile;                /* --profile: time every layer (implies emit_main) */
   const char *dump_ir;         /* NULL: none; "": final IR; else pass name */
   FILE *dump_sink;             /* where --dump-ir goes (default stdout) */
   FILE *diag_sink;             /* where diagnostics go (NULL: discarded) */

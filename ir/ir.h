@@ -511,11 +511,20 @@ typedef struct EmitOptions {
   const char *header_name;     /* file name the .c includes */
   const char *command_line;    /* recorded in the front matter */
   bool emit_main;
+  bool profile;                /* per-layer timing in the --emit-main program */
   const char *target;          /* NULL: whatever the C compiler enables */
   const char *weights_file;    /* --weights=extern: the blob's path; NULL: inline */
 } EmitOptions;
 
 bool emit_c(Graph *g, const EmitOptions *o, FILE *c_out, FILE *h_out);
+/* s as the body of a C string literal (quotes, backslashes, '?' and
+ * non-printing bytes escaped). */
+const char *c_string_safe(Arena *a, const char *s);
+
+/* codegen/profile.c: --profile's prelude, layer count and table. */
+void emit_profile_prelude(FILE *c);
+int profile_layers(const Graph *g);
+void emit_profile_table(FILE *c, Graph *g);
 
 /* codegen/weights.c: the constants the code reads and --weights=extern's
  * blob (layout in weights.c). */
@@ -534,6 +543,9 @@ bool weights_write(const Graph *g, FILE *f);
 const char *weights_file_name(Arena *a, const char *out_c);
 /* codegen/report.c: --report (text or JSON) of the compiled graph. */
 bool emit_report(Graph *g, bool json, FILE *f);
+/* MACs of a weighted layer (Conv, Gemm, MatMul with constant weights) as
+ * --report counts them; 0 for any other node. */
+int64_t report_layer_macs(const Node *n);
 /* One note per layer with a fallback_reason, through g->diag. */
 void emit_fallback_notes(Graph *g);
 
@@ -544,5 +556,6 @@ typedef struct tnnc_runtime_file { const char *name, *text; } RuntimeFile;
 extern const RuntimeFile tnnc_runtime_files[];
 /* The .npy helpers of --emit-main (runtime/tnn_main.h). */
 extern const char tnnc_main_text[];
+extern const char tnnc_prof_text[];
 
 #endif

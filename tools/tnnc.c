@@ -1,6 +1,6 @@
 /* tnnc command-line driver.
  *
- *   tnnc model.onnx -o model.c [--prefix NAME] [--emit-main] [--batch N]
+ *   tnnc model.onnx -o model.c [--prefix NAME] [--emit-main] [--profile] [--batch N]
  *        [--const-input NAME=FILE.npy]... [--dump-ir[=after-PASS]] ...
  *   tnnc --list-ops | --version | --help
  *
@@ -47,6 +47,9 @@ static void usage(FILE *f) {
         "                      a C identifier, not starting with '_' or tnn_,\n"
         "                      without '__' or a trailing '_'\n"
         "  --emit-main         add main(): prog IN.npy... OUT.npy...\n"
+        "  --profile           --emit-main, and the program times every layer:\n"
+        "                      prog [--runs N] IN.npy... OUT.npy... prints per\n"
+        "                      layer its median/min time, share, MACs and GMAC/s\n"
         "  --batch N           value of a symbolic batch dimension (default 1)\n"
         "  --report[=text|json]\n"
         "                      print per weighted layer: op, nodes, weight shape,\n"
@@ -203,12 +206,13 @@ static void list_ops(void) {
 enum {
   OPT_PREFIX = 256, OPT_EMIT_MAIN, OPT_BATCH, OPT_REPORT, OPT_QUANTIZE, OPT_TOLERANCE,
   OPT_QUANTIZE_ALL, OPT_PACK, OPT_FLOAT_ACTS, OPT_TARGET, OPT_CONST_INPUT, OPT_DUMP_IR,
-  OPT_LIMIT, OPT_LIST_OPS, OPT_VERSION, OPT_QUIET, OPT_WEIGHTS,
+  OPT_LIMIT, OPT_LIST_OPS, OPT_VERSION, OPT_QUIET, OPT_WEIGHTS, OPT_PROFILE,
 };
 
 static const struct option long_options[] = {
     {"prefix", required_argument, NULL, OPT_PREFIX},
     {"emit-main", no_argument, NULL, OPT_EMIT_MAIN},
+    {"profile", no_argument, NULL, OPT_PROFILE},
     {"batch", required_argument, NULL, OPT_BATCH},
     {"report", optional_argument, NULL, OPT_REPORT},
     {"quantize", required_argument, NULL, OPT_QUANTIZE},
@@ -250,6 +254,7 @@ static int parse_args(int argc, char **argv, tnnc_options *o, const char **const
     case 'o': o->output_c = v; break;
     case OPT_PREFIX: o->prefix = v; break; /* checked by tnnc_compile */
     case OPT_EMIT_MAIN: o->emit_main = true; break;
+    case OPT_PROFILE: o->profile = true; break;
     case OPT_QUANTIZE_ALL: o->quantize_all = true; break;
     case OPT_FLOAT_ACTS: o->float_acts = true; break;
     case OPT_QUIET: o->quiet = true; break;

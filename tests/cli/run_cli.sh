@@ -822,6 +822,37 @@ else
   ko "quant_chain_exp_before_bn: $(head -c 400 "$w/rep.txt" "$w/err.txt")"
 fi
 
+# --profile: the --emit-main program times every layer.  It builds warning-
+# free, writes the same outputs as the --emit-main build, prints one row per
+# kernel call with the MACs --report counts (same total), rejects a bad
+# --runs; without --profile the output holds no timing at all.
+dm=$root/examples/digits_bnn
+if "$TNNC" "$dm/model.onnx" -o "$w/prof.c" --profile 2> "$w/err.txt" &&
+   ${CC:-gcc} -std=c99 -O1 -Wall -Wextra -Werror $san "$w/prof.c" -o "$w/prof" -lm 2> "$w/cc.txt" &&
+   "$w/prof" --runs 3 "$dm/samples.npy" "$w/prof_out.npy" 2> "$w/prof.txt" &&
+   "$TNNC" "$dm/model.onnx" -o "$w/noprof.c" --emit-main 2> "$w/err.txt" &&
+   ${CC:-gcc} -std=c99 -O1 -Wall -Wextra -Werror "$w/noprof.c" -o "$w/noprof" -lm 2> "$w/cc.txt" &&
+   "$w/noprof" "$dm/samples.npy" "$w/noprof_out.npy"; then
+  cmp -s "$w/prof_out.npy" "$w/noprof_out.npy" && ok "--profile program: outputs identical to --emit-main's" ||
+    ko "--profile program: outputs differ from --emit-main's"
+  rows=$(grep -cE '^[0-9]+ ' "$w/prof.txt")
+  calls=$(grep -cE 'tnn_prof_acc\[[0-9]+\] \+=' "$w/prof.c")
+  macs=$("$TNNC" --report "$dm/model.onnx" | grep -o '[0-9]* MACs$' | grep -o '^[0-9]*')
+  if grep -q "^profile: 3 runs of 297 samples after a warm-up: .* $macs MACs$" "$w/prof.txt" &&
+     [ "$rows" -gt 0 ] && [ "$rows" = "$calls" ] && grep -qE '^1 +/1/Conv +Conv +x_baconv ' "$w/prof.txt"; then
+    ok "--profile table: $rows layers, $macs MACs as --report counts"
+  else
+    ko "--profile table ($rows rows, $calls calls, $macs MACs): $(head -c 400 "$w/prof.txt")"
+  fi
+  grep -q 'tnn_prof\|clock_gettime\|_POSIX_C_SOURCE' "$w/noprof.c" && ko "--emit-main output holds profile code" ||
+    ok "no timing code without --profile"
+  "$w/prof" --runs 0 "$dm/samples.npy" "$w/prof_out.npy" 2> "$w/err.txt"
+  [ $? -eq 2 ] && grep -q -- '--runs takes a count' "$w/err.txt" && ok "--runs 0 refused (exit 2)" ||
+    ko "--runs 0: $(head -c 200 "$w/err.txt")"
+else
+  ko "--profile: $(head -c 400 "$w/err.txt" "$w/cc.txt" "$w/prof.txt" 2>/dev/null)"
+fi
+
 # Constant folding is bounded: folded constants count against --limit
 # weight-bytes (a 99-byte model asking for a 4 GiB ConstantOfShape is
 # refused at once), and a node too costly to fold (an 8192x8192x8192 MatMul

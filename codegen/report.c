@@ -54,14 +54,8 @@ static int64_t packed_bytes(double bits, int64_t nw) {
 }
 
 static int64_t layer_macs(const Node *n, const Tensor *w) {
-  if (n->call.kernel == TNN_K_x_bafc) {  /* its output may be packed bits */
-    const tnn_bafc_params *p = n->call.params;
-    return p->n * p->m * p->k;
-  }
-  if (n->call.kernel == TNN_K_x_baconv) {  /* likewise */
-    const tnn_baconv_params *p = n->call.params;
-    return p->n * p->m * p->oh * p->ow * p->c * p->kh * p->kw;
-  }
+  const int64_t packed = registry_kernel_macs(n);   /* output may be packed bits */
+  if (packed >= 0) return packed;
   const Tensor *y = n->out[0];
   int64_t out = ir_tensor_numel(y);
   if (n->op == OP_CONV) {

@@ -449,6 +449,12 @@ const char *kernel_family_by_flags(Arena *a, KernelFamily k);
 int registry_conv_kernel(const Target *t, const tnn_conv_params *p, bool const_weights);
 int registry_bwconv_kernel(const Target *t, const tnn_bwconv_params *p);
 int64_t registry_baconv_scratch(const Target *t, const tnn_baconv_params *p);
+/* The inputs node n's kernel takes when the registry's layouts fixed them
+ * (a packed layer, the first quantizer), else -1 (the op table's range). */
+int registry_kernel_arity(const Node *n);
+/* The MACs of n's kernel from its params, for kernels whose output shape
+ * does not give them (packed bits out), else -1. */
+int64_t registry_kernel_macs(const Node *n);
 
 /* ---------------------------------------------------------------- interp.c */
 

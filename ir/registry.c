@@ -15,7 +15,8 @@
  * Callers: passes/lower.c and passes/quant_acts.c (layouts and scratch,
  * through registry_* below), codegen/c.c (the #error guards, the #undefs),
  * codegen/report.c (--report names the variant, or without --target the
- * variants by flags). */
+ * variants by flags; the MACs of packed kernels), ir/verify.c (their
+ * operand counts). */
 #include <string.h>
 
 #include "ir.h"
@@ -174,4 +175,30 @@ int registry_bwconv_kernel(const Target *t, const tnn_bwconv_params *p) {
 /* Bytes of workspace the packed convolution p plans on target t. */
 int64_t registry_baconv_scratch(const Target *t, const tnn_baconv_params *p) {
   return target_plans_conv_scratch(t) ? tnn_ba_conv_scratch(p) : tnn_ba_conv_tables(p);
+}
+
+/* ------------------------------------------------ operands and work */
+
+/* A layer lowered to a packed kernel takes {x, packed, scale, bias} (plus
+ * the residual of a fused Add), or {x, packed, thresholds} when it writes
+ * packed activations; a quantizer that packs its input takes {x,
+ * thresholds}. */
+int registry_kernel_arity(const Node *n) {
+  if (n->call.kernel == TNN_K_f32_bapack) return 2;
+  if (!n->quant || !n->quant->packed) return -1;
+  if (n->call.kernel == TNN_K_x_baconv && ((const tnn_baconv_params *)n->call.params)->res)
+    return 5;
+  return n->quant->obits ? 3 : 4;
+}
+
+int64_t registry_kernel_macs(const Node *n) {
+  if (n->call.kernel == TNN_K_x_bafc) {
+    const tnn_bafc_params *p = n->call.params;
+    return p->n * p->m * p->k;
+  }
+  if (n->call.kernel == TNN_K_x_baconv) {
+    const tnn_baconv_params *p = n->call.params;
+    return p->n * p->m * p->oh * p->ow * p->c * p->kh * p->kw;
+  }
+  return -1;
 }

@@ -21,15 +21,8 @@ bool ir_verify(Graph *g) {
     const Node *n = g->nodes[i];
     if (n->dead) continue;
     const OpInfo *oi = op_info(n->op);
-    /* a layer lowered to a packed kernel takes {x, packed, scale, bias}
-     * (plus the residual of a fused Add), or {x, packed, thresholds} when it
-     * writes packed activations; a quantizer that packs its input takes {x,
-     * thresholds} */
-    bool packed = n->quant && n->quant->packed;
-    int want = !packed ? -1 : n->quant->obits ? 3 : 4;
-    if (n->call.kernel == TNN_K_x_baconv && ((const tnn_baconv_params *)n->call.params)->res)
-      want = 5;
-    if (n->call.kernel == TNN_K_f32_bapack) want = 2;
+    /* packed layers and the first quantizer: the registry's operands */
+    const int want = registry_kernel_arity(n);
     if (want >= 0 ? n->nin != want
                   : n->nin < oi->min_in || (oi->max_in >= 0 && n->nin > oi->max_in))
       FAIL("node '%s' has %d inputs", n->name, n->nin);

@@ -32,7 +32,7 @@ static int tnn_prof_cmp(const void *a, const void *b) {
 static void tnn_prof_print(FILE *f, const tnn_prof_layer *L, int nl, double *t, int runs,
                            long long samples, const double *run_s) {
   double *col = (double *)malloc(sizeof(double) * (size_t)(runs > 0 ? runs : 1));
-  double *med = (double *)malloc(sizeof(double) * (size_t)(nl > 0 ? nl : 1));
+  double *med = (double *)malloc(sizeof(double) * (size_t)(nl > 0 ? 2 * nl : 1));
   if (!col || !med) {
     free(col);
     free(med);
@@ -45,6 +45,7 @@ static void tnn_prof_print(FILE *f, const tnn_prof_layer *L, int nl, double *t, 
     for (int r = 0; r < runs; r++) col[r] = t[(size_t)r * (size_t)nl + (size_t)l];
     qsort(col, (size_t)runs, sizeof(double), tnn_prof_cmp);
     med[l] = col[runs / 2] / (double)samples;
+    med[nl + l] = col[0] / (double)samples;   /* the minimum */
     total += med[l];
     macs += L[l].macs;
   }
@@ -57,10 +58,7 @@ static void tnn_prof_print(FILE *f, const tnn_prof_layer *L, int nl, double *t, 
   fprintf(f, "%-4s %-28s %-16s %-14s %-8s %12s %10s %10s %7s %8s\n", "#", "node", "op", "kernel",
           "variant", "MACs", "median us", "min us", "share", "GMAC/s");
   for (int l = 0; l < nl; l++) {
-    double lo = t[l];
-    for (int r = 1; r < runs; r++)
-      if (t[(size_t)r * (size_t)nl + (size_t)l] < lo) lo = t[(size_t)r * (size_t)nl + (size_t)l];
-    lo /= (double)samples;
+    const double lo = med[nl + l];
     fprintf(f, "%-4d %-28.28s %-16.16s %-14.14s %-8.8s %12lld %10.3f %10.3f %6.1f%%", l, L[l].node,
             L[l].op, L[l].kernel, L[l].variant, L[l].macs, 1e6 * med[l], 1e6 * lo,
             total > 0 ? 100.0 * med[l] / total : 0.0);

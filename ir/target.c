@@ -235,11 +235,13 @@ KernelFamily kernel_family(int kernel) {
       strcmp(n, "f32_max_pool") == 0 || strcmp(n, "f32_avg_pool") == 0 ||
       strcmp(n, "f32_bapack") == 0)
     return KF_FLOAT;
+  if (strcmp(n, "x_i8fc") == 0 || strcmp(n, "x_i8conv") == 0) return KF_I8;
   return KF_PORTABLE;
 }
 
 const char *kernel_family_name(KernelFamily k) {
-  static const char *const names[KF_COUNT] = {"portable", "packed", "binary-weight", "float"};
+  static const char *const names[KF_COUNT] = {"portable", "packed", "binary-weight", "float",
+                                                     "int8"};
   return names[k];
 }
 
@@ -263,6 +265,8 @@ uint32_t kernel_variant_needs(KernelFamily k, KernelVariant v) {
       return v == KV_AVX512 ? F(AVX512F) | F(AVX512BW) : v == KV_AVX2 ? F(AVX2) : F(NEON);
     case KF_FLOAT:
       return v == KV_AVX2 ? F(AVX2) | F(FMA) : ~0u;
+    case KF_I8:                /* runtime/tnn_i8.h TNN_I8_AVX2 */
+      return v == KV_AVX2 ? F(AVX2) : ~0u;
     default:
       return ~0u;
   }

@@ -175,7 +175,8 @@ typedef struct QuantInfo {
   int8_t *t;                   /* [m][k] */
   const Tensor *weight;        /* the float weights it was read from */
   bool packed;                 /* lowered to a packed kernel (pass lower) */
-  int abits;                   /* packed input activations: 1, 2 (0 float) */
+  int abits;                   /* input activations: 1, 2 packed, 3..8 codes
+                                  (pass quant-int8), 0 float */
   int obits;                   /* packed output activations: 1, 2 (0 float) */
 } QuantInfo;
 
@@ -373,7 +374,7 @@ typedef struct Target {
   uint32_t features;           /* 1u << TF_* */
   const char *flags;           /* compiler flags enabling exactly these */
 } Target;
-typedef enum { KF_PORTABLE, KF_PACKED, KF_BITW, KF_FLOAT, KF_COUNT } KernelFamily;
+typedef enum { KF_PORTABLE, KF_PACKED, KF_BITW, KF_FLOAT, KF_I8, KF_COUNT } KernelFamily;
 typedef enum { KV_SCALAR, KV_AVX2, KV_AVX512, KV_NEON, KV_ARMV7EM, KV_COUNT } KernelVariant;
 
 /* NULL after a diagnostic listing the known names (a usage error). */
@@ -466,6 +467,7 @@ bool pass_quant_weights(Graph *g);
 bool pass_dce(Graph *g);
 bool pass_lower(Graph *g);
 bool pass_quant_acts(Graph *g);
+bool pass_quant_int8(Graph *g);
 bool pass_fuse_residual(Graph *g);
 bool pass_plan_memory(Graph *g);
 

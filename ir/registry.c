@@ -31,6 +31,7 @@ static const int packed_kernels[] = {TNN_KERNELS_BA_FC(KID) TNN_KERNELS_BA_CONV(
 static const int bitw_kernels[] = {TNN_KERNELS_BW_FC(KID) TNN_KERNELS_BW_CONV(KID)};
 static const int float_kernels[] = {TNN_KERNELS_CONV(KID) TNN_KERNELS_POOL(KID)
                                         TNN_KERNELS_BA_PACK(KID)};
+static const int i8_kernels[] = {TNN_KERNELS_I8_FC(KID) TNN_KERNELS_I8_CONV(KID)};
 #undef KID
 
 static const struct {
@@ -43,6 +44,7 @@ static const struct {
     FAM(KF_PACKED, "packed", packed_kernels),
     FAM(KF_BITW, "binary-weight", bitw_kernels),
     FAM(KF_FLOAT, "float", float_kernels),
+    FAM(KF_I8, "int8", i8_kernels),
 #undef FAM
 };
 
@@ -77,6 +79,12 @@ static const KernelVariantInfo variants[] = {
      "the row; first quantizer: c % 8 == 0, eight pixels at a time",
      "none (a 1 KB row segment on the stack)", false},
     {KF_FLOAT, KV_SCALAR, NULL, 0, "tnn_conv.h tnn_pool.h tnn_ba_pack.h", "all", "none", false},
+    {KF_I8, KV_AVX2, "TNN_I8_AVX2", NEEDS(TNN_NEEDS_I8_AVX2), "tnn_i8_gemm__avx2.h",
+     "binary/ternary weights (wmax 1; 8-bit weights run the scalar body): 4x2, 1x4 and 1x1 "
+     "tiles of 32-byte vpmaddubsw steps",
+     "conv: patches of TNN_I8_PB pixels (tnn_i8conv scratch)", false},
+    {KF_I8, KV_SCALAR, NULL, 0, "tnn_i8_gemm__scalar.h", "all",
+     "conv: patches of TNN_I8_PB pixels (tnn_i8conv scratch)", false},
     {KF_PORTABLE, KV_SCALAR, NULL, 0, "-", "all", "none", false},
 };
 

@@ -30,6 +30,8 @@ bool ir_verify(Graph *g) {
     if (n->call.kernel == TNN_K_x_baconv && ((const tnn_baconv_params *)n->call.params)->res)
       want = 5;
     if (n->call.kernel == TNN_K_f32_bapack) want = 2;
+    if (n->call.kernel == TNN_K_x_i8fc || n->call.kernel == TNN_K_x_i8conv) want = 5;
+    if (n->call.kernel == TNN_K_f32_i8quant) want = 1;  /* pass quant-int8 */
     if (want >= 0 ? n->nin != want
                   : n->nin < oi->min_in || (oi->max_in >= 0 && n->nin > oi->max_in))
       FAIL("node '%s' has %d inputs", n->name, n->nin);

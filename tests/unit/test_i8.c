@@ -2,21 +2,12 @@
  * variant this file is compiled for: tests/meson.build builds it plain and
  * with -mavx2) against the scalar reference on random shapes with tails,
  * and the convolution against a naive sum over the dequantized levels with
- * zero padding. */
+ * zero padding.  main() is unit/cpu_main.c: a build for an instruction set
+ * this CPU lacks (-mavx2, -march=x86-64-v4) skips, exit 77. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 
 #include "../../runtime/tnn_runtime.h"
-
-static void need_cpu(void) {
-#if defined(__x86_64__) && defined(__AVX512F__) && (defined(__GNUC__) || defined(__clang__))
-  if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512bw"))
-    cr_skip_test("this CPU has no AVX-512 (the build's -march=x86-64-v4)");
-#endif
-#if defined(TNN_I8_AVX2) && (defined(__GNUC__) || defined(__clang__))
-  if (!__builtin_cpu_supports("avx2")) cr_skip_test("this CPU has no AVX2");
-#endif
-}
 
 static uint32_t rng_state = 4242;
 static uint32_t rnd(void) {
@@ -25,7 +16,6 @@ static uint32_t rnd(void) {
 }
 
 Test(i8, gemm_matches_scalar) {
-  need_cpu();
   static const int64_t ks[] = {1, 7, 31, 32, 33, 100, 2047, 2049, 4100};
   for (size_t ki = 0; ki < sizeof ks / sizeof ks[0]; ki++)
     for (int64_t na = 1; na <= 9; na += 2)
@@ -69,7 +59,6 @@ Test(i8, gemm_matches_scalar) {
 }
 
 Test(i8, conv_matches_naive) {
-  need_cpu();
   for (int trial = 0; trial < 12; trial++) {
     tnn_i8conv_params p;
     memset(&p, 0, sizeof p);
@@ -127,7 +116,6 @@ Test(i8, conv_matches_naive) {
 }
 
 Test(i8, quantizer_codes) {
-  need_cpu();
   tnn_i8quant_params p;
   memset(&p, 0, sizeof p);
   p.outer = 1; p.c = 3; p.inner = 2; p.ostride = 8; p.nhwc = 1; p.div = 1;

@@ -50,6 +50,7 @@
 
 typedef struct {
   Node *nodes[CHAIN_MAX];      /* from f to x, in order */
+  int var[CHAIN_MAX];          /* each one's variable input (the others constants) */
   int n;
   Tensor *f, *x;
   int levels;
@@ -75,6 +76,9 @@ static float fval(int64_t key) {
 }
 
 static bool scalar(const Tensor *t) { return t && t->data && ir_tensor_numel(t) == 1; }
+
+/* Node i's variable input: the chain's value before it. */
+static Tensor *chain_in(const Chain *ch, int i) { return ch->nodes[i]->in[ch->var[i]]; }
 
 /* Runs n's kernel on one element: in[] one value each (constants: their
  * scalar data), out one value. */
@@ -114,7 +118,7 @@ static float eval_chain(const Chain *ch, int from, float v) {
   memcpy(slot, &v, sizeof v);
   for (int i = from; i < ch->n; i++) {
     const Node *n = ch->nodes[i];
-    const Tensor *prev = i == from ? n->in[0] : ch->nodes[i - 1]->out[0];
+    const Tensor *prev = chain_in(ch, i);
     const void *in[3] = {NULL, NULL, NULL};
     uint64_t cur[2];
     memcpy(cur, slot, sizeof cur);
@@ -168,11 +172,14 @@ static bool chain_node(const Node *n, int *var) {
   }
 }
 
-/* The longest chain ending at x: false when x's producer is not one. */
-static bool find_chain(Graph *g, Tensor *x, Chain *ch) {
+/* The longest chain ending at x: false when x's producer is not one.  The
+ * graph is not changed (a commutative node keeps its operand order: Min and
+ * Max differ on NaN and signed zeros when swapped). */
+static bool find_chain(Tensor *x, Chain *ch) {
   memset(ch, 0, sizeof *ch);
   ch->x = x;
   Node *rev[CHAIN_MAX];
+  int rvar[CHAIN_MAX];
   int nr = 0;
   Tensor *t = x;
   while (nr < CHAIN_MAX) {
@@ -181,33 +188,24 @@ static bool find_chain(Graph *g, Tensor *x, Chain *ch) {
     if (!p || p->dead || !chain_node(p, &var)) break;
     if (t != x && (t->nuses != 1 || t->is_output)) break;
     if (ir_tensor_numel(p->out[0]) != ir_tensor_numel(p->in[var])) break;
-    if (var != 0) {                          /* constant first: swap (commutative) */
-      Tensor *a = p->in[0];
-      p->in[0] = p->in[1];
-      p->in[1] = a;
-      tnn_bcast_params *bp = opk_params(g, sizeof *bp);
-      *bp = *(const tnn_bcast_params *)p->call.params;
-      for (int d = 0; d < TNN_MAX_RANK; d++) {
-        int64_t s = bp->sa[d];
-        bp->sa[d] = bp->sb[d];
-        bp->sb[d] = s;
-      }
-      p->call.params = bp;
-    }
+    rvar[nr] = var;
     rev[nr++] = p;
-    t = p->in[0];
+    t = p->in[var];
   }
   if (nr == 0) return false;
-  for (int i = 0; i < nr; i++) ch->nodes[i] = rev[nr - 1 - i];
+  for (int i = 0; i < nr; i++) {
+    ch->nodes[i] = rev[nr - 1 - i];
+    ch->var[i] = rvar[nr - 1 - i];
+  }
   ch->n = nr;
-  ch->f = ch->nodes[0]->in[0];
+  ch->f = chain_in(ch, 0);
   return true;
 }
 
 /* Levels of the chain from node `from`: false beyond LEVELS_MAX, NaN or
  * fewer than 2. */
 static bool chain_levels(Chain *ch, int from) {
-  const Tensor *f = ch->nodes[from]->in[0];
+  const Tensor *f = chain_in(ch, from);
   if (f->dtype != DT_FLOAT || ch->x->dtype != DT_FLOAT) return false;
   int64_t lo = fkey(-INFINITY);
   const int64_t hi = fkey(INFINITY);
@@ -249,8 +247,9 @@ static bool chain_levels(Chain *ch, int from) {
 static int chain_consts(const Chain *ch, int from, double *out, int max) {
   int n = 0;
   for (int i = from; i < ch->n; i++)
-    for (int j = 1; j < ch->nodes[i]->nin; j++) {
+    for (int j = 0; j < ch->nodes[i]->nin; j++) {
       const Tensor *t = ch->nodes[i]->in[j];
+      if (j == ch->var[i]) continue;
       if (scalar(t) && n < max) out[n++] = ir_const_double(t, 0);
     }
   return n;
@@ -415,7 +414,7 @@ static void blame(Node **users, int nu, const char *why) {
 /* Tries the quantizer that produces x (read by the nu layers users). */
 static void try_tensor(Graph *g, Tensor *x, Node **users, int nu) {
   Chain ch;
-  if (!find_chain(g, x, &ch)) return;
+  if (!find_chain(x, &ch)) return;
   int from = 0;
   for (; from < ch.n; from++)
     if (chain_levels(&ch, from)) break;
@@ -443,7 +442,7 @@ static void try_tensor(Graph *g, Tensor *x, Node **users, int nu) {
   while ((1 << bits) < ch.levels) bits++;
   /* the quantizer: the chain's last node, on f */
   Node *e = ch.nodes[ch.n - 1];
-  Tensor *f = ch.nodes[from]->in[0];
+  Tensor *f = chain_in(&ch, from);
   tnn_i8quant_params *p = opk_params(g, sizeof *p);
   *p = form;
   const int64_t numel = ir_tensor_numel(x);

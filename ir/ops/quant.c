@@ -148,7 +148,7 @@ static bool dequant_infer(Graph *g, Node *n) {
 }
 
 /* QuantizeLinear(x, scale[, zero_point]): float x to int8 or uint8 (the
- * zero point's type; uint8 without one). */
+ * zero point's type, else attribute output_dtype (opset 21), else uint8). */
 static bool quantize_infer(Graph *g, Node *n) {
   const Tensor *x = n->in[0];
   const Tensor *z = n->nin > 2 ? n->in[2] : NULL;
@@ -158,8 +158,21 @@ static bool quantize_infer(Graph *g, Node *n) {
                z->name, dtype_name(z->dtype));
     return false;
   }
+  /* output_dtype: ONNX TensorProto UINT8 = 2, INT8 = 3; 0 when absent */
+  const int64_t od = ir_attr_int(n, "output_dtype", 0);
+  DType out = z ? z->dtype : od == 3 ? DT_INT8 : DT_UINT8;
+  if (od != 0 && od != 2 && od != 3) {
+    diag_error(g->diag, n, "attribute 'output_dtype' is %lld; only uint8 (2) and int8 (3) "
+               "are supported", (long long)od);
+    return false;
+  }
+  if (od != 0 && (od == 3) != (out == DT_INT8)) {
+    diag_error(g->diag, n, "attribute 'output_dtype' (%lld) differs from the zero point's "
+               "type %s", (long long)od, dtype_name(out));
+    return false;
+  }
   if (!qdq_axis_check(g, n)) return false;
-  ir_tensor_set_shape(n->out[0], z ? z->dtype : DT_UINT8, x->rank, x->dims);
+  ir_tensor_set_shape(n->out[0], out, x->rank, x->dims);
   return true;
 }
 

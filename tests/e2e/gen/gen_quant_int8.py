@@ -24,3 +24,34 @@ g=h.make_graph(nodes,'q8',[h.make_tensor_value_info('x',T.FLOAT,[1,8,8,8])],[h.m
 m=h.make_model(g,opset_imports=[h.make_opsetid('',13)]); m.ir_version=7
 onnx.checker.check_model(m); import os; d=os.path.join(os.path.dirname(os.path.abspath(__file__)),'..','models','q8_qdq_conv_fq4_mlp'); os.makedirs(d,exist_ok=True); onnx.save(m,os.path.join(d,'model.onnx'))
 np.save(os.path.join(d,'input_0.npy'),rng.normal(size=(1,8,8,8)).astype(np.float32))
+
+# q8_quantizelinear_*: QuantizeLinear alone (now an op of its own): uint8
+# without a zero point, int8 with one, per axis, and opset 21's output_dtype;
+# the inputs hold exact ties of x / scale (round half to even) and values
+# beyond the range (saturation).
+def qlinear(name, xshape, scale, zp=None, opset=13, axis=None, **attrs):
+    ins = ['x', 's'] + (['z'] if zp is not None else [])
+    if axis is not None: attrs['axis'] = axis
+    zt = T.INT8 if zp is not None and zp.dtype == np.int8 else T.UINT8
+    if attrs.get('output_dtype') == T.INT8: zt = T.INT8
+    inits = [nh.from_array(np.asarray(scale, np.float32), 's')]
+    if zp is not None: inits.append(nh.from_array(zp, 'z'))
+    g = h.make_graph([h.make_node('QuantizeLinear', ins, ['y'], **attrs)], name,
+                     [h.make_tensor_value_info('x', T.FLOAT, list(xshape))],
+                     [h.make_tensor_value_info('y', zt, list(xshape))], inits)
+    m = h.make_model(g, opset_imports=[h.make_opsetid('', opset)])
+    m.ir_version = 7 if opset <= 15 else 10
+    if opset <= onnx.defs.onnx_opset_version(): onnx.checker.check_model(m, full_check=True)
+    d = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'models', name)
+    os.makedirs(d, exist_ok=True); onnx.save(m, os.path.join(d, 'model.onnx'))
+    n = int(np.prod(xshape)); s = float(np.min(scale))
+    x = np.concatenate([(np.arange(-12, 13) + 0.5) * s,          # ties
+                        np.array([-1e6, 1e6, -300 * s, 300 * s]),  # saturation
+                        rng.normal(size=n) * 40 * s])[:n]
+    np.save(os.path.join(d, 'input_0.npy'), x.reshape(xshape).astype(np.float32))
+
+qlinear('q8_quantizelinear_u8', (2, 3, 4, 5), 0.05)
+qlinear('q8_quantizelinear_i8_zp', (4, 15), 0.125, zp=np.array(-3, np.int8))
+qlinear('q8_quantizelinear_axis', (2, 3, 4, 5), np.array([0.05, 0.25, 1.0], np.float32),
+        zp=np.array([0, 128, 250], np.uint8), axis=1)
+qlinear('q8_quantizelinear_outdtype', (3, 20), 0.5, opset=21, output_dtype=T.INT8)

@@ -694,6 +694,8 @@ expect_bad nul_attr_name.onnx "attribute\[0\].name holds a NUL"
 expect_bad nul_domain.onnx "domain holds a NUL"
 expect_bad nul_output_name.onnx "graph.output\[0\].name holds a NUL"
 expect_bad nul_attr_string.onnx "'auto_pad' holds a NUL"
+# QuantizeLinear to a type other than int8/uint8
+expect_bad quantizelinear_uint16.onnx "node #0 'ql' \(QuantizeLinear\): attribute 'output_dtype' is 4"
 
 # .npy files: one strict header reader (runtime/tnn_npy.h) for --const-input
 # and the --emit-main program.  mknpy FILE VERSION HEADER DATA_BYTES writes

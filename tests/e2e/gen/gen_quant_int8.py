@@ -1,4 +1,4 @@
-# q8_*: 8-bit QDQ activations into a ternary conv, 4-bit Div/Round/Clip/Mul
+# q8_qdq_conv_fq4_mlp: 8-bit QDQ activations into a ternary conv, 4-bit Div/Round/Clip/Mul
 # fake quantization into a ternary Gemm (pass quant-int8: W2A8, W2A4).
 import numpy as np, onnx, sys
 from onnx import helper as h, TensorProto as T, numpy_helper as nh
@@ -55,3 +55,49 @@ qlinear('q8_quantizelinear_i8_zp', (4, 15), 0.125, zp=np.array(-3, np.int8))
 qlinear('q8_quantizelinear_axis', (2, 3, 4, 5), np.array([0.05, 0.25, 1.0], np.float32),
         zp=np.array([0, 128, 250], np.uint8), axis=1)
 qlinear('q8_quantizelinear_outdtype', (3, 20), 0.5, opset=21, output_dtype=T.INT8)
+
+# q8_qonnx_a3_mlp: QONNX Quant of 3 bits (unsigned) into a binary-weight
+# MatMul, Relu, QONNX Quant of 4 bits (signed, narrow) into a ternary MatMul
+# (W1A3, W2A4); ref_model.onnx is the same computation in standard ops
+# (Div, Round, Clip, Mul) for onnxruntime.  32 stacked samples, a quarter of
+# their values exact ties of x / scale.
+def qonnx_mlp():
+    name = 'q8_qonnx_a3_mlp'
+    wb = (np.where(rng.normal(size=(64, 16)) >= 0, 1, -1) * rng.uniform(0.5, 1.5, size=(1, 16))).astype(np.float32)
+    wt = tern((10, 16)).T.copy()
+    bias = rng.normal(size=10).astype(np.float32)
+    def quant(x, y, s, bits, signed, narrow, qonnx):
+        c = lambda v, n: nh.from_array(np.array(v, np.float32), y + n)
+        inits = [c(s, '_s'), c(0, '_z'), c(bits, '_b')]
+        if qonnx:
+            return [h.make_node('Quant', [x, y + '_s', y + '_z', y + '_b'], [y], domain='qonnx.custom_op.general',
+                                signed=signed, narrow=narrow, rounding_mode='ROUND')], inits
+        lo = (-(2 ** (bits - 1)) + narrow) if signed else 0
+        hi = (2 ** (bits - 1) - 1) if signed else 2 ** bits - 1
+        inits = [c(s, '_s'), c(lo, '_lo'), c(hi, '_hi')]
+        return [h.make_node('Div', [x, y + '_s'], [y + '_d']), h.make_node('Round', [y + '_d'], [y + '_r']),
+                h.make_node('Clip', [y + '_r', y + '_lo', y + '_hi'], [y + '_c']),
+                h.make_node('Mul', [y + '_c', y + '_s'], [y])], inits
+    def build(qonnx):
+        n1, i1 = quant('x', 'q1', 0.25, 3, 0, 0, qonnx)
+        n2, i2 = quant('r1', 'q2', 0.5, 4, 1, 1, qonnx)
+        nodes = n1 + [h.make_node('MatMul', ['q1', 'wb'], ['m1']), h.make_node('Relu', ['m1'], ['r1'])] + n2 + \
+            [h.make_node('MatMul', ['q2', 'wt'], ['m2']), h.make_node('Add', ['m2', 'bias'], ['y'])]
+        inits = i1 + i2 + [nh.from_array(wb, 'wb'), nh.from_array(wt, 'wt'), nh.from_array(bias, 'bias')]
+        g = h.make_graph(nodes, name, [h.make_tensor_value_info('x', T.FLOAT, [1, 64])],
+                         [h.make_tensor_value_info('y', T.FLOAT, [1, 10])], inits)
+        ops = [h.make_opsetid('', 13)] + ([h.make_opsetid('qonnx.custom_op.general', 1)] if qonnx else [])
+        m = h.make_model(g, opset_imports=ops); m.ir_version = 7
+        if not qonnx: onnx.checker.check_model(m)
+        return m
+    d = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'models', name)
+    os.makedirs(d, exist_ok=True)
+    onnx.save(build(True), os.path.join(d, 'model.onnx'))
+    onnx.save(build(False), os.path.join(d, 'ref_model.onnx'))
+    x = rng.normal(size=(32, 64)) * 1.2
+    ties = rng.random(size=x.shape) < 0.25
+    x[ties] = (np.round(x[ties] / 0.25 - 0.5) + 0.5) * 0.25
+    np.save(os.path.join(d, 'input_0.npy'), x.astype(np.float32))
+    open(os.path.join(d, 'stacked'), 'w').close()
+
+qonnx_mlp()

@@ -179,7 +179,8 @@ typedef struct QuantInfo {
                                   layer runs; filled once, by pass pack-weights */
   int64_t hw;                  /* x_bafc on packed images: pixels per channel
                                   (its columns are permuted to pixel-major) */
-  int abits;                   /* packed input activations: 1, 2 (0 float) */
+  int abits;                   /* input activations: 1, 2 packed, 3..8 codes
+                                  (pass quant-int8), 0 float */
   int obits;                   /* packed output activations: 1, 2 (0 float) */
 } QuantInfo;
 
@@ -407,7 +408,7 @@ typedef struct Target {
   uint32_t features;           /* 1u << TF_* */
   const char *flags;           /* compiler flags enabling exactly these */
 } Target;
-typedef enum { KF_PORTABLE, KF_PACKED, KF_BITW, KF_FLOAT, KF_COUNT } KernelFamily;
+typedef enum { KF_PORTABLE, KF_PACKED, KF_BITW, KF_FLOAT, KF_I8, KF_COUNT } KernelFamily;
 typedef enum { KV_SCALAR, KV_AVX2, KV_AVX512, KV_NEON, KV_ARMV7EM, KV_COUNT } KernelVariant;
 
 /* NULL after a diagnostic listing the known names (a usage error). */
@@ -506,6 +507,7 @@ bool pass_quant_weights(Graph *g);
 bool pass_dce(Graph *g);
 bool pass_lower(Graph *g);
 bool pass_quant_acts(Graph *g);
+bool pass_quant_int8(Graph *g);
 bool pass_fuse_residual(Graph *g);
 bool pass_pack_weights(Graph *g);
 bool pass_plan_memory(Graph *g);

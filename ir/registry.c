@@ -32,6 +32,7 @@ static const int packed_kernels[] = {TNN_KERNELS_BA_FC(KID) TNN_KERNELS_BA_CONV(
 static const int bitw_kernels[] = {TNN_KERNELS_BW_FC(KID) TNN_KERNELS_BW_CONV(KID)};
 static const int float_kernels[] = {TNN_KERNELS_CONV(KID) TNN_KERNELS_POOL(KID)
                                         TNN_KERNELS_BA_PACK(KID)};
+static const int i8_kernels[] = {TNN_KERNELS_I8_FC(KID) TNN_KERNELS_I8_CONV(KID)};
 #undef KID
 
 static const struct {
@@ -44,6 +45,7 @@ static const struct {
     FAM(KF_PACKED, "packed", packed_kernels),
     FAM(KF_BITW, "binary-weight", bitw_kernels),
     FAM(KF_FLOAT, "float", float_kernels),
+    FAM(KF_I8, "int8", i8_kernels),
 #undef FAM
 };
 
@@ -78,6 +80,12 @@ static const KernelVariantInfo variants[] = {
      "the row; first quantizer: c % 8 == 0, eight pixels at a time",
      "none (a 1 KB row segment on the stack)", false},
     {KF_FLOAT, KV_SCALAR, NULL, 0, "tnn_conv.h tnn_pool.h tnn_ba_pack.h", "all", "none", false},
+    {KF_I8, KV_AVX2, "TNN_I8_AVX2", NEEDS(TNN_NEEDS_I8_AVX2), "tnn_i8_gemm__avx2.h",
+     "binary/ternary weights (wmax 1; 8-bit weights run the scalar body): 4x2, 1x4 and 1x1 "
+     "tiles of 32-byte vpmaddubsw steps",
+     "conv: patches of TNN_I8_PB pixels (tnn_i8conv scratch)", false},
+    {KF_I8, KV_SCALAR, NULL, 0, "tnn_i8_gemm__scalar.h", "all",
+     "conv: patches of TNN_I8_PB pixels (tnn_i8conv scratch)", false},
     {KF_PORTABLE, KV_SCALAR, NULL, 0, "-", "all", "none", false},
 };
 
@@ -185,6 +193,10 @@ int64_t registry_baconv_scratch(const Target *t, const tnn_baconv_params *p) {
  * thresholds}. */
 int registry_kernel_arity(const Node *n) {
   if (n->call.kernel == TNN_K_f32_bapack) return 2;
+  /* pass quant-int8: {x codes, weights, scale, bias, code offsets}; the
+   * quantizer into codes takes x alone */
+  if (n->call.kernel == TNN_K_x_i8fc || n->call.kernel == TNN_K_x_i8conv) return 5;
+  if (n->call.kernel == TNN_K_f32_i8quant) return 1;
   if (!n->quant || !n->quant->packed) return -1;
   if (n->call.kernel == TNN_K_x_baconv && ((const tnn_baconv_params *)n->call.params)->res)
     return 5;
@@ -198,6 +210,14 @@ int64_t registry_kernel_macs(const Node *n) {
   }
   if (n->call.kernel == TNN_K_x_baconv) {
     const tnn_baconv_params *p = n->call.params;
+    return p->n * p->m * p->oh * p->ow * p->c * p->kh * p->kw;
+  }
+  if (n->call.kernel == TNN_K_x_i8fc) {
+    const tnn_i8fc_params *p = n->call.params;
+    return p->n * p->m * p->k;
+  }
+  if (n->call.kernel == TNN_K_x_i8conv) {
+    const tnn_i8conv_params *p = n->call.params;
     return p->n * p->m * p->oh * p->ow * p->c * p->kh * p->kw;
   }
   return -1;

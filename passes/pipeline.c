@@ -13,6 +13,7 @@ static const Pass passes[] = {
     {"dce", pass_dce},
     {"lower", pass_lower},
     {"quant-acts", pass_quant_acts},
+    {"quant-int8", pass_quant_int8},
     {"fuse-residual", pass_fuse_residual},
     {"pack-weights", pass_pack_weights},
     {"plan-memory", pass_plan_memory},

@@ -15,6 +15,7 @@
  *   BA    packed binary/ternary activations (tnn_ba.h: dots, conv groups)
  *   BW    binary/ternary weights on float activations (tnn_bw.h)
  *   CONV  float convolution, pooling and the first quantizer (AVX2+FMA)
+ *   I8    3- to 8-bit activation codes times int8 weights (tnn_i8.h)
  * Adding a variant: a TNN_NEEDS_ list and its #elif here, the file with its
  * bodies (included by the family's header), one row in ir/registry.c. */
 #ifndef TNN_ISA_H
@@ -70,6 +71,7 @@
 #define TNN_NEEDS_BW_AVX2(X) X(AVX2)
 #define TNN_NEEDS_BW_NEON(X) X(NEON)
 #define TNN_NEEDS_CONV_AVX2(X) X(AVX2) X(FMA)
+#define TNN_NEEDS_I8_AVX2(X) X(AVX2)
 
 #define TNN_ISA_AND_(f) &&TNN_HAS_##f
 #define TNN_ISA_ALL(NEEDS) (1 NEEDS(TNN_ISA_AND_))
@@ -94,6 +96,10 @@
 
 #if TNN_ISA_ALL(TNN_NEEDS_CONV_AVX2)
 #define TNN_CONV_AVX2 1
+#endif
+
+#if TNN_ISA_ALL(TNN_NEEDS_I8_AVX2)
+#define TNN_I8_AVX2 1
 #endif
 
 #if TNN_HAS_AVX2 || TNN_HAS_AVX512F

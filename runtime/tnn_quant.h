@@ -99,6 +99,34 @@ TNN_INLINE int tnn_x_dequantize(const void *vp, const void *const *in,
   return TNN_OK;
 }
 
+/* QuantizeLinear: y = saturate(round_half_even(x / scale) + zero_point) to
+ * the output's int8 or uint8 range (NaN gives zero_point), per tensor or per
+ * axis as DequantizeLinear; dtype is the output's TNN_DT_*. */
+TNN_INLINE int tnn_f32_quantize_linear(const void *vp, const void *const *in,
+                                       void *const *out) {
+  const tnn_dequant_params *p = (const tnn_dequant_params *)vp;
+  const float *x = (const float *)in[0], *s = (const float *)in[1];
+  const float lo = p->dtype == TNN_DT_I8 ? -128.0f : 0.0f;
+  const float hi = p->dtype == TNN_DT_I8 ? 127.0f : 255.0f;
+  int64_t i = 0;
+  for (int64_t o = 0; o < p->outer; o++)
+    for (int64_t c = 0; c < p->c; c++) {
+      const float sc = s[c];
+      float zp = 0.0f;
+      if (p->has_zp)
+        zp = p->dtype == TNN_DT_I8 ? (float)((const int8_t *)in[2])[c]
+                                   : (float)((const uint8_t *)in[2])[c];
+      for (int64_t k = 0; k < p->inner; k++, i++) {
+        float v = tnn_quant_round(x[i] / sc, TNN_ROUND_HALF_EVEN) + zp;
+        if (v != v) v = zp;
+        v = v < lo ? lo : v > hi ? hi : v;
+        if (p->dtype == TNN_DT_I8) ((int8_t *)out[0])[i] = (int8_t)(int)v;
+        else ((uint8_t *)out[0])[i] = (uint8_t)(int)v;
+      }
+    }
+  return TNN_OK;
+}
+
 /* MultiThreshold (FINN/QONNX): y = bias + scale * #{j : x >= thr[c][j]}. */
 TNN_INLINE int tnn_f32_multithreshold(const void *vp, const void *const *in,
                                       void *const *out) {
@@ -121,6 +149,7 @@ TNN_INLINE int tnn_f32_multithreshold(const void *vp, const void *const *in,
 
 #define TNN_KERNELS_QUANT(K)                                                  \
   K(f32_quant, quant) K(x_dequantize, dequant)                                \
+  K(f32_quantize_linear, dequant)                                             \
   K(f32_multithreshold, mthr)
 
 #endif

@@ -115,6 +115,17 @@
 #define TNN_FIELDS_bapool(I, F, A)                                            \
   I(n) I(c) I(h) I(w) I(oh) I(ow) I(kh) I(kw) I(sh) I(sw) I(pt) I(pl) I(dh)   \
   I(dw) I(bits)
+/* 8-bit and few-bit activations (tnn_i8.h): the quantizer writes codes
+ * u = clamp(R(x / scale + pre) + post, 0, levels - 1) (x * scale: div 0,
+ * R: mode, TNN_ROUND_*), rows of ostride bytes, NHWC when nhwc; the layers
+ * take codes and int8 weights of kp bytes per row, wmax = max|w| */
+#define TNN_FIELDS_i8quant(I, F, A)                                           \
+  I(outer) I(c) I(inner) I(ostride) I(nhwc) I(div) I(mode) I(levels)          \
+  F(scale) F(pre) F(post)
+#define TNN_FIELDS_i8fc(I, F, A) I(n) I(m) I(k) I(kp) I(wmax) F(lo) F(hi)
+#define TNN_FIELDS_i8conv(I, F, A)                                            \
+  I(n) I(c) I(h) I(w) I(m) I(oh) I(ow) I(kh) I(kw) I(sh) I(sw) I(pt) I(pl)    \
+  I(dh) I(dw) I(kp) I(upad) I(wmax) I(pb) F(lo) F(hi) I(scratch)
 /* MultiThreshold: x as [outer, c, inner], thresholds [c or 1, t] */
 #define TNN_FIELDS_mthr(I, F, A)                                              \
   I(outer) I(c) I(inner) I(t) I(global) F(scale) F(bias)
@@ -184,7 +195,7 @@
   P(conv) P(gemm) P(matmul) P(bcast) P(where) P(unary) P(cast) P(pool) P(bn)  \
   P(axis) P(reduce) P(topk) P(copy) P(transpose) P(concat) P(slice) P(pad)    \
   P(gather) P(quant) P(dequant) P(mthr) P(bwfc) P(bwconv) P(bapack) P(bafc)     \
-  P(baconv) P(bapool) TNN_PARAM_KINDS_EXT(P)
+  P(baconv) P(bapool) P(i8quant) P(i8fc) P(i8conv) TNN_PARAM_KINDS_EXT(P)
 
 /* Stack bounds: TNN_STACK_<kind> is the most stack, in bytes, one call of
  * any kernel taking tnn_<kind>_params uses, its callees included: the
@@ -222,6 +233,9 @@
 #define TNN_STACK_bafc 1024
 #define TNN_STACK_baconv 4608     /* tables in the workspace (out[1]) */
 #define TNN_STACK_bapool 512
+#define TNN_STACK_i8quant 512
+#define TNN_STACK_i8fc 1024
+#define TNN_STACK_i8conv 1024      /* patches in the workspace (out[1]) */
 
 #define TNN_FIELD_I(x) int64_t x;
 #define TNN_FIELD_F(x) double x;
@@ -261,6 +275,9 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
 #include "tnn_ba_fc.h"
 #include "tnn_ba_conv.h"
 #include "tnn_ba_pool.h"
+#include "tnn_i8_quant.h"
+#include "tnn_i8_fc.h"
+#include "tnn_i8_conv.h"
 #include "tnn_unary_math.h"
 #include "tnn_reduce.h"
 #include "tnn_binary_ext.h"
@@ -281,6 +298,8 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
   X("tnn_bw_fc.h", BW_FC) X("tnn_bw_conv.h", BW_CONV)                         \
   X("tnn_ba_pack.h", BA_PACK) X("tnn_ba_fc.h", BA_FC)                         \
   X("tnn_ba_conv.h", BA_CONV) X("tnn_ba_pool.h", BA_POOL)                     \
+  X("tnn_i8_quant.h", I8_QUANT) X("tnn_i8_fc.h", I8_FC)                       \
+  X("tnn_i8_conv.h", I8_CONV)                                                 \
   X("tnn_unary_math.h", UNARY_MATH) X("tnn_reduce.h", REDUCE)                 \
   X("tnn_binary_ext.h", BINARY_EXT) X("tnn_norm.h", NORM)                     \
   X("tnn_index.h", INDEX) X("tnn_loss.h", LOSS) X("tnn_layout.h", LAYOUT)
@@ -299,6 +318,9 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
   TNN_KERNELS_BA_FC(K)                                                        \
   TNN_KERNELS_BA_CONV(K)                                                      \
   TNN_KERNELS_BA_POOL(K)                                                      \
+  TNN_KERNELS_I8_QUANT(K)                                                     \
+  TNN_KERNELS_I8_FC(K)                                                        \
+  TNN_KERNELS_I8_CONV(K)                                                      \
   TNN_KERNELS_UNARY_MATH(K)                                                   \
   TNN_KERNELS_REDUCE(K)                                                       \
   TNN_KERNELS_BINARY_EXT(K)                                                   \

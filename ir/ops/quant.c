@@ -98,21 +98,11 @@ static bool quant_lower(Graph *g, Node *n) {
 
 const OpKind opkind_quant = {quant_infer, quant_lower};
 
-/* DequantizeLinear(x, scale[, zero_point]), x int8/uint8/int32. */
-static bool dequant_infer(Graph *g, Node *n) {
+/* The checks DequantizeLinear and QuantizeLinear share: scale and zero
+ * point per tensor or per axis, no blocks. */
+static bool qdq_axis_check(Graph *g, Node *n) {
   const Tensor *x = n->in[0], *s = n->in[1];
   const Tensor *z = n->nin > 2 ? n->in[2] : NULL;
-  if (x->dtype != DT_INT8 && x->dtype != DT_UINT8 && x->dtype != DT_INT32) {
-    diag_error(g->diag, n, "input 0 '%s' has type %s; int8, uint8 or int32 "
-               "expected", x->name, dtype_name(x->dtype));
-    return false;
-  }
-  if (!opk_check_float(g, n, 1)) return false;
-  if (z && z->dtype != x->dtype) {
-    diag_error(g->diag, n, "zero point '%s' has type %s, input 0 has %s",
-               z->name, dtype_name(z->dtype), dtype_name(x->dtype));
-    return false;
-  }
   if (ir_attr_int(n, "block_size", 0) != 0) {
     diag_error(g->diag, n, "blocked quantization (block_size) is not "
                "supported");
@@ -134,7 +124,55 @@ static bool dequant_infer(Graph *g, Node *n) {
       return false;
     }
   }
+  return true;
+}
+
+/* DequantizeLinear(x, scale[, zero_point]), x int8/uint8/int32. */
+static bool dequant_infer(Graph *g, Node *n) {
+  const Tensor *x = n->in[0];
+  const Tensor *z = n->nin > 2 ? n->in[2] : NULL;
+  if (x->dtype != DT_INT8 && x->dtype != DT_UINT8 && x->dtype != DT_INT32) {
+    diag_error(g->diag, n, "input 0 '%s' has type %s; int8, uint8 or int32 "
+               "expected", x->name, dtype_name(x->dtype));
+    return false;
+  }
+  if (!opk_check_float(g, n, 1)) return false;
+  if (z && z->dtype != x->dtype) {
+    diag_error(g->diag, n, "zero point '%s' has type %s, input 0 has %s",
+               z->name, dtype_name(z->dtype), dtype_name(x->dtype));
+    return false;
+  }
+  if (!qdq_axis_check(g, n)) return false;
   ir_tensor_set_shape(n->out[0], DT_FLOAT, x->rank, x->dims);
+  return true;
+}
+
+/* QuantizeLinear(x, scale[, zero_point]): float x to int8 or uint8 (the
+ * zero point's type, else attribute output_dtype (opset 21), else uint8). */
+static bool quantize_infer(Graph *g, Node *n) {
+  const Tensor *x = n->in[0];
+  const Tensor *z = n->nin > 2 ? n->in[2] : NULL;
+  if (!opk_check_float(g, n, 0) || !opk_check_float(g, n, 1)) return false;
+  if (z && z->dtype != DT_INT8 && z->dtype != DT_UINT8) {
+    diag_error(g->diag, n, "zero point '%s' has type %s; int8 or uint8 expected",
+               z->name, dtype_name(z->dtype));
+    return false;
+  }
+  /* output_dtype: ONNX TensorProto UINT8 = 2, INT8 = 3; 0 when absent */
+  const int64_t od = ir_attr_int(n, "output_dtype", 0);
+  DType out = z ? z->dtype : od == 3 ? DT_INT8 : DT_UINT8;
+  if (od != 0 && od != 2 && od != 3) {
+    diag_error(g->diag, n, "attribute 'output_dtype' is %lld; only uint8 (2) and int8 (3) "
+               "are supported", (long long)od);
+    return false;
+  }
+  if (od != 0 && (od == 3) != (out == DT_INT8)) {
+    diag_error(g->diag, n, "attribute 'output_dtype' (%lld) differs from the zero point's "
+               "type %s", (long long)od, dtype_name(out));
+    return false;
+  }
+  if (!qdq_axis_check(g, n)) return false;
+  ir_tensor_set_shape(n->out[0], out, x->rank, x->dims);
   return true;
 }
 
@@ -162,6 +200,16 @@ static bool dequant_lower(Graph *g, Node *n) {
 }
 
 const OpKind opkind_dequant = {dequant_infer, dequant_lower};
+
+static bool quantize_lower(Graph *g, Node *n) {
+  if (!dequant_lower(g, n)) return false;
+  tnn_dequant_params *p = n->call.params;
+  p->dtype = dtype_tnn(n->out[0]->dtype);
+  n->call.kernel = TNN_K_f32_quantize_linear;
+  return true;
+}
+
+const OpKind opkind_quantize = {quantize_infer, quantize_lower};
 
 /* MultiThreshold(x, thresholds [C or 1, T]): the channel axis is 1 for
  * NCHW (and 2-D) data, the last axis for NHWC and for other ranks. */

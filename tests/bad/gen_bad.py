@@ -129,6 +129,7 @@ def main():
     npy_models()
     fold_models()
     ub_models()
+    qdq_models()
 
 
 def nul_models():
@@ -243,6 +244,15 @@ def ub_models():
         [helper.make_node("Relu", ["x"], ["r"], name="relu"),
          helper.make_node("Neg", ["r"], ["y"], name="neg")],
         [vi("x", [1 << 61, 2])], [vi("y", [1 << 61, 2])]))
+
+
+def qdq_models():
+    # QuantizeLinear to uint16 (opset 21 output_dtype 4): not supported
+    s = helper.make_tensor("s", TensorProto.FLOAT, [], [0.5])
+    save("quantizelinear_uint16.onnx", model(
+        [helper.make_node("QuantizeLinear", ["x", "s"], ["y"], name="ql", output_dtype=4)],
+        [vi("x", [1, 4])], [vi("y", [1, 4], TensorProto.UINT16)], [s],
+        opsets=[helper.make_opsetid("", 21)]))
 
 
 if __name__ == "__main__":

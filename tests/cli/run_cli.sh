@@ -274,17 +274,24 @@ while IFS='|' read -r fx note; do
     return j.layers.length === 1 && j.layers[0].reason === process.env.REASON &&
       j.layers[0].activation_bits === 32 || JSON.stringify(j.layers[0]);'
 done <<'LIST'
-report_act3|node #1 'fc' (MatMul): stays float: 3-bit activations (packed kernels take 1 or 2 bits)
 report_patch|node #1 'bigconv' (Conv): stays float: patch of 4225 bytes (kh*kw*ceil(C/8)) exceeds the packed kernel's 4096
 report_patch_bw|node #0 'wideconv' (Conv): stays float: patch of 9216 weights (C/group*kh*kw) exceeds the packed kernel's 8192
 report_add|node #1 'fc' (Gemm): stays float: the activation quantizer's output is also read by node #2 (Add), which takes floats
 report_group|node #1 'gconv' (Conv): stays float: grouped convolution (group 2; packed activations take group 1)
 report_float|node #1 'fc' (Gemm): stays float: its weights are neither binary nor ternary (packed activations need them)
 report_mt|node #1 'fc' (MatMul): stays float: 4 activation levels (MultiThreshold with 3 thresholds; packed kernels take 2 or 3 levels)
-report_q2u|node #1 'fc' (MatMul): stays float: 2-bit activations with 4 levels (packed kernels take 2 or 3: Quant with narrow=1)
 report_bqvec|node #1 'fc' (MatMul): stays float: activation quantizer node #0 (BipolarQuant) is not provably binary or ternary: not monotone in its input, or a constant that is not a scalar
 report_pad|node #2 'pconv' (Conv): stays float: the activation quantizer's levels are not symmetric about 0 and the convolution pads (padding would need the offset)
 LIST
+# 3-bit and 4-level 2-bit activations run on the integer kernels (pass quant-int8)
+for fm in report_act3:W1A3 report_q2u:W1A2; do
+  fx=${fm%%:*} MODE=${fm#*:}
+  expect_exit "$fx --report=json" 0 --quiet --report=json "$d/$fx.onnx"
+  cp "$w/out.txt" "$w/i8.json"
+  MODE=$MODE json_check "$fx: $MODE on x_i8fc" "$w/i8.json" '
+    return j.layers.length === 1 && j.layers[0].mode === process.env.MODE &&
+      j.layers[0].kernel === "x_i8fc" && j.layers[0].reason === null || JSON.stringify(j.layers[0]);'
+done
 # --float-acts asks for float activations: no note about them
 expect_exit "report_act3 --float-acts" 0 "$d/report_act3.onnx" -o "$w/fb.c" --float-acts
 [ ! -s "$w/err.txt" ] && ok "--float-acts: no activation note" || ko "--float-acts notes: $(cat "$w/err.txt")"
@@ -694,6 +701,8 @@ expect_bad nul_attr_name.onnx "attribute\[0\].name holds a NUL"
 expect_bad nul_domain.onnx "domain holds a NUL"
 expect_bad nul_output_name.onnx "graph.output\[0\].name holds a NUL"
 expect_bad nul_attr_string.onnx "'auto_pad' holds a NUL"
+# QuantizeLinear to a type other than int8/uint8
+expect_bad quantizelinear_uint16.onnx "node #0 'ql' \(QuantizeLinear\): attribute 'output_dtype' is 4"
 
 # .npy files: one strict header reader (runtime/tnn_npy.h) for --const-input
 # and the --emit-main program.  mknpy FILE VERSION HEADER DATA_BYTES writes

@@ -46,4 +46,6 @@ model_check "ternary digits CNN" "$m/torch_digits_cnn/model.onnx" "$m/torch_digi
 model_check "W1A1/W2A2 pooled CNN" "$m/qa_cnn_pool_w1a1_w2a2/model.onnx" \
   "$m/qa_cnn_pool_w1a1_w2a2/input_0.npy" 11880
 model_check "Bi-Real residual net" "$m/qa_resnet_w1a1/model.onnx" "$m/qa_resnet_w1a1/input_0.npy" 11880
+# 8- and 4-bit activations on the integer dot (scalar on aarch64): W2A8 conv, W2A4 Gemm
+model_check "W2A8/W2A4 int8 net" "$m/q8_qdq_conv_fq4_mlp/model.onnx" "$m/q8_qdq_conv_fq4_mlp/input_0.npy" 40
 exit $fail

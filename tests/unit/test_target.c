@@ -67,6 +67,7 @@ Test(target, variants_follow_the_features) {
   cr_expect_eq(target_family_variant(v4, KF_PACKED), KV_AVX2);
   cr_expect_eq(target_family_variant(v4, KF_BITW), KV_AVX512);
   cr_expect_eq(target_family_variant(v4, KF_FLOAT), KV_AVX2);
+  cr_expect_eq(target_family_variant(v4, KF_I8), KV_AVX2);
   cr_expect_not(target_plans_conv_scratch(v4));
   const Target *vp = target_parse(c.arena, &c.diag, "x86-64-v4+vpopcntdq");
   cr_expect_eq(target_family_variant(vp, KF_PACKED), KV_AVX512);
@@ -87,6 +88,7 @@ Test(target, variants_follow_the_features) {
                    "avx512 with -mavx512f -mavx512bw -mavx512dq -mavx512vpopcntdq, "
                    "avx2 with -mavx2, neon on aarch64, armv7e-m with -march=armv7e-m, else scalar");
   cr_expect_str_eq(kernel_family_by_flags(c.arena, KF_FLOAT), "avx2 with -mavx2 -mfma, else scalar");
+  cr_expect_str_eq(kernel_family_by_flags(c.arena, KF_I8), "avx2 with -mavx2, else scalar");
   arena_free(c.arena);
 }
 
@@ -117,6 +119,7 @@ static const char *const variant_macro[KF_COUNT][KV_COUNT] = {
     [KF_PACKED] = {NULL, "TNN_BA_AVX2", "TNN_BA_AVX512", NULL},
     [KF_BITW] = {NULL, "TNN_BW_AVX2", "TNN_BW_AVX512", NULL},
     [KF_FLOAT] = {NULL, "TNN_CONV_AVX2", NULL, NULL},
+    [KF_I8] = {NULL, "TNN_I8_AVX2", NULL, NULL},
 };
 
 static int build_probe(const char *macro, bool want, uint32_t feats) {
@@ -187,6 +190,11 @@ Test(target, registry_rows) {
   cr_expect_eq(kernel_family(TNN_K_f32_bapack), KF_FLOAT);
   cr_expect_eq(kernel_family(TNN_K_f32_max_pool), KF_FLOAT);
   cr_expect_eq(kernel_family(TNN_K_f32_gemm), KF_PORTABLE);
+  cr_expect_eq(kernel_family(TNN_K_x_i8conv), KF_I8);
+  cr_expect_eq(kernel_family(TNN_K_x_i8fc), KF_I8);
+  cr_expect_eq(kernel_family(TNN_K_f32_i8quant), KF_PORTABLE);
+  cr_expect_str_eq(kernel_file(TNN_K_x_i8conv), "tnn_i8_conv.h");
+  cr_expect_str_eq(kernel_file(TNN_K_f32_i8quant), "tnn_i8_quant.h");
   cr_expect_str_eq(kernel_file(TNN_K_x_baconv), "tnn_ba_conv.h");
   cr_expect_str_eq(kernel_file(TNN_K_f32_avg_pool), "tnn_pool.h");
 }

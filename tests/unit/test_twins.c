@@ -259,3 +259,35 @@ Test(twins, pool8) {
     cr_assert(memcmp(yr, yv, sizeof yr) == 0, "iteration %d: average", it);
   }
 }
+
+/* the 8-bit activation dot: codes 0..255 times {-1, 0, +1}, every k up to
+ * 300 (tails of the 32-byte steps, the 4x2 / 1x4 / 1x1 tiles) and one long
+ * k past the int16 run (TNN_I8_RUN16 steps) with the extreme sums; the
+ * int32 sums, through an identity epilogue, must be equal */
+Test(twins, i8_gemm) {
+  static uint8_t a[9 * 4128];
+  static int8_t w[7 * 4128];
+  static float yr[9 * 7], yv[9 * 7];
+  static float one[7] = {1, 1, 1, 1, 1, 1, 1}, zero[7];
+  static int32_t corr[7];
+  for (int64_t k = 1; k <= 4128; k = k < 300 ? k + 1 : k + 3828) {
+    const int64_t kp = tnn_i8_kp(k), na = 1 + (int64_t)(rnd() % 9), nw = 1 + (int64_t)(rnd() % 7);
+    memset(a, 0, sizeof a);
+    memset(w, 0, sizeof w);
+    for (int64_t i = 0; i < na; i++)
+      for (int64_t j = 0; j < k; j++) a[i * kp + j] = k > 300 ? 255 : (uint8_t)rnd();
+    for (int64_t i = 0; i < nw; i++)
+      for (int64_t j = 0; j < k; j++)
+        w[i * kp + j] = (int8_t)(k > 300 ? (i & 1 ? -1 : 1) : (int)(rnd() % 3) - 1);
+    tnn_i8_epi e = {yr, nw, 1, one, zero, corr, -INFINITY, INFINITY};
+    tnn_i8_gemm__scalar(a, na, w, nw, kp, &e);
+    e.y = yv;
+#if defined(TNN_I8_AVX2)
+    tnn_i8_gemm__avx2(a, na, w, nw, kp, &e);
+#else
+    tnn_i8_gemm(a, na, w, nw, kp, 1, &e);
+#endif
+    cr_assert(memcmp(yr, yv, sizeof(float) * (size_t)(na * nw)) == 0, "k %lld na %lld nw %lld",
+              (long long)k, (long long)na, (long long)nw);
+  }
+}

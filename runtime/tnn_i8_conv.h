@@ -1,0 +1,52 @@
+/* tnn runtime, 8-bit and few-bit activations (tnn_i8.h): the convolution on
+ * codes (gathered patches). */
+#ifndef TNN_TNN_I8_CONV_H
+#define TNN_TNN_I8_CONV_H
+
+#include "tnn_i8.h"
+
+/* Patch of output pixel (oy, ox) of image u (NHWC codes) into dst[kp]. */
+TNN_INLINE void tnn_i8_patch(const tnn_i8conv_params *p, const uint8_t *u, int64_t oy,
+                             int64_t ox, uint8_t *dst) {
+  uint8_t *d = dst;
+  for (int64_t ky = 0; ky < p->kh; ky++) {
+    const int64_t iy = oy * p->sh - p->pt + ky * p->dh;
+    for (int64_t kx = 0; kx < p->kw; kx++, d += p->c) {
+      const int64_t ix = ox * p->sw - p->pl + kx * p->dw;
+      if (iy < 0 || iy >= p->h || ix < 0 || ix >= p->w)
+        memset(d, (int)p->upad, (size_t)p->c);
+      else
+        memcpy(d, u + (iy * p->w + ix) * p->c, (size_t)p->c);
+    }
+  }
+  memset(d, 0, (size_t)(dst + p->kp - d));
+}
+
+TNN_INLINE int tnn_x_i8conv(const void *vp, const void *const *in, void *const *out) {
+  const tnn_i8conv_params *p = (const tnn_i8conv_params *)vp;
+  const uint8_t *u = (const uint8_t *)in[0];
+  uint8_t *patches = (uint8_t *)out[1];
+  const int64_t np = p->oh * p->ow;
+  tnn_i8_epi e;
+  e.si = 1;
+  e.sj = np;
+  e.scale = (const float *)in[2];
+  e.bias = (const float *)in[3];
+  e.corr = (const int32_t *)in[4];
+  e.lo = (float)p->lo;
+  e.hi = (float)p->hi;
+  for (int64_t b = 0; b < p->n; b++) {
+    const uint8_t *ub = u + b * p->h * p->w * p->c;
+    for (int64_t p0 = 0; p0 < np; p0 += p->pb) {
+      const int64_t cnt = np - p0 < p->pb ? np - p0 : p->pb;
+      for (int64_t i = 0; i < cnt; i++)
+        tnn_i8_patch(p, ub, (p0 + i) / p->ow, (p0 + i) % p->ow, patches + i * p->kp);
+      e.y = (float *)out[0] + b * p->m * np + p0;
+      tnn_i8_gemm(patches, cnt, (const int8_t *)in[1], p->m, p->kp, p->wmax, &e);
+    }
+  }
+  return TNN_OK;
+}
+
+#define TNN_KERNELS_I8_CONV(K) K(x_i8conv, i8conv)
+#endif

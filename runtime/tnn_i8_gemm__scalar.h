@@ -1,0 +1,41 @@
+/* tnn runtime: the 8-bit activation dot, scalar reference (tnn_i8.h).
+ *
+ * acc[i][j] = sum_k a[i*kp + k] * w[j*kp + k] over kp bytes: a holds
+ * activation codes u in [0, 255] (uint8), w weights in [-128, 127] (int8:
+ * {-1, 0, +1} for binary/ternary layers).  The sum is exact in int32 for
+ * kp <= TNN_I8_MAX_K (255 * 128 * 2^15 < 2^31).  Each result goes through
+ * the epilogue tnn_i8_put, defined here as every variant shares it.  Every
+ * SIMD variant must give the same int32 sums (tests/unit/test_i8.c and
+ * test_twins.c). */
+#ifndef TNN_TNN_I8_GEMM__SCALAR_H
+#define TNN_TNN_I8_GEMM__SCALAR_H
+
+#include "tnn_isa.h"
+
+/* Where result (i, j) of a dot goes: y[i*si + j*sj]. */
+typedef struct tnn_i8_epi {
+  float *y;
+  int64_t si, sj;
+  const float *scale, *bias;
+  const int32_t *corr;
+  float lo, hi;
+} tnn_i8_epi;
+
+TNN_INLINE void tnn_i8_put(const tnn_i8_epi *e, int64_t i, int64_t j, int32_t d) {
+  const float v = (float)(d + e->corr[j]) * e->scale[j] + e->bias[j];
+  e->y[i * e->si + j * e->sj] = v < e->lo ? e->lo : v > e->hi ? e->hi : v;
+}
+
+TNN_INLINE void tnn_i8_gemm__scalar(const uint8_t *a, int64_t na, const int8_t *w,
+                                    int64_t nw, int64_t kp, const tnn_i8_epi *e) {
+  for (int64_t i = 0; i < na; i++)
+    for (int64_t j = 0; j < nw; j++) {
+      const uint8_t *ar = a + i * kp;
+      const int8_t *wr = w + j * kp;
+      int32_t s = 0;
+      for (int64_t k = 0; k < kp; k++) s += (int32_t)ar[k] * (int32_t)wr[k];
+      tnn_i8_put(e, i, j, s);
+    }
+}
+
+#endif

@@ -1,0 +1,103 @@
+# q8_qdq_conv_fq4_mlp: 8-bit QDQ activations into a ternary conv, 4-bit Div/Round/Clip/Mul
+# fake quantization into a ternary Gemm (pass quant-int8: W2A8, W2A4).
+import numpy as np, onnx, sys
+from onnx import helper as h, TensorProto as T, numpy_helper as nh
+rng=np.random.default_rng(0)
+def tern(shape):
+    t=rng.integers(-1,2,size=shape).astype(np.float32)
+    sc=rng.uniform(0.5,1.5,size=(shape[0],)+(1,)*(len(shape)-1)).astype(np.float32)
+    return t*sc
+w1=tern((16,8,3,3)); w2=tern((10,16*8*8))
+nodes=[h.make_node('QuantizeLinear',['x','s1','z1'],['q1']),
+ h.make_node('DequantizeLinear',['q1','s1','z1'],['d1']),
+ h.make_node('Conv',['d1','w1','b1'],['c1'],pads=[1,1,1,1]),
+ h.make_node('Relu',['c1'],['r1']),
+ h.make_node('Flatten',['r1'],['f1']),
+ h.make_node('Div',['f1','s2'],['v2']), h.make_node('Round',['v2'],['o2']),
+ h.make_node('Clip',['o2','lo','hi'],['k2']), h.make_node('Mul',['k2','s2'],['m2']),
+ h.make_node('Gemm',['m2','w2'],['y'],transB=1)]
+inits=[nh.from_array(np.array(0.02,np.float32),'s1'),nh.from_array(np.array(128,np.uint8),'z1'),
+ nh.from_array(w1,'w1'),nh.from_array(rng.normal(size=16).astype(np.float32),'b1'),
+ nh.from_array(np.array(0.5,np.float32),'s2'),nh.from_array(np.array(0,np.float32),'lo'),nh.from_array(np.array(15,np.float32),'hi'),
+ nh.from_array(w2,'w2')]
+g=h.make_graph(nodes,'q8',[h.make_tensor_value_info('x',T.FLOAT,[1,8,8,8])],[h.make_tensor_value_info('y',T.FLOAT,[1,10])],inits)
+m=h.make_model(g,opset_imports=[h.make_opsetid('',13)]); m.ir_version=7
+onnx.checker.check_model(m); import os; d=os.path.join(os.path.dirname(os.path.abspath(__file__)),'..','models','q8_qdq_conv_fq4_mlp'); os.makedirs(d,exist_ok=True); onnx.save(m,os.path.join(d,'model.onnx'))
+np.save(os.path.join(d,'input_0.npy'),rng.normal(size=(1,8,8,8)).astype(np.float32))
+
+# q8_quantizelinear_*: QuantizeLinear alone (now an op of its own): uint8
+# without a zero point, int8 with one, per axis, and opset 21's output_dtype;
+# the inputs hold exact ties of x / scale (round half to even) and values
+# beyond the range (saturation).
+def qlinear(name, xshape, scale, zp=None, opset=13, axis=None, **attrs):
+    ins = ['x', 's'] + (['z'] if zp is not None else [])
+    if axis is not None: attrs['axis'] = axis
+    zt = T.INT8 if zp is not None and zp.dtype == np.int8 else T.UINT8
+    if attrs.get('output_dtype') == T.INT8: zt = T.INT8
+    inits = [nh.from_array(np.asarray(scale, np.float32), 's')]
+    if zp is not None: inits.append(nh.from_array(zp, 'z'))
+    g = h.make_graph([h.make_node('QuantizeLinear', ins, ['y'], **attrs)], name,
+                     [h.make_tensor_value_info('x', T.FLOAT, list(xshape))],
+                     [h.make_tensor_value_info('y', zt, list(xshape))], inits)
+    m = h.make_model(g, opset_imports=[h.make_opsetid('', opset)])
+    m.ir_version = 7 if opset <= 15 else 10
+    if opset <= onnx.defs.onnx_opset_version(): onnx.checker.check_model(m, full_check=True)
+    d = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'models', name)
+    os.makedirs(d, exist_ok=True); onnx.save(m, os.path.join(d, 'model.onnx'))
+    n = int(np.prod(xshape)); s = float(np.min(scale))
+    x = np.concatenate([(np.arange(-12, 13) + 0.5) * s,          # ties
+                        np.array([-1e6, 1e6, -300 * s, 300 * s]),  # saturation
+                        rng.normal(size=n) * 40 * s])[:n]
+    np.save(os.path.join(d, 'input_0.npy'), x.reshape(xshape).astype(np.float32))
+
+qlinear('q8_quantizelinear_u8', (2, 3, 4, 5), 0.05)
+qlinear('q8_quantizelinear_i8_zp', (4, 15), 0.125, zp=np.array(-3, np.int8))
+qlinear('q8_quantizelinear_axis', (2, 3, 4, 5), np.array([0.05, 0.25, 1.0], np.float32),
+        zp=np.array([0, 128, 250], np.uint8), axis=1)
+qlinear('q8_quantizelinear_outdtype', (3, 20), 0.5, opset=21, output_dtype=T.INT8)
+
+# q8_qonnx_a3_mlp: QONNX Quant of 3 bits (unsigned) into a binary-weight
+# MatMul, Relu, QONNX Quant of 4 bits (signed, narrow) into a ternary MatMul
+# (W1A3, W2A4); ref_model.onnx is the same computation in standard ops
+# (Div, Round, Clip, Mul) for onnxruntime.  32 stacked samples, a quarter of
+# their values exact ties of x / scale.
+def qonnx_mlp():
+    name = 'q8_qonnx_a3_mlp'
+    wb = (np.where(rng.normal(size=(64, 16)) >= 0, 1, -1) * rng.uniform(0.5, 1.5, size=(1, 16))).astype(np.float32)
+    wt = tern((10, 16)).T.copy()
+    bias = rng.normal(size=10).astype(np.float32)
+    def quant(x, y, s, bits, signed, narrow, qonnx):
+        c = lambda v, n: nh.from_array(np.array(v, np.float32), y + n)
+        inits = [c(s, '_s'), c(0, '_z'), c(bits, '_b')]
+        if qonnx:
+            return [h.make_node('Quant', [x, y + '_s', y + '_z', y + '_b'], [y], domain='qonnx.custom_op.general',
+                                signed=signed, narrow=narrow, rounding_mode='ROUND')], inits
+        lo = (-(2 ** (bits - 1)) + narrow) if signed else 0
+        hi = (2 ** (bits - 1) - 1) if signed else 2 ** bits - 1
+        inits = [c(s, '_s'), c(lo, '_lo'), c(hi, '_hi')]
+        return [h.make_node('Div', [x, y + '_s'], [y + '_d']), h.make_node('Round', [y + '_d'], [y + '_r']),
+                h.make_node('Clip', [y + '_r', y + '_lo', y + '_hi'], [y + '_c']),
+                h.make_node('Mul', [y + '_c', y + '_s'], [y])], inits
+    def build(qonnx):
+        n1, i1 = quant('x', 'q1', 0.25, 3, 0, 0, qonnx)
+        n2, i2 = quant('r1', 'q2', 0.5, 4, 1, 1, qonnx)
+        nodes = n1 + [h.make_node('MatMul', ['q1', 'wb'], ['m1']), h.make_node('Relu', ['m1'], ['r1'])] + n2 + \
+            [h.make_node('MatMul', ['q2', 'wt'], ['m2']), h.make_node('Add', ['m2', 'bias'], ['y'])]
+        inits = i1 + i2 + [nh.from_array(wb, 'wb'), nh.from_array(wt, 'wt'), nh.from_array(bias, 'bias')]
+        g = h.make_graph(nodes, name, [h.make_tensor_value_info('x', T.FLOAT, [1, 64])],
+                         [h.make_tensor_value_info('y', T.FLOAT, [1, 10])], inits)
+        ops = [h.make_opsetid('', 13)] + ([h.make_opsetid('qonnx.custom_op.general', 1)] if qonnx else [])
+        m = h.make_model(g, opset_imports=ops); m.ir_version = 7
+        if not qonnx: onnx.checker.check_model(m)
+        return m
+    d = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'models', name)
+    os.makedirs(d, exist_ok=True)
+    onnx.save(build(True), os.path.join(d, 'model.onnx'))
+    onnx.save(build(False), os.path.join(d, 'ref_model.onnx'))
+    x = rng.normal(size=(32, 64)) * 1.2
+    ties = rng.random(size=x.shape) < 0.25
+    x[ties] = (np.round(x[ties] / 0.25 - 0.5) + 0.5) * 0.25
+    np.save(os.path.join(d, 'input_0.npy'), x.astype(np.float32))
+    open(os.path.join(d, 'stacked'), 'w').close()
+
+qonnx_mlp()

@@ -301,8 +301,34 @@ TNN_INLINE int tnn_f32_log_softmax(const void *vp, const void *const *in,
                         (float *)out[0], 1);
 }
 
+/* Hardmax of x seen as [outer, len, inner]: 1 at the first maximum along
+ * len, 0 elsewhere (a NaN is never a maximum unless all are NaN, then the
+ * first wins). */
+#define TNN_HARDMAX(T, ct)                                                    \
+  TNN_INLINE int tnn_##T##_hardmax(const void *vp, const void *const *in,     \
+                                   void *const *out) {                        \
+    const tnn_axis_params *p = (const tnn_axis_params *)vp;                   \
+    const ct *x = (const ct *)in[0];                                          \
+    ct *y = (ct *)out[0];                                                     \
+    for (int64_t o = 0; o < p->outer; o++)                                    \
+      for (int64_t i = 0; i < p->inner; i++) {                                \
+        const int64_t base = o * p->len * p->inner + i;                       \
+        int64_t best = 0;                                                     \
+        for (int64_t j = 1; j < p->len; j++) {                                \
+          const ct v = x[base + j * p->inner], b = x[base + best * p->inner]; \
+          if (v > b || (b != b && v == v)) best = j;                          \
+        }                                                                     \
+        for (int64_t j = 0; j < p->len; j++)                                  \
+          y[base + j * p->inner] = (ct)(j == best);                           \
+      }                                                                       \
+    return TNN_OK;                                                            \
+  }
+TNN_HARDMAX(f32, float)
+TNN_HARDMAX(f64, double)
+
 #define TNN_KERNELS_NN(K)                                                     \
   K(f32_gemm, gemm) K(f32_matmul, matmul) K(f32_batchnorm, bn)                \
-  K(f32_softmax, axis) K(f32_log_softmax, axis)
+  K(f32_softmax, axis) K(f32_log_softmax, axis) K(f32_hardmax, axis)         \
+  K(f64_hardmax, axis)
 
 #endif

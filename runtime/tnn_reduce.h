@@ -1,5 +1,5 @@
-/* tnn runtime: the rest of the Reduce family and ArgMin (tnn_data.h has
- * ReduceSum/Mean/Max and ArgMax and the TNN_REDUCE walker used here).
+/* tnn runtime: the rest of the Reduce family, ArgMin and CumSum (tnn_data.h
+ * has ReduceSum/Mean/Max and ArgMax and the TNN_REDUCE walker used here).
  *
  * Over an empty set the results are the identities: Min +inf, Prod 1,
  * L1/L2/SumSquare 0, LogSum and LogSumExp -inf.  Float sums and products
@@ -83,12 +83,45 @@ TNN_INLINE int tnn_f32_argmin(const void *vp, const void *const *in,
   return TNN_OK;
 }
 
+/* CumSum of x seen as [outer, len, inner] along len; flag bit 0 exclusive
+ * (y[j] sums x[< j], y[0] = 0), bit 1 reverse (sums from the end).  Sums
+ * run in order in the element's own type, as onnxruntime and the ONNX
+ * reference do; integers in the unsigned type of their width, so overflow
+ * wraps instead of being undefined. */
+#define TNN_CUMSUM(T, ct, at)                                                 \
+  TNN_INLINE int tnn_##T##_cumsum(const void *vp, const void *const *in,      \
+                                  void *const *out) {                         \
+    const tnn_axis_params *p = (const tnn_axis_params *)vp;                   \
+    const ct *x = (const ct *)in[0];                                          \
+    ct *y = (ct *)out[0];                                                     \
+    const int excl = (p->flag & 1) != 0, rev = (p->flag & 2) != 0;            \
+    for (int64_t o = 0; o < p->outer; o++)                                    \
+      for (int64_t i = 0; i < p->inner; i++) {                                \
+        const int64_t base = o * p->len * p->inner + i;                       \
+        at acc = 0;                                                           \
+        for (int64_t s = 0; s < p->len; s++) {                                \
+          const int64_t j = rev ? p->len - 1 - s : s;                         \
+          const int64_t k = base + j * p->inner;                              \
+          const at v = (at)x[k];                                              \
+          if (!excl) acc += v;                                                \
+          y[k] = (ct)acc;                                                     \
+          if (excl) acc += v;                                                 \
+        }                                                                     \
+      }                                                                       \
+    return TNN_OK;                                                            \
+  }
+TNN_CUMSUM(f32, float, float)
+TNN_CUMSUM(f64, double, double)
+TNN_CUMSUM(i32, int32_t, uint32_t)
+TNN_CUMSUM(i64, int64_t, uint64_t)
+
 #define TNN_KERNELS_REDUCE(K)                                                 \
   K(f32_reduce_min, reduce) K(f32_reduce_prod, reduce)                        \
   K(f32_reduce_l1, reduce) K(f32_reduce_l2, reduce)                           \
   K(f32_reduce_sum_square, reduce) K(f32_reduce_log_sum, reduce)              \
   K(f32_reduce_log_sum_exp, reduce) K(i64_reduce_min, reduce)                 \
   K(i64_reduce_prod, reduce) K(i64_reduce_sum_square, reduce)                 \
-  K(i64_reduce_l1, reduce) K(f32_argmin, axis)
+  K(i64_reduce_l1, reduce) K(f32_argmin, axis) K(f32_cumsum, axis)          \
+  K(f64_cumsum, axis) K(i32_cumsum, axis) K(i64_cumsum, axis)
 
 #endif /* TNN_REDUCE_H */

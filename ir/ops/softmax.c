@@ -1,4 +1,4 @@
-/* Softmax and LogSoftmax, float32.
+/* Softmax and LogSoftmax, float32; Hardmax, float32 or double.
  *
  * The kernel sees the input as [outer, len, inner] and normalises over len.
  *   opset < 13: the input is coerced to 2-D at `axis` (default 1):
@@ -13,8 +13,16 @@ static bool softmax_axis(Graph *g, Node *n, int *axis) {
     diag_error(g->diag, n, "input 0 is missing");
     return false;
   }
-  if (!opk_check_float(g, n, 0) || !opk_check_rank(g, n, 0, 1, IR_MAX_RANK))
+  if (n->op == OP_HARDMAX) {
+    if (x->dtype != DT_FLOAT && x->dtype != DT_DOUBLE) {
+      diag_error(g->diag, n, "input 0 '%s' has type %s; Hardmax takes float "
+                 "or double", x->name, dtype_name(x->dtype));
+      return false;
+    }
+  } else if (!opk_check_float(g, n, 0)) {
     return false;
+  }
+  if (!opk_check_rank(g, n, 0, 1, IR_MAX_RANK)) return false;
   bool ok = true;
   int64_t a = ir_attr_int(n, "axis", g->opset < 13 ? 1 : -1);
   *axis = opk_norm_axis(g, n, a, x->rank, &ok);
@@ -25,7 +33,7 @@ static bool softmax_infer(Graph *g, Node *n) {
   const Tensor *x = n->in[0];
   int axis;
   if (!softmax_axis(g, n, &axis)) return false;
-  ir_tensor_set_shape(n->out[0], DT_FLOAT, x->rank, x->dims);
+  ir_tensor_set_shape(n->out[0], x->dtype, x->rank, x->dims);
   return true;
 }
 
@@ -41,8 +49,12 @@ static bool softmax_lower(Graph *g, Node *n) {
     else p->inner *= x->dims[d];
   }
   p->flag = n->op == OP_LOG_SOFTMAX;
-  n->call.kernel =
-      n->op == OP_LOG_SOFTMAX ? TNN_K_f32_log_softmax : TNN_K_f32_softmax;
+  if (n->op == OP_HARDMAX)
+    n->call.kernel =
+        x->dtype == DT_DOUBLE ? TNN_K_f64_hardmax : TNN_K_f32_hardmax;
+  else
+    n->call.kernel =
+        n->op == OP_LOG_SOFTMAX ? TNN_K_f32_log_softmax : TNN_K_f32_softmax;
   n->call.params = p;
   return true;
 }

@@ -181,9 +181,10 @@ static bool unary_lower(Graph *g, Node *n) {
 
 const OpKind opkind_unary = {unary_infer, unary_lower};
 
-/* Cast: any supported dtype to any other. */
+/* Cast: any supported dtype to any other; CastLike(x, like) to like's
+ * dtype (like's values are not read). */
 static bool cast_infer(Graph *g, Node *n) {
-  int64_t to = ir_attr_int(n, "to", 0);
+  int64_t to = n->op == OP_CAST_LIKE ? (int64_t)n->in[1]->dtype : ir_attr_int(n, "to", 0);
   if (!dtype_supported((DType)to) || dtype_tnn((DType)to) == 0) {
     diag_error(g->diag, n, "Cast to data type %lld is not supported",
                (long long)to);

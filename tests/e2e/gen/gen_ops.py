@@ -1572,6 +1572,41 @@ def _(g):
     g.out(g.op('ArgMin', [x], axis=1, keepdims=0, select_last_index=1), elem=I64)
 
 
+@model('cumsum_axis1_exclusive_reverse')
+def _(g):
+    x = g.input(g.randn(2, 5, 3))
+    g.out(g.op('CumSum', [x, g.i64(1)], exclusive=1, reverse=1))
+
+
+@model('cumsum_int64_negative_axis')
+def _(g):
+    x = g.input(g.rng.integers(-50, 50, (3, 4, 2)).astype(np.int64))
+    g.out(g.op('CumSum', [x, g.init(np.array(-2, dtype=np.int32))]), elem=I64)
+
+
+@model('hardmax_ties_axis1')
+def _(g):
+    # rounded values: ties, where the first maximum wins
+    x = g.input(np.round(g.randn(2, 6, 3)).astype(np.float32))
+    g.out(g.op('Hardmax', [x], axis=1))
+
+
+@model('hardmax_opset11_coerced')
+def _(g):
+    g.opset = 11
+    x = g.input(np.round(g.randn(2, 3, 4)).astype(np.float32))
+    g.out(g.op('Hardmax', [x], axis=1))
+
+
+@model('castlike_to_int64_then_double')
+def _(g):
+    g.opset = 15
+    x = g.input(g.randn(3, 4, scale=4.0))
+    i = g.op('CastLike', [x, g.i64([0])])
+    d = g.op('CastLike', [i, g.init(np.zeros(1, dtype=np.float64))])
+    g.out(g.op('CastLike', [d, x]), shape=[3, 4])
+
+
 @model('mod_int64_broadcast')
 def _(g):
     a = g.input(g.rng.integers(-20, 20, (3, 4)).astype(np.int64))

@@ -45,7 +45,12 @@ flags=()
 if grep -qw avx512bw /proc/cpuinfo && grep -qw avx512f /proc/cpuinfo; then
   target=x86-64-v4
   flags=(-march=x86-64-v4)
-  grep -qw avx512_vpopcntdq /proc/cpuinfo && flags+=(-mavx512vpopcntdq)
+  # the packed kernels' AVX-512 variant needs VPOPCNTDQ, which x86-64-v4
+  # lacks: name it in the target too, or tnnc plans the AVX2 layouts
+  if grep -qw avx512_vpopcntdq /proc/cpuinfo; then
+    target=x86-64-v4+vpopcntdq
+    flags+=(-mavx512vpopcntdq)
+  fi
 elif grep -qw avx2 /proc/cpuinfo; then
   target=x86-64-v3
   flags=(-march=x86-64-v3)

@@ -130,11 +130,20 @@ static const char *base_name(const char *path) {
   return slash ? slash + 1 : path;
 }
 
+/* "out/model.c" (or .o, .s, .ll, .bc) -> "out/model" */
+static const char *output_stem(Arena *a, const char *out) {
+  static const char *const ext[] = {".c", ".o", ".s", ".ll", ".bc"};
+  size_t n = strlen(out);
+  for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+    size_t k = strlen(ext[i]);
+    if (n > k && strcmp(out + n - k, ext[i]) == 0 && out[n - k - 1] != '/')
+      return arena_printf(a, "%.*s", (int)(n - k), out);
+  }
+  return out;
+}
+
 static const char *derive_header(Arena *a, const char *out_c) {
-  size_t n = strlen(out_c);
-  if (n > 2 && strcmp(out_c + n - 2, ".c") == 0)
-    return arena_printf(a, "%.*s.h", (int)(n - 2), out_c);
-  return arena_printf(a, "%s.h", out_c);
+  return arena_printf(a, "%s.h", output_stem(a, out_c));
 }
 
 /* The names the options give the outputs, checked before any work: usage
@@ -253,11 +262,14 @@ static enum tnnc_status write_outputs(Graph *g, const tnnc_options *opt,
   Arena *a = g->arena;
   /* o[0] the .c (renamed last, so an existing .c means a complete set),
    * o[1] the .h, o[2] the weights blob of --weights=extern */
-  int nout = opt->weights_extern ? 3 : 2;
+  const bool llvm = opt->emit != TNNC_EMIT_C;
+  int nout = opt->weights_extern || (llvm && opt->emit_main) ? 3 : 2;
   OutFile *o = arena_alloc(a, 3 * sizeof *o); /* zeroed */
   o[0].path = opt->output_c;
   o[1].path = opt->output_h ? opt->output_h : derive_header(a, opt->output_c);
-  o[2].path = opt->weights_extern ? weights_file_name(a, opt->output_c) : NULL;
+  o[2].path = opt->weights_extern ? weights_file_name(a, opt->output_c)
+              : nout > 2          ? arena_printf(a, "%s_main.c", output_stem(a, opt->output_c))
+                                  : NULL;
   EmitOptions eo = {
       .prefix = opt->prefix ? opt->prefix : derive_prefix(a, opt->output_c),
       .header_name = base_name(o[1].path),
@@ -265,7 +277,7 @@ static enum tnnc_status write_outputs(Graph *g, const tnnc_options *opt,
       .emit_main = opt->emit_main || opt->profile,
       .profile = opt->profile,
       .target = opt->target,
-      .weights_file = o[2].path,
+      .weights_file = opt->weights_extern ? o[2].path : NULL,
   };
   /* Out of compile-time memory while emitting: remove the temporaries,
    * then leave the caller's way. */
@@ -280,9 +292,16 @@ static enum tnnc_status write_outputs(Graph *g, const tnnc_options *opt,
   int err = 0;
   for (int i = 0; i < nout && !failed; i++)
     if (!open_temp(a, &o[i], opt)) failed = o[i].path;
-  if (!failed && nout > 2 && !weights_write(g, o[2].f)) failed = o[2].path;
-  if (!failed && !emit_c(g, &eo, o[0].f, o[1].f))
+  bool model_error = false;
+  if (!failed && opt->weights_extern && !weights_write(g, o[2].f)) failed = o[2].path;
+  if (!failed && llvm) {
+    if (!emit_c_header(g, &eo, o[1].f)) failed = o[1].path;
+    else if (nout > 2 && !emit_c_driver(g, &eo, o[2].f)) failed = o[2].path;
+    else if (!emit_llvm(g, &eo, (EmitKind)opt->emit, o[0].f))
+      failed = ferror(o[0].f) ? o[0].path : (model_error = true, o[0].path);
+  } else if (!failed && !emit_c(g, &eo, o[0].f, o[1].f)) {
     failed = ferror(o[1].f) ? o[1].path : o[0].path;
+  }
   if (failed) err = errno;
   for (int i = 0; i < nout; i++) {
     if (o[i].f && fclose(o[i].f) != 0 && !failed) {
@@ -307,11 +326,20 @@ static enum tnnc_status write_outputs(Graph *g, const tnnc_options *opt,
   }
   drop_temps(o, nout, opt);
   a->oom = outer;
+  if (model_error) return TNNC_ERR_MODEL; /* the LLVM backend's diagnostic */
   if (failed) {
     diag_error(d, NULL, "cannot write %s: %s", failed, why ? why : strerror(err));
     return TNNC_ERR_IO;
   }
   return TNNC_OK;
+}
+
+enum tnnc_status tnnc_run(const tnnc_options *opt, const tnnc_run_options *r) {
+  tnnc_options o = *opt;
+  o.run = r;
+  o.output_c = NULL;
+  o.emit_main = false;
+  return tnnc_compile(&o);
 }
 
 enum tnnc_status tnnc_compile(const tnnc_options *opt) {
@@ -370,8 +398,25 @@ enum tnnc_status tnnc_compile(const tnnc_options *opt) {
     }
     if (st != TNNC_OK) goto done;
   }
+  /* the LLVM backend compiles for an architecture: this machine unless
+   * --target names one; tnnc run / bench run here */
+  const char *target = opt->target;
+  if (opt->emit != TNNC_EMIT_C || opt->run) {
+    const char *why = opt->weights_extern ? "--weights=extern"
+                      : opt->profile      ? "--profile (tnnc bench --profile times every layer)"
+                      : opt->output_c_stream ? "output streams"
+                                          : NULL;
+    if (opt->run && target && strcmp(target, "native") != 0)
+      why = "a --target other than native (the model runs on this machine)";
+    if (why) {
+      diag_error(&diag, NULL, "%s: only with --emit=c", why);
+      st = TNNC_ERR_USAGE;
+      goto done;
+    }
+    if (!target) target = "native";
+  }
   Graph *g = ir_graph_new(arena, &diag, &lim);
-  if (opt->target && !(g->target = target_parse(arena, &diag, opt->target))) {
+  if (target && !(g->target = target_parse(arena, &diag, target))) {
     st = TNNC_ERR_USAGE;
     goto done;
   }
@@ -399,7 +444,9 @@ enum tnnc_status tnnc_compile(const tnnc_options *opt) {
     st = TNNC_ERR_IO;
     goto done;
   }
-  if (opt->output_c_stream && opt->output_h_stream && opt->weights_extern) {
+  if (opt->run) {
+    st = run_jit(g, opt, opt->run);
+  } else if (opt->output_c_stream && opt->output_h_stream && opt->weights_extern) {
     diag_error(&diag, NULL, "--weights=extern needs output files, not streams");
     st = TNNC_ERR_USAGE;
   } else if (opt->output_c_stream && opt->output_h_stream) {

@@ -68,7 +68,32 @@ typedef struct tnnc_options {
   void *temp_file_ctx;
   bool weights_extern;         /* constants in OUT.bin, the run function takes
                                   `const void *weights` (not with the streams) */
+  int emit;                    /* TNNC_EMIT_*: what output_c is */
+  const struct tnnc_run_options *run; /* tnnc_run's, else NULL */
 } tnnc_options;
+
+/* --emit: the C backend (default), or the LLVM backend's object file,
+ * assembly, textual IR or bitcode for --target (default native); the
+ * header is the same for all, and --emit-main with the LLVM backend writes
+ * the driver as OUT_main.c beside the object. */
+enum { TNNC_EMIT_C, TNNC_EMIT_OBJ, TNNC_EMIT_ASM, TNNC_EMIT_LLVM, TNNC_EMIT_BC };
+
+/* tnnc run / tnnc bench: the model JIT-compiled for this machine (LLVM
+ * ORC) and run in-process.  run: inputs from .npy files (one sample, or
+ * stacked samples of a single-input model as --emit-main takes them),
+ * outputs written as .npy (files: the model's inputs, then its outputs,
+ * in order).  bench (runs > 0): the given inputs, or
+ * deterministic pseudo-random ones, run `runs` times after 3 warm-ups; the
+ * median and minimum time go to `sink`, and with `profile` the time per
+ * layer with its kernel, variant and MACs. */
+typedef struct tnnc_run_options {
+  const char *const *files;    /* run: the inputs then the outputs; bench: */
+  int nfiles;                  /* none, or the inputs */
+  int runs;                    /* 0: run; > 0: bench */
+  bool profile;
+  FILE *sink;                  /* bench's report (default stdout) */
+} tnnc_run_options;
+enum tnnc_status tnnc_run(const tnnc_options *opt, const tnnc_run_options *r);
 
 void tnnc_default_limits(tnnc_limits *l);
 enum tnnc_status tnnc_compile(const tnnc_options *opt);

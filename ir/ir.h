@@ -525,6 +525,30 @@ typedef struct EmitOptions {
 } EmitOptions;
 
 bool emit_c(Graph *g, const EmitOptions *o, FILE *c_out, FILE *h_out);
+/* The header alone (the LLVM backend's objects take the same one), and
+ * the --emit-main program as its own C file including it, for an object
+ * of the LLVM backend. */
+bool emit_c_header(Graph *g, const EmitOptions *o, FILE *h_out);
+bool emit_c_driver(Graph *g, const EmitOptions *o, FILE *c_out);
+
+/* codegen/llvm.c (codegen/llvm_none.c in a tnnc built without LLVM): the
+ * LLVM backend.  emit_llvm writes an object, assembly, textual IR or
+ * bitcode for g->target (never NULL here); llvm_jit compiles the model for
+ * this machine in-process and gives `int <prefix>_call(void **args)`, the
+ * run function with its arguments (inputs, outputs, workspace) in an
+ * array.  hook, if not NULL, is called as hook(layer, 0) before and
+ * hook(layer, 1) after each kernel call.  False / NULL after a diagnostic. */
+typedef enum { EMIT_C, EMIT_OBJ, EMIT_ASM, EMIT_LLVM, EMIT_BC } EmitKind;
+typedef int (*LlvmCallFn)(void *const *args);
+typedef struct LlvmJit LlvmJit;
+bool llvm_available(void);
+const char *llvm_kernel_targets(Arena *a);   /* "x86-64, x86-64-v3, ..." */
+bool emit_llvm(Graph *g, const EmitOptions *o, EmitKind kind, FILE *out);
+LlvmJit *llvm_jit(Graph *g, const char *prefix, void (*hook)(int layer, int phase));
+LlvmCallFn llvm_jit_fn(const LlvmJit *j);
+void llvm_jit_free(LlvmJit *j);
+/* codegen/run.c: tnnc_run's work on the compiled graph. */
+enum tnnc_status run_jit(Graph *g, const tnnc_options *opt, const tnnc_run_options *r);
 /* s as the body of a C string literal (quotes, backslashes, '?' and
  * non-printing bytes escaped). */
 const char *c_string_safe(Arena *a, const char *s);

@@ -32,6 +32,9 @@ static void usage(FILE *f) {
   int n;
   const Pass *p = pipeline_passes(&n);
   fputs("usage: tnnc MODEL.onnx -o OUT.c [options]\n"
+        "       tnnc MODEL.onnx --emit=obj|asm|llvm|bc -o OUT.o [options]\n"
+        "       tnnc run MODEL.onnx IN.npy... OUT.npy... [options]\n"
+        "       tnnc bench MODEL.onnx [IN.npy...] [--runs N] [--profile] [options]\n"
         "       tnnc --report[=text|json] MODEL.onnx [options]\n"
         "       tnnc --list-ops | --version | --help\n"
         "\n"
@@ -46,6 +49,12 @@ static void usage(FILE *f) {
         "  --prefix NAME       C symbol prefix (default: from the output name);\n"
         "                      a C identifier, not starting with '_' or tnn_,\n"
         "                      without '__' or a trailing '_'\n"
+        "  --emit c|obj|asm|llvm|bc\n"
+        "                      what OUT is: C (default), or through LLVM an\n"
+        "                      object, assembly, LLVM IR or bitcode for\n"
+        "                      --target (default native); the header is the\n"
+        "                      same, and --emit-main then writes the driver\n"
+        "                      as OUT_main.c (cc OUT_main.c OUT.o -lm)\n"
         "  --emit-main         add main(): prog IN.npy... OUT.npy...\n"
         "  --profile           --emit-main, and the program times every layer:\n"
         "                      prog [--runs N] IN.npy... OUT.npy... prints per\n"
@@ -102,6 +111,12 @@ static void usage(FILE *f) {
         "  --list-ops          print the supported ONNX operators, one per line\n"
         "  --version           print the version\n"
         "  -h, --help          print this help\n"
+        "\n"
+        "tnnc run compiles the model for this machine in-process (LLVM JIT)\n"
+        "and runs it on the inputs (one sample, or stacked samples of a\n"
+        "single-input model, as the --emit-main program takes them); tnnc bench\n"
+        "times it: --runs N (default 20) after 3 warm-ups, median and minimum\n"
+        "per sample; --profile adds the time, MACs and kernel variant per layer.\n"
         "\n"
         "exit status: 0 success; 1 bad or unsupported model, or one beyond a\n"
         "--limit (compile-time memory included); 2 bad usage; 3 I/O error\n"
@@ -206,13 +221,15 @@ static void list_ops(void) {
 enum {
   OPT_PREFIX = 256, OPT_EMIT_MAIN, OPT_BATCH, OPT_REPORT, OPT_QUANTIZE, OPT_TOLERANCE,
   OPT_QUANTIZE_ALL, OPT_PACK, OPT_FLOAT_ACTS, OPT_TARGET, OPT_CONST_INPUT, OPT_DUMP_IR,
-  OPT_LIMIT, OPT_LIST_OPS, OPT_VERSION, OPT_QUIET, OPT_WEIGHTS, OPT_PROFILE,
+  OPT_LIMIT, OPT_LIST_OPS, OPT_VERSION, OPT_QUIET, OPT_WEIGHTS, OPT_PROFILE, OPT_EMIT, OPT_RUNS,
 };
 
 static const struct option long_options[] = {
     {"prefix", required_argument, NULL, OPT_PREFIX},
     {"emit-main", no_argument, NULL, OPT_EMIT_MAIN},
     {"profile", no_argument, NULL, OPT_PROFILE},
+    {"emit", required_argument, NULL, OPT_EMIT},
+    {"runs", required_argument, NULL, OPT_RUNS},
     {"batch", required_argument, NULL, OPT_BATCH},
     {"report", optional_argument, NULL, OPT_REPORT},
     {"quantize", required_argument, NULL, OPT_QUANTIZE},
@@ -234,7 +251,8 @@ static const struct option long_options[] = {
 
 /* Parses argv into o.  Returns -1 to go on compiling, else the exit
  * status (0 after --help, --version, --list-ops). */
-static int parse_args(int argc, char **argv, tnnc_options *o, const char **consts) {
+static int parse_args(int argc, char **argv, tnnc_options *o, const char **consts,
+                      tnnc_run_options *run, const char **files) {
   /* "-" first: operands come back in order as option 1 whatever
    * POSIXLY_CORRECT says, so the model may stand anywhere; after "--"
    * everything is an operand. */
@@ -245,9 +263,27 @@ static int parse_args(int argc, char **argv, tnnc_options *o, const char **const
     const char *v = optarg;
     switch (c) {
     case 1:
-      if (o->input_path) return bad_usage("more than one model given", v);
-      o->input_path = v;
+      if (o->input_path && run) files[run->nfiles++] = v;
+      else if (o->input_path) return bad_usage("more than one model given", v);
+      else o->input_path = v;
       break;
+    case OPT_EMIT: {
+      static const char *const kinds[] = {"c", "obj", "asm", "llvm", "bc"};
+      int k = 0;
+      while (k < 5 && strcmp(v, kinds[k])) k++;
+      if (k == 5) return bad_usage("--emit takes c, obj, asm, llvm or bc", v);
+      o->emit = k;
+      break;
+    }
+    case OPT_RUNS: {
+      char *end = NULL;
+      long n = strtol(v, &end, 10);
+      if (!run || run->runs == 0) return bad_usage("--runs is an option of tnnc bench", v);
+      if (end == v || *end || n < 1 || n > 1000000)
+        return bad_usage("--runs takes a count from 1 to 1000000", v);
+      run->runs = (int)n;
+      break;
+    }
     case 'h': usage(stdout); return 0;
     case OPT_LIST_OPS: list_ops(); return 0;
     case OPT_VERSION: printf("tnnc %s\n", TNNC_VERSION); return 0;
@@ -323,10 +359,21 @@ static int parse_args(int argc, char **argv, tnnc_options *o, const char **const
     }
   }
   for (; optind < argc; optind++) { /* after "--" */
-    if (o->input_path) return bad_usage("more than one model given", argv[optind]);
-    o->input_path = argv[optind];
+    if (o->input_path && run) files[run->nfiles++] = argv[optind];
+    else if (o->input_path) return bad_usage("more than one model given", argv[optind]);
+    else o->input_path = argv[optind];
   }
   if (!o->input_path) return bad_usage("no model given", NULL);
+  if (run) {
+    if (o->output_c || o->emit_main || o->emit || o->weights_extern)
+      return bad_usage(run->runs ? "tnnc bench writes no files (no -o, --emit, --emit-main, --weights)"
+                                 : "tnnc run writes only its OUT.npy files (no -o, --emit, --emit-main, --weights)",
+                       NULL);
+    run->profile = o->profile;
+    o->profile = false;
+    if (run->profile && !run->runs) return bad_usage("--profile with tnnc run: use tnnc bench --profile", NULL);
+    return -1;
+  }
   if (!o->output_c && !o->dump_ir && !o->report) return bad_usage("no output given (-o FILE.c)", NULL);
   return -1;
 }
@@ -352,10 +399,21 @@ int main(int argc, char **argv) {
   o.command_line = cmd;
   o.const_inputs = consts;
   argv[0] = (char *)"tnnc"; /* getopt's messages start with it */
-  int rc = parse_args(argc, argv, &o, consts);
+  /* tnnc run MODEL IN.npy... OUT.npy... | tnnc bench MODEL [IN.npy...] */
+  tnnc_run_options run = {0}, *runp = NULL;
+  const char **files = calloc((size_t)argc + 1, sizeof *files);
+  if (argc > 1 && (strcmp(argv[1], "run") == 0 || strcmp(argv[1], "bench") == 0)) {
+    runp = &run;
+    run.runs = argv[1][0] == 'b' ? 20 : 0;
+    run.files = files;
+    argv[1] = argv[0];
+    argv++;
+    argc--;
+  }
+  int rc = files ? parse_args(argc, argv, &o, consts, runp, files) : 1;
   if (rc < 0) {
     install_signal_handlers();
-    switch (tnnc_compile(&o)) {
+    switch (runp ? tnnc_run(&o, runp) : tnnc_compile(&o)) {
     case TNNC_OK: rc = 0; break;
     case TNNC_ERR_USAGE:
       fputs("try 'tnnc --help'\n", stderr);
@@ -365,6 +423,7 @@ int main(int argc, char **argv) {
     default: rc = 1; break; /* TNNC_ERR_MODEL, TNNC_ERR_NOMEM */
     }
   }
+  free(files);
   free(consts);
   free(cmd);
   return rc;

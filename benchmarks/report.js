@@ -36,11 +36,17 @@ const kernels = read('kernels.txt').split('\n').filter(l => /^W\dA\d\t/.test(l))
 const kv = s => Object.fromEntries([...s.matchAll(/(\w+) ([\d.e+-]+)/g)].map(m => [m[1], +m[2]]));
 const median = a => { const b = [...a].sort((x, y) => x - y); return b[b.length >> 1]; };
 const models = read('models.tsv').split('\n').filter(l => l.trim()).map(l => {
-  const [name, tn, ort, text, consts, arm] = l.split('\t');
+  const [name, tn, ort, text, consts, arm, tc, tl] = l.split('\t');
   const t = tn.split('|').map(kv), o = ort.split('|').map(kv);
+  const other = s => {          // clang / LLVM object rounds, when measured
+    if (!s) return null;
+    const x = s.split('|').map(kv);
+    return { ms: median(x.map(r => r.median_ms)), ratio: median(x.map((r, i) => o[i].median_ms / r.median_ms)) };
+  };
   return { name, tnnc: median(t.map(r => r.median_ms)), ort: median(o.map(r => r.median_ms)),
     rss: Math.max(...t.map(r => r.peak_rss_kb)), text: +text, consts: +consts, arm,
-    rounds: t.length, ratio: median(t.map((r, i) => o[i].median_ms / r.median_ms)) };
+    rounds: t.length, ratio: median(t.map((r, i) => o[i].median_ms / r.median_ms)),
+    clang: other(tc), llvm: other(tl) };
 });
 const m4 = read('cortex_m4.tsv').split('\n').filter(l => l.trim()).map(l => l.split('\t'));
 
@@ -54,6 +60,15 @@ md += '|---|---:|---:|---:|---:|---:|---:|---:|---|\n';
 for (const m of models)
   md += `| ${m.name} | ${m.tnnc.toFixed(3)} | ${m.ort.toFixed(3)} | ${m.ratio.toFixed(2)}x | ` +
     `${goals[m.name] ? goals[m.name] + 'x' : '-'} | ${m.rss} | ${m.text} | ${m.consts} | ${m.arm} |\n`;
+if (models.some(m => m.clang && m.llvm)) {
+  md += '\n## Backends\n\nThe same rounds: the C output built by gcc -O3 (the table above) and by clang-19 -O3, ' +
+    'and the LLVM backend\'s object (`--emit=obj`, same target), each against onnxruntime fp32.\n\n' +
+    '| model | C, gcc ms | C, clang ms | LLVM object ms | gcc speedup | clang speedup | LLVM speedup |\n' +
+    '|---|---:|---:|---:|---:|---:|---:|\n';
+  for (const m of models.filter(m => m.clang && m.llvm))
+    md += `| ${m.name} | ${m.tnnc.toFixed(3)} | ${m.clang.ms.toFixed(3)} | ${m.llvm.ms.toFixed(3)} | ` +
+      `${m.ratio.toFixed(2)}x | ${m.clang.ratio.toFixed(2)}x | ${m.llvm.ratio.toFixed(2)}x |\n`;
+}
 md += '\n## Kernels at the models\' layer shapes\n\n';
 const c1 = ceiling(1, avx512), c2 = ceiling(2, avx512);
 if (c1 && c2)

@@ -15,7 +15,9 @@
 #     alternating ROUNDS times (this machine is shared and noisy: the table
 #     gives the median over rounds of each, and the median of the per-round
 #     ratios),
-#     peak RSS, code and constant bytes;
+#     peak RSS, code and constant bytes; in the same rounds the same C
+#     built by clang-19 and the LLVM backend's object (--emit=obj), each
+#     against onnxruntime too;
 #  4. every model built for aarch64 and run under qemu-aarch64, outputs
 #     checked against the host build; the TFC models' code size for a
 #     Cortex-M4 (arm-none-eabi-gcc -Os -mcpu=cortex-m4 -mthumb);
@@ -77,14 +79,23 @@ for m in tfc_w1a1 cnn_w2a8 vgg7_w2a2 vgg7_sq resnet18_w1a1; do
   build/tnnc "$models/$m.onnx" -o "$d/net.c" --prefix net --target="$target"
   gcc -O3 -std=c99 "${flags[@]}" -I"$d" "$d/net.c" benchmarks/bench_model.c -o "$d/bench" -lm
   gcc -O3 -std=c99 "${flags[@]}" -c "$d/net.c" -o "$d/net.o"
+  # the same C built by clang, and the LLVM backend's object (same header)
+  clang-19 -O3 -std=c99 "${flags[@]}" -I"$d" "$d/net.c" benchmarks/bench_model.c -o "$d/bench_clang" -lm
+  mkdir -p "$d/llvm"
+  build/tnnc "$models/$m.onnx" -o "$d/llvm/net.o" --emit=obj --prefix net --target="$target"
+  gcc -O3 -std=c99 -I"$d/llvm" benchmarks/bench_model.c "$d/llvm/net.o" -o "$d/bench_llvm" -lm
   read -r text consts < <(size -A "$d/net.o" | awk '/^\.text/ {t += $2} /^\.(rodata|data)/ {c += $2} END {print t + 0, c + 0}')
   shape=$(/usr/bin/python3 -c "import numpy as np; print(list(np.load('$models/$m.input.npy').shape))")
-  tns=() orts=()
+  tns=() orts=() tcs=() tls=()
   for ((r = 0; r < ROUNDS; r++)); do
     tns+=("$("$d/bench" "$RUNS" 3)")
+    tcs+=("$("$d/bench_clang" "$RUNS" 3)")
+    tls+=("$("$d/bench_llvm" "$RUNS" 3)")
     orts+=("$(INPUT_SHAPE="$shape" node benchmarks/ort_bench.js "$models/$m.float.onnx" "$RUNS" 3)")
   done
   tn=$(IFS='|'; echo "${tns[*]}")
+  tc=$(IFS='|'; echo "${tcs[*]}")
+  tl=$(IFS='|'; echo "${tls[*]}")
   ort=$(IFS='|'; echo "${orts[*]}")
   # aarch64: the same model, outputs against the host build's
   arm=skipped
@@ -99,7 +110,7 @@ for m in tfc_w1a1 cnn_w2a8 vgg7_w2a2 vgg7_sq resnet18_w1a1; do
       const a=r(process.argv[1]),b=r(process.argv[2]);let m=0,s=1;for(let i=0;i<a.length;i++){m=Math.max(m,Math.abs(a[i]-b[i]));s=Math.max(s,Math.abs(a[i]));}
       console.log((m<=1e-4*s?"ok":"MISMATCH")+"(max-abs-diff="+m.toExponential(2)+")");' "$d/h.npy" "$d/a.npy")
   fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$m" "$tn" "$ort" "$text" "$consts" "$arm" | tee -a "$out/models.tsv"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$m" "$tn" "$ort" "$text" "$consts" "$arm" "$tc" "$tl" | tee -a "$out/models.tsv"
 done
 
 echo "== Cortex-M4 code size"

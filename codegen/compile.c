@@ -257,6 +257,18 @@ static void drop_temps(OutFile *o, int n, const tnnc_options *opt) {
   }
 }
 
+/* An LLVM fatal error while emitting: the temporaries go first. */
+typedef struct FatalCleanup {
+  OutFile *o;
+  int n;
+} FatalCleanup;
+
+static void fatal_cleanup(void *ctx) {
+  FatalCleanup *c = ctx;
+  for (int i = 0; i < c->n; i++)
+    if (c->o[i].tmp) unlink(c->o[i].tmp);
+}
+
 static enum tnnc_status write_outputs(Graph *g, const tnnc_options *opt,
                                       Diag *d) {
   Arena *a = g->arena;
@@ -297,8 +309,13 @@ static enum tnnc_status write_outputs(Graph *g, const tnnc_options *opt,
   if (!failed && llvm) {
     if (!emit_c_header(g, &eo, o[1].f)) failed = o[1].path;
     else if (nout > 2 && !emit_c_driver(g, &eo, o[2].f)) failed = o[2].path;
-    else if (!emit_llvm(g, &eo, (EmitKind)opt->emit, o[0].f))
-      failed = ferror(o[0].f) ? o[0].path : (model_error = true, o[0].path);
+    else {
+      FatalCleanup fc = {o, nout};
+      llvm_on_fatal(fatal_cleanup, &fc);
+      if (!emit_llvm(g, &eo, (EmitKind)opt->emit, o[0].f))
+        failed = ferror(o[0].f) ? o[0].path : (model_error = true, o[0].path);
+      llvm_on_fatal(NULL, NULL);
+    }
   } else if (!failed && !emit_c(g, &eo, o[0].f, o[1].f)) {
     failed = ferror(o[1].f) ? o[1].path : o[0].path;
   }

@@ -23,6 +23,7 @@
  * (emit_c_driver). */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <llvm-c/Analysis.h>
 #include <llvm-c/BitReader.h>
@@ -168,9 +169,28 @@ static bool llvm_target(Graph *g, LlvmTarget *lt) {
   return true;
 }
 
+/* LLVM's fatal errors (a backend that cannot select an instruction, ...)
+ * end the process: tnnc's handler removes the outputs being written first
+ * (codegen/compile.c registers them), says why and exits 1, as for a model
+ * it cannot compile, instead of LLVM's abort. */
+static void (*fatal_cleanup)(void *);
+static void *fatal_ctx;
+
+void llvm_on_fatal(void (*cleanup)(void *ctx), void *ctx) {
+  fatal_cleanup = cleanup;
+  fatal_ctx = ctx;
+}
+
+static void on_fatal(const char *reason) {
+  if (fatal_cleanup) fatal_cleanup(fatal_ctx);
+  fprintf(stderr, "tnnc: error: LLVM: %s\n", reason);
+  _exit(1);
+}
+
 static void init_llvm(void) {
   static bool done;
   if (done) return;
+  LLVMInstallFatalErrorHandler(on_fatal);
   LLVMInitializeAllTargetInfos();
   LLVMInitializeAllTargets();
   LLVMInitializeAllTargetMCs();

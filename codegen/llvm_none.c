@@ -29,3 +29,4 @@ LlvmCallFn llvm_jit_fn(const LlvmJit *j) {
   return NULL;
 }
 void llvm_jit_free(LlvmJit *j) { (void)j; }
+void llvm_on_fatal(void (*cleanup)(void *ctx), void *ctx) { (void)cleanup, (void)ctx; }

@@ -547,6 +547,8 @@ bool emit_llvm(Graph *g, const EmitOptions *o, EmitKind kind, FILE *out);
 LlvmJit *llvm_jit(Graph *g, const char *prefix, void (*hook)(int layer, int phase));
 LlvmCallFn llvm_jit_fn(const LlvmJit *j);
 void llvm_jit_free(LlvmJit *j);
+/* Called, if set, before an LLVM fatal error ends the process (exit 1). */
+void llvm_on_fatal(void (*cleanup)(void *ctx), void *ctx);
 /* codegen/run.c: tnnc_run's work on the compiled graph. */
 enum tnnc_status run_jit(Graph *g, const tnnc_options *opt, const tnnc_run_options *r);
 /* s as the body of a C string literal (quotes, backslashes, '?' and

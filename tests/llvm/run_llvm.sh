@@ -20,14 +20,14 @@
 #   run_llvm.sh [MODEL_DIR...]     (default: all of tests/e2e/models/*)
 # Env: TNNC, JOBS (default 2), LLVM_EVERY (default 1: every fixture; N:
 # every N-th only, as the sanitized phase of tools/test.sh runs it),
-# LLVM_STRIDE (default 4), CROSS_STRIDE (default 8), counted in the
+# LLVM_STRIDE (default 8), CROSS_STRIDE (default 8), counted in the
 # fixtures checked.  Exits 77 when tnnc was built without the LLVM backend.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 TNNC=${TNNC:-$root/build/tnnc}
 JOBS=${JOBS:-2}
-LLVM_STRIDE=${LLVM_STRIDE:-4}
+LLVM_STRIDE=${LLVM_STRIDE:-8}
 CROSS_STRIDE=${CROSS_STRIDE:-8}
 w=$(mktemp -d)
 trap 'rm -rf "$w"' EXIT

@@ -58,12 +58,13 @@ class G:
     def randn(self, *shape, scale=1.0):
         return (self.rng.standard_normal(shape) * scale).astype(np.float32)
 
-    def input(self, arr, name=None, shape=None):
-        """A runtime input holding arr; shape may name symbolic dims."""
+    def input(self, arr, name=None, shape=None, f64=False):
+        """A runtime input holding arr; shape may name symbolic dims.
+        float64 becomes float32 unless f64."""
         if name is None:
             name = f'x{len(self.inputs)}'
         arr = np.asarray(arr)
-        if arr.dtype == np.float64:
+        if arr.dtype == np.float64 and not f64:
             arr = arr.astype(np.float32)
         et = helper.np_dtype_to_tensor_dtype(arr.dtype) if hasattr(helper, 'np_dtype_to_tensor_dtype') \
             else onnx.mapping.NP_TYPE_TO_TENSOR_TYPE[arr.dtype]
@@ -71,10 +72,10 @@ class G:
         self.data.append(arr)
         return name
 
-    def init(self, arr, name=None):
+    def init(self, arr, name=None, f64=False):
         name = name or self.tmp('c')
         arr = np.asarray(arr)
-        if arr.dtype == np.float64:
+        if arr.dtype == np.float64 and not f64:
             arr = arr.astype(np.float32)
         self.inits.append(numpy_helper.from_array(arr, name))
         return name
@@ -1630,6 +1631,24 @@ def _(g):
 def _(g):
     a = g.input(g.randn(2, 3, 4))
     g.out(g.op('Sum', [a, g.rinit(4), g.rinit(3, 1)]))
+
+
+@model('mean_three_broadcast')
+def _(g):
+    a = g.input(g.randn(2, 3, 4))
+    b = g.input(g.randn(3, 1))
+    g.out(g.op('Mean', [a, b, g.rinit(4)]))
+
+
+@model('double_add_div_max')
+def _(g):
+    # double arithmetic (Mean on double runs the same Add and a Mul; onnxruntime
+    # has no double Mean to compare with)
+    D = TensorProto.DOUBLE
+    a = g.input(g.rng.standard_normal((3, 5)), f64=True)
+    b = g.input(g.rng.standard_normal((5,)), f64=True)
+    c = g.init(np.array([[3.0], [-7.0], [0.1]]), f64=True)
+    g.out(g.op('Max', [g.op('Div', [g.op('Add', [a, b]), c]), a]), elem=D)
 
 
 @model('layernorm_last_axis')

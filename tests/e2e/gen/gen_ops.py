@@ -1567,6 +1567,21 @@ def _(g):
     g.out(g.op('ReduceLogSumExp', [x], axes=[2], keepdims=0))
 
 
+@model('reducelogsumexp_double_axes')
+def _(g):
+    g.opset = 18
+    x = g.input(g.rng.standard_normal((3, 4, 5)) * 30.0, f64=True)
+    g.out(g.op('ReduceLogSumExp', [x, g.i64([0, -1])], keepdims=1), elem=TensorProto.DOUBLE)
+
+
+@model('reduce_double_l2_min')
+def _(g):
+    x = g.input(g.rng.standard_normal((2, 3, 4)), f64=True)
+    l2 = g.op('ReduceL2', [x], axes=[1], keepdims=0)
+    mn = g.op('ReduceMin', [x], axes=[1], keepdims=0)
+    g.out(l2, mn, elem=TensorProto.DOUBLE)
+
+
 @model('argmin_last_index')
 def _(g):
     x = g.input(np.round(g.randn(3, 4, 5)).astype(np.float32))

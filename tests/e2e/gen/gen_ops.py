@@ -1743,6 +1743,75 @@ def _(g):
     g.out(g.op('SoftmaxCrossEntropyLoss', [x, t, g.init(_pos(g, 4))], reduction='sum'))
 
 
+@model('gathernd_batch1_negative')
+def _(g):
+    x = g.input(g.randn(2, 3, 4, 2))
+    i = g.input(np.array([[[0, -1], [2, 3]], [[-3, 0], [1, -2]], [[1, 1], [0, 0]]], dtype=np.int64).transpose(1, 0, 2).copy())
+    g.out(g.op('GatherND', [x, i], batch_dims=1))
+
+
+@model('gathernd_int64_full_index')
+def _(g):
+    x = g.input(g.rng.integers(-99, 99, (3, 4)).astype(np.int64))
+    g.out(g.op('GatherND', [x, g.i64([[[2, 1]], [[0, -1]]])]), elem=I64)
+
+
+@model('scatternd_max_slices')
+def _(g):
+    g.opset = 18
+    x = g.input(g.randn(4, 3, 2))
+    u = g.input(g.randn(3, 3, 2))
+    g.out(g.op('ScatterND', [x, g.i64([[1], [3], [1]]), u], reduction='max'))
+
+
+@model('scatternd_int64_add_duplicates')
+def _(g):
+    g.opset = 16
+    x = g.input(g.rng.integers(-9, 9, (2, 3, 4)).astype(np.int64))
+    u = g.input(g.rng.integers(-9, 9, (4,)).astype(np.int64))
+    g.out(g.op('ScatterND', [x, g.i64([[0, 2, 1], [1, 0, 3], [0, 2, 1], [1, 1, 0]]), u],
+               reduction='add'), elem=I64)
+
+
+@model('onehot_axis1_negative_out_of_range')
+def _(g):
+    i = g.input(np.array([[0, -1, 4], [5, -5, -6]], dtype=np.int64))
+    g.out(g.op('OneHot', [i, g.i64(5), g.f32([-1.0, 2.5])], axis=1))
+
+
+@model('onehot_float_indices_int64_values')
+def _(g):
+    # whole floats match (-2 counts from the end); 1.7, 2.5, -0.5 match nothing
+    i = g.input(np.array([[1.7, -2.0], [0.0, 3.0], [2.5, -0.5]], dtype=np.float32))
+    g.out(g.op('OneHot', [i, g.i64([4]), g.i64([3, 7])], axis=-2), elem=I64)
+
+
+@model('compress_axis1')
+def _(g):
+    g.opset = 11
+    x = g.input(g.randn(3, 4, 2))
+    g.out(g.op('Compress', [x, g.init(np.array([1, 0, 1, 1], dtype=bool))], axis=1), shape=[3, 3, 2])
+
+
+@model('compress_flat_short_condition')
+def _(g):
+    g.opset = 11
+    x = g.input(g.rng.integers(-9, 9, (2, 3)).astype(np.int64))
+    g.out(g.op('Compress', [x, g.init(np.array([0, 1, 1, 0], dtype=bool))]), elem=I64, shape=[2])
+
+
+@model('eyelike_int64_k_negative')
+def _(g):
+    x = g.input(g.randn(4, 6))
+    g.out(g.op('EyeLike', [x], dtype=TensorProto.INT64, k=-1), elem=I64)
+
+
+@model('eyelike_float_k2')
+def _(g):
+    x = g.input(g.randn(3, 5))
+    g.out(g.op('EyeLike', [x], k=2))
+
+
 @model('expand_broadcast_rank_up')
 def _(g):
     x = g.input(g.randn(3, 1))

@@ -1,6 +1,7 @@
 /* tnn runtime: more index-driven kernels: GatherND and ScatterND
  * (tnn_nd_params), OneHot (tnn_onehot_params), Compress
- * (tnn_compress_params) and EyeLike (tnn_eyelike_params).
+ * (tnn_compress_params), EyeLike (tnn_eyelike_params) and Range
+ * (tnn_range_params).
  *
  * GatherND / ScatterND see the data as [batch][dims[0]]...[dims[q-1]][slice]
  * (slice elements of esize bytes) and the indices as [batch][nidx][q] int64;
@@ -189,8 +190,34 @@ TNN_INLINE int tnn_x_eyelike(const void *vp, const void *const *in,
   return TNN_OK;
 }
 
+/* Range: n values start, start + delta, ... of TNN_DT_* dtype, each the
+ * previous plus delta in the element's type, as onnxruntime computes them
+ * (integers wrap).  in: start, limit (unread), delta; tnnc gives n. */
+#define TNN_RANGE(ct, wide)                                                   \
+  {                                                                           \
+    ct v = *(const ct *)in[0];                                                \
+    const ct d = *(const ct *)in[2];                                          \
+    for (int64_t i = 0; i < p->n; i++) {                                      \
+      ((ct *)out[0])[i] = v;                                                  \
+      v = (ct)((wide)v + (wide)d);                                            \
+    }                                                                         \
+  }
+TNN_INLINE int tnn_x_range(const void *vp, const void *const *in,
+                           void *const *out) {
+  const tnn_range_params *p = (const tnn_range_params *)vp;
+  switch (p->dtype) {
+  case TNN_DT_F32: TNN_RANGE(float, float) break;
+  case TNN_DT_F64: TNN_RANGE(double, double) break;
+  case TNN_DT_I64: TNN_RANGE(int64_t, uint64_t) break;
+  case TNN_DT_I32: TNN_RANGE(int32_t, uint64_t) break;
+  default: return TNN_E_ARG;
+  }
+  return TNN_OK;
+}
+#undef TNN_RANGE
+
 #define TNN_KERNELS_INDEX_ND(K)                                               \
   K(x_gather_nd, nd) K(x_scatter_nd, nd) K(x_onehot, onehot)                  \
-  K(x_compress, compress) K(x_eyelike, eyelike)
+  K(x_compress, compress) K(x_eyelike, eyelike) K(x_range, range)
 
 #endif /* TNN_INDEX_ND_H */

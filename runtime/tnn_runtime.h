@@ -196,9 +196,11 @@
 #define TNN_FIELDS_compress(I, F, A) I(outer) I(len) I(clen) I(inner)
 /* EyeLike: [rows, cols] of TNN_DT_* dtype, ones on diagonal k */
 #define TNN_FIELDS_eyelike(I, F, A) I(rows) I(cols) I(k) I(dtype)
+/* Range: n values of TNN_DT_* dtype */
+#define TNN_FIELDS_range(I, F, A) I(n) I(dtype)
 
 #define TNN_PARAM_KINDS_EXT(P) P(norm) P(lrn) P(elems) P(trilu) P(loss)       \
-  P(nd) P(onehot) P(compress) P(eyelike)
+  P(nd) P(onehot) P(compress) P(eyelike) P(range)
 
 #define TNN_STACK_norm 1024
 #define TNN_STACK_lrn 1024
@@ -209,6 +211,7 @@
 #define TNN_STACK_onehot 512
 #define TNN_STACK_compress 512
 #define TNN_STACK_eyelike 512
+#define TNN_STACK_range 512
 
 #define TNN_PARAM_KINDS(P)                                                    \
   P(conv) P(gemm) P(matmul) P(bcast) P(where) P(unary) P(cast) P(pool) P(bn)  \

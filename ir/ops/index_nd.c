@@ -1,4 +1,4 @@
-/* GatherND, ScatterND, OneHot, Compress and EyeLike (kernels in
+/* GatherND, ScatterND, OneHot, Compress, EyeLike and Range (kernels in
  * runtime/tnn_index_nd.h).
  *
  *  - GatherND(data, indices; batch_dims = b): indices int64 of rank >= 1
@@ -20,7 +20,12 @@
  *    the slices whose condition is true.  A condition longer than the axis
  *    is accepted when its extra entries are false, as numpy's compress.
  *  - EyeLike(x; dtype, k = 0): x of rank 2, only its shape read; the output
- *    is ones on diagonal k (j - i = k), of type dtype (default x's). */
+ *    is ones on diagonal k (j - i = k), of type dtype (default x's).
+ *  - Range(start, limit, delta): three constant scalars of one type (float,
+ *    double, int32, int64; as graph inputs the length cannot fold, so they
+ *    are refused); n = max(ceil((limit - start) / delta), 0) computed in
+ *    double from limit - start in the element's type, as onnxruntime. */
+#include <math.h>
 #include <string.h>
 
 #include "../ir.h"
@@ -346,6 +351,78 @@ static bool eyelike_lower(Graph *g, Node *n) {
   return true;
 }
 
+/* ----------------------------------------------------------------- Range */
+
+static bool range_len(Graph *g, Node *n, int64_t *len) {
+  static const char *const what[] = {"start", "limit", "delta"};
+  const DType t = n->in[0]->dtype;
+  for (int i = 0; i < 3; i++) {
+    const Tensor *x = n->in[i];
+    if (x->dtype != t || (t != DT_FLOAT && t != DT_DOUBLE && t != DT_INT32 &&
+                          t != DT_INT64)) {
+      diag_error(g->diag, n, "input %d '%s' (%s) has type %s; Range takes "
+                 "float, double, int32 or int64, the same for all three", i,
+                 x->name, what[i], dtype_name(x->dtype));
+      return false;
+    }
+    if (x->rank > 1 || ir_tensor_numel(x) != 1) {
+      diag_error(g->diag, n, "input %d '%s' (%s) must be a scalar", i,
+                 x->name, what[i]);
+      return false;
+    }
+    if (!x->data) {
+      diag_error(g->diag, n, "input %d '%s' (%s) must be a constant: it "
+                 "decides the output's length", i, x->name, what[i]);
+      return false;
+    }
+  }
+  double span, delta;
+  if (t == DT_FLOAT) {
+    span = (double)(*(const float *)n->in[1]->data -
+                    *(const float *)n->in[0]->data);
+    delta = *(const float *)n->in[2]->data;
+  } else if (t == DT_DOUBLE) {
+    span = *(const double *)n->in[1]->data - *(const double *)n->in[0]->data;
+    delta = *(const double *)n->in[2]->data;
+  } else {
+    const int64_t a = ir_const_int(n->in[0], 0), b = ir_const_int(n->in[1], 0);
+    if (t == DT_INT32) span = (double)(int32_t)(uint32_t)((uint64_t)b - (uint64_t)a);
+    else span = (double)(int64_t)((uint64_t)b - (uint64_t)a);
+    delta = (double)ir_const_int(n->in[2], 0);
+  }
+  if (delta == 0) {
+    diag_error(g->diag, n, "input 2 '%s' (delta) is 0", n->in[2]->name);
+    return false;
+  }
+  const double c = ceil(span / delta);
+  if (c != c || c > (double)g->limits->max_tensor_elements) {
+    diag_error(g->diag, n, "Range would have %g elements, more than the limit "
+               "of %lld (see --limit elements=N)", c,
+               (long long)g->limits->max_tensor_elements);
+    return false;
+  }
+  *len = c > 0 ? (int64_t)c : 0;
+  return true;
+}
+
+static bool range_infer(Graph *g, Node *n) {
+  int64_t len;
+  if (!range_len(g, n, &len)) return false;
+  ir_tensor_set_shape(n->out[0], n->in[0]->dtype, 1, &len);
+  return true;
+}
+
+static bool range_lower(Graph *g, Node *n) {
+  int64_t len;
+  if (!range_len(g, n, &len)) return false;
+  tnn_range_params *p = opk_params(g, sizeof *p);
+  p->n = len;
+  p->dtype = dtype_tnn(n->in[0]->dtype);
+  n->call.kernel = TNN_K_x_range;
+  n->call.params = p;
+  return true;
+}
+
 /* ------------------------------------------------------------------------ */
 
 static bool index_nd_infer(Graph *g, Node *n) {
@@ -353,6 +430,7 @@ static bool index_nd_infer(Graph *g, Node *n) {
   case OP_ONE_HOT: return onehot_infer(g, n);
   case OP_COMPRESS: return compress_infer(g, n);
   case OP_EYE_LIKE: return eyelike_infer(g, n);
+  case OP_RANGE: return range_infer(g, n);
   default: return nd_infer(g, n);
   }
 }
@@ -362,6 +440,7 @@ static bool index_nd_lower(Graph *g, Node *n) {
   case OP_ONE_HOT: return onehot_lower(g, n);
   case OP_COMPRESS: return compress_lower(g, n);
   case OP_EYE_LIKE: return eyelike_lower(g, n);
+  case OP_RANGE: return range_lower(g, n);
   default: return nd_lower(g, n);
   }
 }

@@ -274,6 +274,11 @@ def index_nd_models():
     save("compress_condition_beyond.onnx", model(
         [helper.make_node("Compress", ["x", "c"], ["y"], name="cmp", axis=1)],
         [vi("x", [2, 3])], [vi("y", [2, 1])], [c]))
+    # Range with a zero delta
+    r = [helper.make_tensor(k, I64, [], [v]) for k, v in (("a", 0), ("b", 5), ("d", 0))]
+    save("range_delta_zero.onnx", model(
+        [helper.make_node("Range", ["a", "b", "d"], ["y"], name="rng")],
+        [], [vi("y", [5], I64)], r, opsets=[helper.make_opsetid("", 11)]))
 
 
 if __name__ == "__main__":

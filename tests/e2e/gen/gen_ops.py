@@ -1812,6 +1812,23 @@ def _(g):
     g.out(g.op('EyeLike', [x], k=2))
 
 
+@model('range_float_accumulated')
+def _(g):
+    g.opset = 11
+    # 0.1 + 0.3 + 0.3 ... in float, as onnxruntime accumulates; 7 values
+    x = g.input(g.randn(7))
+    r = g.op('Range', [g.f32(0.1), g.f32(2.0), g.f32(0.3)])
+    g.out(g.op('Add', [x, r]), shape=[7])
+
+
+@model('range_int64_negative_delta')
+def _(g):
+    g.opset = 11
+    x = g.input(g.rng.integers(-9, 9, (2, 4)).astype(np.int64))
+    r = g.op('Range', [g.i64(10), g.i64(-1), g.i64(-3)])
+    g.out(g.op('Mul', [x, r]), elem=I64, shape=[2, 4])
+
+
 @model('expand_broadcast_rank_up')
 def _(g):
     x = g.input(g.randn(3, 1))

@@ -4,7 +4,8 @@
  * Variadic Min/Max/Sum were split into binary chains by pass canonicalize, so
  * every node here has two inputs; Mean reaches here as the chain's sum and
  * becomes a Mul by 1 / count.  Double has the arithmetic, Pow, Min/Max,
- * fmod and the comparisons.  Comparisons produce bool. */
+ * fmod and the comparisons; int8 and uint8 the integer set (wrapping).
+ * Comparisons produce bool. */
 #include <string.h>
 
 #include "../ir.h"
@@ -113,6 +114,18 @@ static int binary_kernel(const Node *n, DType a, DType b) {
     if (op == OP_MIN) return TNN_K_i32_min;
     if (op == OP_MAX) return TNN_K_i32_max;
     if (op == OP_MOD) return fmod ? TNN_K_i32_fmod : TNN_K_i32_mod;
+    return -1;
+  case DT_INT8:
+    ARITH(i8)
+    if (op == OP_MIN) return TNN_K_i8_min;
+    if (op == OP_MAX) return TNN_K_i8_max;
+    if (op == OP_MOD) return fmod ? TNN_K_i8_fmod : TNN_K_i8_mod;
+    return -1;
+  case DT_UINT8:
+    ARITH(u8)
+    if (op == OP_MIN) return TNN_K_u8_min;
+    if (op == OP_MAX) return TNN_K_u8_max;
+    if (op == OP_MOD) return TNN_K_u8_mod;
     return -1;
   case DT_BOOL:
     if (op == OP_AND) return TNN_K_b8_and;

@@ -1666,6 +1666,23 @@ def _(g):
     g.out(g.op('Max', [g.op('Div', [g.op('Add', [a, b]), c]), a]), elem=D)
 
 
+@model('uint8_sub_wraps_div')
+def _(g):
+    g.opset = 14
+    U8 = TensorProto.UINT8
+    a = g.input(g.rng.integers(0, 256, (3, 4)).astype(np.uint8))
+    b = g.input(g.rng.integers(1, 256, (4,)).astype(np.uint8))
+    g.out(g.op('Sub', [a, b]), g.op('Div', [a, b]), elem=U8)
+
+
+@model('int8_max_mod')
+def _(g):
+    I8 = TensorProto.INT8
+    a = g.input(g.rng.integers(-128, 128, (2, 5)).astype(np.int8))
+    b = g.input(g.rng.integers(-9, 10, (5,)).astype(np.int8) | 1)
+    g.out(g.op('Max', [a, b]), g.op('Mod', [a, b]), elem=I8)
+
+
 @model('layernorm_last_axis')
 def _(g):
     g.opset = 17

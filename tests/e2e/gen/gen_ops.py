@@ -1683,6 +1683,18 @@ def _(g):
     g.out(g.op('Max', [a, b]), g.op('Mod', [a, b]), elem=I8)
 
 
+@model('clip_int8_uint8_double')
+def _(g):
+    I8, U8, D = TensorProto.INT8, TensorProto.UINT8, TensorProto.DOUBLE
+    a = g.input(g.rng.integers(-128, 128, (3, 5)).astype(np.int8))
+    b = g.input(g.rng.integers(0, 256, (4,)).astype(np.uint8))
+    c = g.input(g.rng.standard_normal((2, 3)) * 3.0, f64=True)
+    ya = g.op('Clip', [a, g.init(np.array(-20, dtype=np.int8)), g.init(np.array(90, dtype=np.int8))])
+    yb = g.op('Clip', [b, '', g.init(np.array(100, dtype=np.uint8))])
+    yc = g.op('Clip', [c, g.init(np.array(-1.5), f64=True)])
+    g.outputs += [(ya, I8, None), (yb, U8, None), (yc, D, None)]
+
+
 @model('layernorm_last_axis')
 def _(g):
     g.opset = 17

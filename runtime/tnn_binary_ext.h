@@ -1,5 +1,8 @@
 /* tnn runtime: more broadcasting binary kernels (tnn_bcast_params, the
- * TNN_BINARY walker of tnn_elementwise.h): Mod and Xor.
+ * TNN_BINARY walker of tnn_elementwise.h): Mod, Xor and the double
+ * arithmetic (Add, Sub, Mul, Div, Pow, Min and Max propagating NaN, the
+ * comparisons, fmod; Mean is an Add chain and a Mul by 1 / count), and
+ * int8 / uint8 arithmetic.
  *
  * Mod with fmod = 0 (integers only) is Python's: the result takes the
  * divisor's sign; fmod = 1 is C's fmod / %, the dividend's sign.  x mod 0
@@ -29,8 +32,41 @@ TNN_BINARY(i32, int32_t, int32_t, mod, (int32_t)tnn_i64_mods(a, b))
 TNN_BINARY(i32, int32_t, int32_t, fmod, (int32_t)tnn_i64_fmods(a, b))
 TNN_BINARY(b8, uint8_t, uint8_t, xor, (a != 0) != (b != 0))
 
+/* int8 and uint8: the TNN_BINARY_ARITH set wrapping through uint64_t, Div
+ * (x / 0 gives 0, INT8_MIN / -1 wraps), Mod (Python's sign rule for int8;
+ * uint8's two modes agree). */
+TNN_BINARY_ARITH(i8, int8_t)
+TNN_BINARY(i8, int8_t, int8_t, div, (int8_t)tnn_i64_divs(a, b))
+TNN_BINARY(i8, int8_t, int8_t, mod, (int8_t)tnn_i64_mods(a, b))
+TNN_BINARY(i8, int8_t, int8_t, fmod, (int8_t)tnn_i64_fmods(a, b))
+TNN_BINARY_ARITH(u8, uint8_t)
+TNN_BINARY(u8, uint8_t, uint8_t, div, b == 0 ? 0 : a / b)
+TNN_BINARY(u8, uint8_t, uint8_t, mod, b == 0 ? 0 : a % b)
+
+TNN_BINARY(f64, double, double, add, a + b)
+TNN_BINARY(f64, double, double, sub, a - b)
+TNN_BINARY(f64, double, double, mul, a * b)
+TNN_BINARY(f64, double, double, div, a / b)
+TNN_BINARY(f64, double, double, pow, pow(a, b))
+TNN_BINARY(f64, double, double, fmin,
+           (a != a || b != b) ? a + b : (a < b ? a : b))
+TNN_BINARY(f64, double, double, fmax,
+           (a != a || b != b) ? a + b : (a > b ? a : b))
+TNN_BINARY(f64, double, double, fmod, fmod(a, b))
+TNN_BINARY(f64, double, uint8_t, greater, a > b)
+TNN_BINARY(f64, double, uint8_t, greater_equal, a >= b)
+TNN_BINARY(f64, double, uint8_t, less, a < b)
+TNN_BINARY(f64, double, uint8_t, less_equal, a <= b)
+TNN_BINARY(f64, double, uint8_t, equal, a == b)
+
 #define TNN_KERNELS_BINARY_EXT(K)                                             \
   K(f32_fmod, bcast) K(i64_mod, bcast) K(i64_fmod, bcast) K(i32_mod, bcast)   \
-  K(i32_fmod, bcast) K(b8_xor, bcast)
+  K(i32_fmod, bcast) K(b8_xor, bcast) K(f64_add, bcast) K(f64_sub, bcast)    \
+  K(f64_mul, bcast) K(f64_div, bcast) K(f64_pow, bcast) K(f64_fmin, bcast)    \
+  K(f64_fmax, bcast) K(f64_fmod, bcast) K(f64_greater, bcast)                 \
+  K(f64_greater_equal, bcast) K(f64_less, bcast) K(f64_less_equal, bcast)     \
+  K(f64_equal, bcast) TNN_KERNELS_BINARY_ARITH(K, i8) K(i8_div, bcast)        \
+  K(i8_mod, bcast) K(i8_fmod, bcast) TNN_KERNELS_BINARY_ARITH(K, u8)          \
+  K(u8_div, bcast) K(u8_mod, bcast)
 
 #endif /* TNN_BINARY_EXT_H */

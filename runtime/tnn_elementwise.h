@@ -69,6 +69,18 @@ TNN_UNARY(i64, int64_t, sign, (int64_t)((v > 0) - (v < 0)))
 TNN_UNARY(i64, int64_t, clip,
           (double)v < p->alpha ? tnn_sat_i64(p->alpha)
                                : ((double)v > p->beta ? tnn_sat_i64(p->beta) : v))
+/* Clip of the narrower types: the bounds are of the input's type (exact in
+ * alpha/beta), a missing one infinite and never taken. */
+#define TNN_CLIP_INT(T, ct)                                                   \
+  TNN_UNARY(T, ct, clip,                                                      \
+            (double)v < p->alpha                                              \
+                ? (ct)tnn_sat_i64(p->alpha)                                   \
+                : ((double)v > p->beta ? (ct)tnn_sat_i64(p->beta) : v))
+TNN_CLIP_INT(i32, int32_t)
+TNN_CLIP_INT(i8, int8_t)
+TNN_CLIP_INT(u8, uint8_t)
+TNN_UNARY(f64, double, clip,
+          v < p->alpha ? p->alpha : (v > p->beta ? p->beta : v))
 TNN_UNARY(i32, int32_t, abs, v < 0 ? TNN_WRAP(int32_t, 0 - (uint64_t)v) : v)
 TNN_UNARY(i32, int32_t, neg, TNN_WRAP(int32_t, 0 - (uint64_t)v))
 TNN_UNARY(i32, int32_t, sign, (int32_t)((v > 0) - (v < 0)))
@@ -219,7 +231,8 @@ TNN_INLINE int tnn_x_cast(const void *vp, const void *const *in,
   K(f32_round, unary) K(f32_floor, unary) K(f32_clip, unary)                  \
   K(i64_relu, unary) K(i64_abs, unary) K(i64_neg, unary) K(i64_sign, unary)   \
   K(i64_clip, unary) K(i32_abs, unary) K(i32_neg, unary) K(i32_sign, unary)   \
-  K(b8_not, unary)                                                            \
+  K(b8_not, unary) K(i32_clip, unary) K(i8_clip, unary) K(u8_clip, unary)    \
+  K(f64_clip, unary)                                                          \
   TNN_KERNELS_BINARY_ARITH(K, f32)                                            \
   K(f32_div, bcast) K(f32_pow, bcast) K(f32_prelu, bcast) K(f32_fmin, bcast)  \
   K(f32_fmax, bcast)                                                          \

@@ -3,7 +3,8 @@
  *
  * Over an empty set the results are the identities: Min +inf, Prod 1,
  * L1/L2/SumSquare 0, LogSum and LogSumExp -inf.  Float sums and products
- * accumulate in double; LogSumExp keeps a running maximum m and the sum s
+ * accumulate in double (double has every reduction here, tnn_data.h's
+ * three included); LogSumExp keeps a running maximum m and the sum s
  * of e^(v - m) (rescaled when m grows), so it never overflows. */
 #ifndef TNN_REDUCE_H
 #define TNN_REDUCE_H
@@ -29,11 +30,13 @@ TNN_INLINE tnn_lse_acc tnn_lse_step(tnn_lse_acc a, double v) {
   return a;
 }
 
-TNN_INLINE float tnn_lse_fin(tnn_lse_acc a) {
+TNN_INLINE double tnn_lse_fin64(tnn_lse_acc a) {
   if (a.m != a.m) return NAN;
-  if (a.m == -INFINITY || a.m == INFINITY) return (float)a.m;
-  return (float)(a.m + log(a.s));
+  if (a.m == -INFINITY || a.m == INFINITY) return a.m;
+  return a.m + log(a.s);
 }
+
+TNN_INLINE float tnn_lse_fin(tnn_lse_acc a) { return (float)tnn_lse_fin64(a); }
 
 TNN_REDUCE(f32, float, float, reduce_min, INFINITY,
            (acc != acc || !(v < acc || v != v)) ? acc : v, acc)
@@ -49,6 +52,21 @@ TNN_REDUCE(f32, float, double, reduce_log_sum, 0.0, acc + v,
 TNN_REDUCE(f32, float, tnn_lse_acc, reduce_log_sum_exp,
            ((tnn_lse_acc){-INFINITY, 0.0}), tnn_lse_step(acc, v),
            tnn_lse_fin(acc))
+/* double: every reduction, accumulating in double */
+TNN_REDUCE(f64, double, double, reduce_sum, 0.0, acc + v, acc)
+TNN_REDUCE(f64, double, double, reduce_mean, 0.0, acc + v, acc / (double)nred)
+TNN_REDUCE(f64, double, double, reduce_max, -INFINITY,
+           (acc != acc || !(v > acc || v != v)) ? acc : v, acc)
+TNN_REDUCE(f64, double, double, reduce_min, INFINITY,
+           (acc != acc || !(v < acc || v != v)) ? acc : v, acc)
+TNN_REDUCE(f64, double, double, reduce_prod, 1.0, acc * v, acc)
+TNN_REDUCE(f64, double, double, reduce_l1, 0.0, acc + fabs(v), acc)
+TNN_REDUCE(f64, double, double, reduce_l2, 0.0, acc + v * v, sqrt(acc))
+TNN_REDUCE(f64, double, double, reduce_sum_square, 0.0, acc + v * v, acc)
+TNN_REDUCE(f64, double, double, reduce_log_sum, 0.0, acc + v, log(acc))
+TNN_REDUCE(f64, double, tnn_lse_acc, reduce_log_sum_exp,
+           ((tnn_lse_acc){-INFINITY, 0.0}), tnn_lse_step(acc, v),
+           tnn_lse_fin64(acc))
 TNN_REDUCE(i64, int64_t, int64_t, reduce_min, INT64_MAX, v < acc ? v : acc,
            acc)
 TNN_REDUCE(i64, int64_t, uint64_t, reduce_prod, 1, acc * (uint64_t)v,
@@ -122,6 +140,11 @@ TNN_CUMSUM(i64, int64_t, uint64_t)
   K(f32_reduce_log_sum_exp, reduce) K(i64_reduce_min, reduce)                 \
   K(i64_reduce_prod, reduce) K(i64_reduce_sum_square, reduce)                 \
   K(i64_reduce_l1, reduce) K(f32_argmin, axis) K(f32_cumsum, axis)          \
-  K(f64_cumsum, axis) K(i32_cumsum, axis) K(i64_cumsum, axis)
+  K(f64_cumsum, axis) K(i32_cumsum, axis) K(i64_cumsum, axis)               \
+  K(f64_reduce_sum, reduce) K(f64_reduce_mean, reduce)                        \
+  K(f64_reduce_max, reduce) K(f64_reduce_min, reduce)                         \
+  K(f64_reduce_prod, reduce) K(f64_reduce_l1, reduce)                         \
+  K(f64_reduce_l2, reduce) K(f64_reduce_sum_square, reduce)                   \
+  K(f64_reduce_log_sum, reduce) K(f64_reduce_log_sum_exp, reduce)
 
 #endif /* TNN_REDUCE_H */

@@ -183,13 +183,35 @@
   I(n) I(c) I(d) I(reduction) I(ignore) I(has_ignore) I(has_w) I(softmax)     \
   I(has_lp) I(idx64)
 
-#define TNN_PARAM_KINDS_EXT(P) P(norm) P(lrn) P(elems) P(trilu) P(loss)
+/* GatherND / ScatterND (tnn_index_nd.h): data [batch][dims[0..q)][slice]
+ * (dbatch elements per batch, of esize bytes), indices [batch][nidx][q];
+ * dtype TNN_DT_* and reduction (ScatterND) as elems; bytes of the data */
+#define TNN_FIELDS_nd(I, F, A)                                                \
+  I(batch) I(nidx) I(q) A(dims, TNN_MAX_RANK) I(slice) I(dbatch) I(esize)     \
+  I(dtype) I(reduction) I(bytes)
+/* OneHot: indices [outer, inner] of TNN_DT_* idtype, output
+ * [outer, depth, inner] of esize-byte values */
+#define TNN_FIELDS_onehot(I, F, A) I(outer) I(depth) I(inner) I(idtype) I(esize)
+/* Compress: x [outer, len, inner bytes], a condition of clen entries */
+#define TNN_FIELDS_compress(I, F, A) I(outer) I(len) I(clen) I(inner)
+/* EyeLike: [rows, cols] of TNN_DT_* dtype, ones on diagonal k */
+#define TNN_FIELDS_eyelike(I, F, A) I(rows) I(cols) I(k) I(dtype)
+/* Range: n values of TNN_DT_* dtype */
+#define TNN_FIELDS_range(I, F, A) I(n) I(dtype)
+
+#define TNN_PARAM_KINDS_EXT(P) P(norm) P(lrn) P(elems) P(trilu) P(loss)       \
+  P(nd) P(onehot) P(compress) P(eyelike) P(range)
 
 #define TNN_STACK_norm 1024
 #define TNN_STACK_lrn 1024
 #define TNN_STACK_elems 512
 #define TNN_STACK_trilu 512
 #define TNN_STACK_loss 1024
+#define TNN_STACK_nd 512
+#define TNN_STACK_onehot 512
+#define TNN_STACK_compress 512
+#define TNN_STACK_eyelike 512
+#define TNN_STACK_range 512
 
 #define TNN_PARAM_KINDS(P)                                                    \
   P(conv) P(gemm) P(matmul) P(bcast) P(where) P(unary) P(cast) P(pool) P(bn)  \
@@ -285,6 +307,7 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
 #include "tnn_index.h"
 #include "tnn_loss.h"
 #include "tnn_layout.h"
+#include "tnn_index_nd.h"
 
 /* The kernel files: each defines TNN_KERNELS_<LIST>(K), its kernels with
  * the params kind each takes.  tnnc's kernel table is TNN_KERNELS; a
@@ -302,7 +325,8 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
   X("tnn_i8_conv.h", I8_CONV)                                                 \
   X("tnn_unary_math.h", UNARY_MATH) X("tnn_reduce.h", REDUCE)                 \
   X("tnn_binary_ext.h", BINARY_EXT) X("tnn_norm.h", NORM)                     \
-  X("tnn_index.h", INDEX) X("tnn_loss.h", LOSS) X("tnn_layout.h", LAYOUT)
+  X("tnn_index.h", INDEX) X("tnn_loss.h", LOSS) X("tnn_layout.h", LAYOUT)    \
+  X("tnn_index_nd.h", INDEX_ND)
 
 /* Every kernel, with the params kind it takes: tnnc's kernel table. */
 #define TNN_KERNELS(K)                                                        \
@@ -327,6 +351,7 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
   TNN_KERNELS_NORM(K)                                                         \
   TNN_KERNELS_INDEX(K)                                                        \
   TNN_KERNELS_LOSS(K)                                                         \
-  TNN_KERNELS_LAYOUT(K)
+  TNN_KERNELS_LAYOUT(K)                                                       \
+  TNN_KERNELS_INDEX_ND(K)
 
 #endif

@@ -2,7 +2,10 @@
  *
  * Mod: fmod = 0 (Python's sign rule, integers) or 1 (C's).
  * Variadic Min/Max/Sum were split into binary chains by pass canonicalize, so
- * every node here has two inputs.  Comparisons produce bool. */
+ * every node here has two inputs; Mean reaches here as the chain's sum and
+ * becomes a Mul by 1 / count.  Double has the arithmetic, Pow, Min/Max,
+ * fmod and the comparisons; int8 and uint8 the integer set (wrapping).
+ * Comparisons produce bool. */
 #include <string.h>
 
 #include "../ir.h"
@@ -12,9 +15,31 @@ static bool is_compare(Op op) {
          op == OP_LESS_OR_EQUAL || op == OP_EQUAL;
 }
 
+/* Mean of the sum in input 0 (pass canonicalize): becomes Mul(sum, 1 / n),
+ * the reciprocal of the count computed in the sum's type, float or double,
+ * as onnxruntime does (sum *= 1 / n; a Div by n differs in the last bit). */
+static bool mean_to_div(Graph *g, Node *n) {
+  Tensor *s = n->in[0];
+  const Attr *a = ir_attr(n, "tnnc.count");
+  if (!a || n->nin != 2 || n->in[1]) tnnc_unreachable();
+  if (s->dtype != DT_FLOAT && s->dtype != DT_DOUBLE) {
+    diag_error(g->diag, n, "inputs have type %s; Mean takes float or double",
+               dtype_name(s->dtype));
+    return false;
+  }
+  Tensor *c = ir_const_new(g, arena_printf(g->arena, "%s/Mean_scale",
+                                           n->name), s->dtype, 0, NULL);
+  if (s->dtype == DT_FLOAT) *(float *)c->data = 1.0f / (float)a->i;
+  else *(double *)c->data = 1.0 / (double)a->i;
+  n->in[1] = c;
+  n->op = OP_MUL;
+  return true;
+}
+
 static bool binary_infer(Graph *g, Node *n) {
   int rank;
   int64_t dims[IR_MAX_RANK];
+  if (n->op == OP_MEAN && !mean_to_div(g, n)) return false;
   if (n->nin != 2) {
     diag_error(g->diag, n, "expected 2 inputs after canonicalization, got %d",
                n->nin);
@@ -26,9 +51,10 @@ static bool binary_infer(Graph *g, Node *n) {
                dtype_name(a->dtype), dtype_name(b->dtype));
     return false;
   }
-  if (n->op == OP_MOD && a->dtype == DT_FLOAT &&
+  if (n->op == OP_MOD && (a->dtype == DT_FLOAT || a->dtype == DT_DOUBLE) &&
       ir_attr_int(n, "fmod", 0) == 0) {
-    diag_error(g->diag, n, "Mod on float tensors needs fmod = 1");
+    diag_error(g->diag, n, "Mod on %s tensors needs fmod = 1",
+               dtype_name(a->dtype));
     return false;
   }
   if ((n->op == OP_AND || n->op == OP_OR || n->op == OP_XOR) &&
@@ -61,6 +87,7 @@ static int binary_kernel(const Node *n, DType a, DType b) {
   const Op op = n->op;
   const bool fmod = ir_attr_int(n, "fmod", 0) != 0;
   if (a == DT_FLOAT && op == OP_POW && b == DT_FLOAT) return TNN_K_f32_pow;
+  if (a == DT_DOUBLE && op == OP_POW && b == DT_DOUBLE) return TNN_K_f64_pow;
   if (a != b) return -1;
   switch (a) {
   case DT_FLOAT:
@@ -69,6 +96,12 @@ static int binary_kernel(const Node *n, DType a, DType b) {
     if (op == OP_MIN) return TNN_K_f32_fmin;
     if (op == OP_MAX) return TNN_K_f32_fmax;
     if (op == OP_MOD && fmod) return TNN_K_f32_fmod;
+    return -1;
+  case DT_DOUBLE:
+    ARITH(f64)
+    if (op == OP_MIN) return TNN_K_f64_fmin;
+    if (op == OP_MAX) return TNN_K_f64_fmax;
+    if (op == OP_MOD && fmod) return TNN_K_f64_fmod;
     return -1;
   case DT_INT64:
     ARITH(i64)
@@ -81,6 +114,18 @@ static int binary_kernel(const Node *n, DType a, DType b) {
     if (op == OP_MIN) return TNN_K_i32_min;
     if (op == OP_MAX) return TNN_K_i32_max;
     if (op == OP_MOD) return fmod ? TNN_K_i32_fmod : TNN_K_i32_mod;
+    return -1;
+  case DT_INT8:
+    ARITH(i8)
+    if (op == OP_MIN) return TNN_K_i8_min;
+    if (op == OP_MAX) return TNN_K_i8_max;
+    if (op == OP_MOD) return fmod ? TNN_K_i8_fmod : TNN_K_i8_mod;
+    return -1;
+  case DT_UINT8:
+    ARITH(u8)
+    if (op == OP_MIN) return TNN_K_u8_min;
+    if (op == OP_MAX) return TNN_K_u8_max;
+    if (op == OP_MOD) return TNN_K_u8_mod;
     return -1;
   case DT_BOOL:
     if (op == OP_AND) return TNN_K_b8_and;

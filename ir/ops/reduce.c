@@ -6,7 +6,8 @@
  * (the others) an optional constant int64 input 1.  No axes reduces all of
  * them, unless noop_with_empty_axes = 1, which makes the node an identity
  * (lowered to a copy).  keepdims (default 1) keeps reduced dims as 1.
- * Float32 for all; int64 too for ReduceSum, Max, Min, Prod, SumSquare, L1.
+ * Float32 and double for all; int64 too for ReduceSum, Max, Min, Prod,
+ * SumSquare, L1.
  *
  * ArgMax/ArgMin(axis = 0, keepdims = 1, select_last_index = 0) on float32 gives
  * int64.  TopK: K from the attribute `k` (opset < 10) or a constant int64
@@ -106,6 +107,21 @@ static int reduce_kernel(Op op, DType t) {
     case OP_REDUCE_SUM_SQUARE: return TNN_K_f32_reduce_sum_square;
     case OP_REDUCE_LOG_SUM: return TNN_K_f32_reduce_log_sum;
     case OP_REDUCE_LOG_SUM_EXP: return TNN_K_f32_reduce_log_sum_exp;
+    default: return -1;
+    }
+  }
+  if (t == DT_DOUBLE) {
+    switch (op) {
+    case OP_REDUCE_MEAN: return TNN_K_f64_reduce_mean;
+    case OP_REDUCE_SUM: return TNN_K_f64_reduce_sum;
+    case OP_REDUCE_MAX: return TNN_K_f64_reduce_max;
+    case OP_REDUCE_MIN: return TNN_K_f64_reduce_min;
+    case OP_REDUCE_PROD: return TNN_K_f64_reduce_prod;
+    case OP_REDUCE_L1: return TNN_K_f64_reduce_l1;
+    case OP_REDUCE_L2: return TNN_K_f64_reduce_l2;
+    case OP_REDUCE_SUM_SQUARE: return TNN_K_f64_reduce_sum_square;
+    case OP_REDUCE_LOG_SUM: return TNN_K_f64_reduce_log_sum;
+    case OP_REDUCE_LOG_SUM_EXP: return TNN_K_f64_reduce_log_sum_exp;
     default: return -1;
     }
   }

@@ -119,6 +119,15 @@ static int unary_kernel(Op op, DType t) {
     }
   }
   if (t == DT_BOOL && op == OP_NOT) return TNN_K_b8_not;
+  if (op == OP_CLIP) {
+    switch (t) {
+    case DT_INT32: return TNN_K_i32_clip;
+    case DT_INT8: return TNN_K_i8_clip;
+    case DT_UINT8: return TNN_K_u8_clip;
+    case DT_DOUBLE: return TNN_K_f64_clip;
+    default: return -1;
+    }
+  }
   return -1;
 }
 

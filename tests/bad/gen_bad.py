@@ -130,6 +130,7 @@ def main():
     fold_models()
     ub_models()
     qdq_models()
+    index_nd_models()
 
 
 def nul_models():
@@ -253,6 +254,31 @@ def qdq_models():
         [helper.make_node("QuantizeLinear", ["x", "s"], ["y"], name="ql", output_dtype=4)],
         [vi("x", [1, 4])], [vi("y", [1, 4], TensorProto.UINT16)], [s],
         opsets=[helper.make_opsetid("", 21)]))
+
+
+def index_nd_models():
+    I64 = TensorProto.INT64
+    # OneHot's depth decides the output shape: a graph input is refused
+    v = helper.make_tensor("v", TensorProto.FLOAT, [2], [0.0, 1.0])
+    save("onehot_depth_input.onnx", model(
+        [helper.make_node("OneHot", ["i", "depth", "v"], ["y"], name="oh")],
+        [vi("i", [3], I64), vi("depth", [], I64)], [vi("y", [3, 4])], [v],
+        opsets=[helper.make_opsetid("", 11)]))
+    # GatherND indices whose last dim exceeds the data's rank
+    ix = helper.make_tensor("ix", I64, [1, 3], [0, 0, 0])
+    save("gathernd_index_too_long.onnx", model(
+        [helper.make_node("GatherND", ["x", "ix"], ["y"], name="gnd")],
+        [vi("x", [2, 3])], [vi("y", [1])], [ix]))
+    # Compress with a condition true beyond the axis
+    c = helper.make_tensor("c", TensorProto.BOOL, [4], [1, 0, 0, 1])
+    save("compress_condition_beyond.onnx", model(
+        [helper.make_node("Compress", ["x", "c"], ["y"], name="cmp", axis=1)],
+        [vi("x", [2, 3])], [vi("y", [2, 1])], [c]))
+    # Range with a zero delta
+    r = [helper.make_tensor(k, I64, [], [v]) for k, v in (("a", 0), ("b", 5), ("d", 0))]
+    save("range_delta_zero.onnx", model(
+        [helper.make_node("Range", ["a", "b", "d"], ["y"], name="rng")],
+        [], [vi("y", [5], I64)], r, opsets=[helper.make_opsetid("", 11)]))
 
 
 if __name__ == "__main__":

@@ -703,6 +703,11 @@ expect_bad nul_output_name.onnx "graph.output\[0\].name holds a NUL"
 expect_bad nul_attr_string.onnx "'auto_pad' holds a NUL"
 # QuantizeLinear to a type other than int8/uint8
 expect_bad quantizelinear_uint16.onnx "node #0 'ql' \(QuantizeLinear\): attribute 'output_dtype' is 4"
+# shape-deciding inputs of OneHot / Compress, GatherND's index length, Range's delta
+expect_bad range_delta_zero.onnx "node #0 'rng' \(Range\): input 2 'd' \(delta\) is 0"
+expect_bad onehot_depth_input.onnx "node #0 'oh' \(OneHot\): input 1 'depth' \(depth\) must be a constant"
+expect_bad gathernd_index_too_long.onnx "node #0 'gnd' \(GatherND\): input 1 'ix' \(indices\) has last dim 3, expected 1 to 2"
+expect_bad compress_condition_beyond.onnx "node #0 'cmp' \(Compress\): input 1 'c' \(condition\) is true at 3, beyond the 3 slices"
 
 # .npy files: one strict header reader (runtime/tnn_npy.h) for --const-input
 # and the --emit-main program.  mknpy FILE VERSION HEADER DATA_BYTES writes

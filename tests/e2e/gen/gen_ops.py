@@ -58,12 +58,13 @@ class G:
     def randn(self, *shape, scale=1.0):
         return (self.rng.standard_normal(shape) * scale).astype(np.float32)
 
-    def input(self, arr, name=None, shape=None):
-        """A runtime input holding arr; shape may name symbolic dims."""
+    def input(self, arr, name=None, shape=None, f64=False):
+        """A runtime input holding arr; shape may name symbolic dims.
+        float64 becomes float32 unless f64."""
         if name is None:
             name = f'x{len(self.inputs)}'
         arr = np.asarray(arr)
-        if arr.dtype == np.float64:
+        if arr.dtype == np.float64 and not f64:
             arr = arr.astype(np.float32)
         et = helper.np_dtype_to_tensor_dtype(arr.dtype) if hasattr(helper, 'np_dtype_to_tensor_dtype') \
             else onnx.mapping.NP_TYPE_TO_TENSOR_TYPE[arr.dtype]
@@ -71,10 +72,10 @@ class G:
         self.data.append(arr)
         return name
 
-    def init(self, arr, name=None):
+    def init(self, arr, name=None, f64=False):
         name = name or self.tmp('c')
         arr = np.asarray(arr)
-        if arr.dtype == np.float64:
+        if arr.dtype == np.float64 and not f64:
             arr = arr.astype(np.float32)
         self.inits.append(numpy_helper.from_array(arr, name))
         return name
@@ -1566,6 +1567,21 @@ def _(g):
     g.out(g.op('ReduceLogSumExp', [x], axes=[2], keepdims=0))
 
 
+@model('reducelogsumexp_double_axes')
+def _(g):
+    g.opset = 18
+    x = g.input(g.rng.standard_normal((3, 4, 5)) * 30.0, f64=True)
+    g.out(g.op('ReduceLogSumExp', [x, g.i64([0, -1])], keepdims=1), elem=TensorProto.DOUBLE)
+
+
+@model('reduce_double_l2_min')
+def _(g):
+    x = g.input(g.rng.standard_normal((2, 3, 4)), f64=True)
+    l2 = g.op('ReduceL2', [x], axes=[1], keepdims=0)
+    mn = g.op('ReduceMin', [x], axes=[1], keepdims=0)
+    g.out(l2, mn, elem=TensorProto.DOUBLE)
+
+
 @model('argmin_last_index')
 def _(g):
     x = g.input(np.round(g.randn(3, 4, 5)).astype(np.float32))
@@ -1630,6 +1646,53 @@ def _(g):
 def _(g):
     a = g.input(g.randn(2, 3, 4))
     g.out(g.op('Sum', [a, g.rinit(4), g.rinit(3, 1)]))
+
+
+@model('mean_three_broadcast')
+def _(g):
+    a = g.input(g.randn(2, 3, 4))
+    b = g.input(g.randn(3, 1))
+    g.out(g.op('Mean', [a, b, g.rinit(4)]))
+
+
+@model('double_add_div_max')
+def _(g):
+    # double arithmetic (Mean on double runs the same Add and a Mul; onnxruntime
+    # has no double Mean to compare with)
+    D = TensorProto.DOUBLE
+    a = g.input(g.rng.standard_normal((3, 5)), f64=True)
+    b = g.input(g.rng.standard_normal((5,)), f64=True)
+    c = g.init(np.array([[3.0], [-7.0], [0.1]]), f64=True)
+    g.out(g.op('Max', [g.op('Div', [g.op('Add', [a, b]), c]), a]), elem=D)
+
+
+@model('uint8_sub_wraps_div')
+def _(g):
+    g.opset = 14
+    U8 = TensorProto.UINT8
+    a = g.input(g.rng.integers(0, 256, (3, 4)).astype(np.uint8))
+    b = g.input(g.rng.integers(1, 256, (4,)).astype(np.uint8))
+    g.out(g.op('Sub', [a, b]), g.op('Div', [a, b]), elem=U8)
+
+
+@model('int8_max_mod')
+def _(g):
+    I8 = TensorProto.INT8
+    a = g.input(g.rng.integers(-128, 128, (2, 5)).astype(np.int8))
+    b = g.input(g.rng.integers(-9, 10, (5,)).astype(np.int8) | 1)
+    g.out(g.op('Max', [a, b]), g.op('Mod', [a, b]), elem=I8)
+
+
+@model('clip_int8_uint8_double')
+def _(g):
+    I8, U8, D = TensorProto.INT8, TensorProto.UINT8, TensorProto.DOUBLE
+    a = g.input(g.rng.integers(-128, 128, (3, 5)).astype(np.int8))
+    b = g.input(g.rng.integers(0, 256, (4,)).astype(np.uint8))
+    c = g.input(g.rng.standard_normal((2, 3)) * 3.0, f64=True)
+    ya = g.op('Clip', [a, g.init(np.array(-20, dtype=np.int8)), g.init(np.array(90, dtype=np.int8))])
+    yb = g.op('Clip', [b, '', g.init(np.array(100, dtype=np.uint8))])
+    yc = g.op('Clip', [c, g.init(np.array(-1.5), f64=True)])
+    g.outputs += [(ya, I8, None), (yb, U8, None), (yc, D, None)]
 
 
 @model('layernorm_last_axis')
@@ -1707,6 +1770,92 @@ def _(g):
     x = g.input(g.randn(5, 4))
     t = g.input(g.rng.integers(0, 4, (5,)).astype(np.int32))
     g.out(g.op('SoftmaxCrossEntropyLoss', [x, t, g.init(_pos(g, 4))], reduction='sum'))
+
+
+@model('gathernd_batch1_negative')
+def _(g):
+    x = g.input(g.randn(2, 3, 4, 2))
+    i = g.input(np.array([[[0, -1], [2, 3]], [[-3, 0], [1, -2]], [[1, 1], [0, 0]]], dtype=np.int64).transpose(1, 0, 2).copy())
+    g.out(g.op('GatherND', [x, i], batch_dims=1))
+
+
+@model('gathernd_int64_full_index')
+def _(g):
+    x = g.input(g.rng.integers(-99, 99, (3, 4)).astype(np.int64))
+    g.out(g.op('GatherND', [x, g.i64([[[2, 1]], [[0, -1]]])]), elem=I64)
+
+
+@model('scatternd_max_slices')
+def _(g):
+    g.opset = 18
+    x = g.input(g.randn(4, 3, 2))
+    u = g.input(g.randn(3, 3, 2))
+    g.out(g.op('ScatterND', [x, g.i64([[1], [3], [1]]), u], reduction='max'))
+
+
+@model('scatternd_int64_add_duplicates')
+def _(g):
+    g.opset = 16
+    x = g.input(g.rng.integers(-9, 9, (2, 3, 4)).astype(np.int64))
+    u = g.input(g.rng.integers(-9, 9, (4,)).astype(np.int64))
+    g.out(g.op('ScatterND', [x, g.i64([[0, 2, 1], [1, 0, 3], [0, 2, 1], [1, 1, 0]]), u],
+               reduction='add'), elem=I64)
+
+
+@model('onehot_axis1_negative_out_of_range')
+def _(g):
+    i = g.input(np.array([[0, -1, 4], [5, -5, -6]], dtype=np.int64))
+    g.out(g.op('OneHot', [i, g.i64(5), g.f32([-1.0, 2.5])], axis=1))
+
+
+@model('onehot_float_indices_int64_values')
+def _(g):
+    # whole floats match (-2 counts from the end); 1.7, 2.5, -0.5 match nothing
+    i = g.input(np.array([[1.7, -2.0], [0.0, 3.0], [2.5, -0.5]], dtype=np.float32))
+    g.out(g.op('OneHot', [i, g.i64([4]), g.i64([3, 7])], axis=-2), elem=I64)
+
+
+@model('compress_axis1')
+def _(g):
+    g.opset = 11
+    x = g.input(g.randn(3, 4, 2))
+    g.out(g.op('Compress', [x, g.init(np.array([1, 0, 1, 1], dtype=bool))], axis=1), shape=[3, 3, 2])
+
+
+@model('compress_flat_short_condition')
+def _(g):
+    g.opset = 11
+    x = g.input(g.rng.integers(-9, 9, (2, 3)).astype(np.int64))
+    g.out(g.op('Compress', [x, g.init(np.array([0, 1, 1, 0], dtype=bool))]), elem=I64, shape=[2])
+
+
+@model('eyelike_int64_k_negative')
+def _(g):
+    x = g.input(g.randn(4, 6))
+    g.out(g.op('EyeLike', [x], dtype=TensorProto.INT64, k=-1), elem=I64)
+
+
+@model('eyelike_float_k2')
+def _(g):
+    x = g.input(g.randn(3, 5))
+    g.out(g.op('EyeLike', [x], k=2))
+
+
+@model('range_float_accumulated')
+def _(g):
+    g.opset = 11
+    # 0.1 + 0.3 + 0.3 ... in float, as onnxruntime accumulates; 7 values
+    x = g.input(g.randn(7))
+    r = g.op('Range', [g.f32(0.1), g.f32(2.0), g.f32(0.3)])
+    g.out(g.op('Add', [x, r]), shape=[7])
+
+
+@model('range_int64_negative_delta')
+def _(g):
+    g.opset = 11
+    x = g.input(g.rng.integers(-9, 9, (2, 4)).astype(np.int64))
+    r = g.op('Range', [g.i64(10), g.i64(-1), g.i64(-3)])
+    g.out(g.op('Mul', [x, r]), elem=I64, shape=[2, 4])
 
 
 @model('expand_broadcast_rank_up')

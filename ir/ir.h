@@ -342,6 +342,7 @@ bool opk_broadcast(Graph *g, Node *n, Tensor *const *ins, int nin,
 void opk_bcast_strides(const Tensor *t, int rank, const int64_t *dims,
                        int64_t *strides);
 int opk_norm_axis(Graph *g, Node *n, int64_t axis, int rank, bool *ok);
+int opk_scatter_reduction(Graph *g, Node *n); /* 0 none .. 4 min, -1: bad */
 void *opk_params(Graph *g, size_t size);
 /* The 2-D window geometry every conv and pool params struct shares (input
  * n, c, h, w; output oh, ow; kernel, strides, top/left pads, dilations),

@@ -81,3 +81,15 @@ int opk_norm_axis(Graph *g, Node *n, int64_t axis, int rank, bool *ok) {
 }
 
 void *opk_params(Graph *g, size_t size) { return arena_alloc(g->arena, size); }
+
+/* ScatterElements' and ScatterND's 'reduction': 0 none, 1 add, 2 mul,
+ * 3 max, 4 min (the runtime's codes); -1 after a diagnostic. */
+int opk_scatter_reduction(Graph *g, Node *n) {
+  static const char *const names[] = {"none", "add", "mul", "max", "min"};
+  const char *r = ir_attr_string(n, "reduction", "none");
+  for (int i = 0; i < 5; i++)
+    if (strcmp(r, names[i]) == 0) return i;
+  diag_error(g->diag, n, "attribute 'reduction' is '%s', expected none, add, "
+             "mul, max or min", r);
+  return -1;
+}

@@ -41,16 +41,6 @@ static bool elems_check(Graph *g, Node *n, int *axis) {
   return true;
 }
 
-static int scatter_reduction(Graph *g, Node *n) {
-  static const char *const names[] = {"none", "add", "mul", "max", "min"};
-  const char *r = ir_attr_string(n, "reduction", "none");
-  for (int i = 0; i < 5; i++)
-    if (strcmp(r, names[i]) == 0) return i;
-  diag_error(g->diag, n, "attribute 'reduction' is '%s', expected none, add, "
-             "mul, max or min", r);
-  return -1;
-}
-
 static int scatter_kernel(DType t) {
   switch (t) {
   case DT_FLOAT: return TNN_K_f32_scatter_elements;
@@ -85,7 +75,7 @@ static bool elems_infer(Graph *g, Node *n) {
                "shape and the data's type", u->name);
     return false;
   }
-  if (scatter_reduction(g, n) < 0) return false;
+  if (opk_scatter_reduction(g, n) < 0) return false;
   ir_tensor_set_shape(n->out[0], x->dtype, x->rank, x->dims);
   return true;
 }
@@ -111,7 +101,7 @@ static bool elems_lower(Graph *g, Node *n) {
   if (n->op == OP_GATHER_ELEMENTS) {
     n->call.kernel = TNN_K_x_gather_elements;
   } else {
-    p->reduction = scatter_reduction(g, n);
+    p->reduction = opk_scatter_reduction(g, n);
     if (p->reduction < 0) return false;
     n->call.kernel = scatter_kernel(x->dtype);
   }

@@ -85,16 +85,6 @@ static bool nd_check(Graph *g, Node *n, int b, int *q) {
   return true;
 }
 
-static int nd_reduction(Graph *g, Node *n) {
-  static const char *const names[] = {"none", "add", "mul", "max", "min"};
-  const char *r = ir_attr_string(n, "reduction", "none");
-  for (int i = 0; i < 5; i++)
-    if (strcmp(r, names[i]) == 0) return i;
-  diag_error(g->diag, n, "attribute 'reduction' is '%s', expected none, add, "
-             "mul, max or min", r);
-  return -1;
-}
-
 static bool nd_infer(Graph *g, Node *n) {
   const Tensor *x = n->in[0], *ix = n->in[1];
   const int b = n->op == OP_GATHER_ND ? (int)ir_attr_int(n, "batch_dims", 0) : 0;
@@ -121,7 +111,7 @@ static bool nd_infer(Graph *g, Node *n) {
                u->name, q);
     return false;
   }
-  const int red = nd_reduction(g, n);
+  const int red = opk_scatter_reduction(g, n);
   if (red < 0) return false;
   if (red > 0 && !nd_numeric(x->dtype)) {
     diag_error(g->diag, n, "reduction '%s' on %s tensors is not supported",
@@ -152,7 +142,7 @@ static bool nd_lower(Graph *g, Node *n) {
   if (n->op == OP_GATHER_ND) {
     n->call.kernel = TNN_K_x_gather_nd;
   } else {
-    p->reduction = nd_reduction(g, n);
+    p->reduction = opk_scatter_reduction(g, n);
     if (p->reduction < 0) return false;
     n->call.kernel = TNN_K_x_scatter_nd;
   }

@@ -68,7 +68,7 @@ check_one() {
     fi
     # shellcheck disable=SC2086
     if ! "$TNNC" "$model" -o "$d/m.o" --emit=obj --emit-main --target="$t" $flags 2> "$d/err" ||
-       ! gcc -O2 "$d/m_main.c" "$d/m.o" -o "$d/oprog" -lm 2>> "$d/err" ||
+       ! gcc -std=c99 -O2 -Wall -Wextra -Werror "$d/m_main.c" "$d/m.o" -o "$d/oprog" -lm 2>> "$d/err" ||
        ! "$d/oprog" "${ins[@]}" "${outs_o[@]}" 2>> "$d/err"; then
       echo "FAIL $name ($t): the LLVM object: $(head -c 400 "$d/err")"; return 0
     fi
@@ -100,7 +100,7 @@ check_one() {
          ! "$cc" -std=c99 -O2 -static $(target_flags "$model" "$arch") "$d/x.c" -o "$d/xcprog" -lm 2>> "$d/err" ||
          ! "$qemu" "$d/xcprog" "${ins[@]}" "${oc[@]}" 2>> "$d/err" ||
          ! "$TNNC" "$model" -o "$d/x.o" --emit=obj --emit-main --target="$arch" $flags 2>> "$d/err" ||
-         ! "$cc" -O2 -static "$d/x_main.c" "$d/x.o" -o "$d/xoprog" -lm 2>> "$d/err" ||
+         ! "$cc" -std=c99 -O2 -Wall -Wextra -Werror -static "$d/x_main.c" "$d/x.o" -o "$d/xoprog" -lm 2>> "$d/err" ||
          ! "$qemu" "$d/xoprog" "${ins[@]}" "${oo[@]}" 2>> "$d/err"; then
         echo "FAIL $name ($arch): $(head -c 400 "$d/err")"; return 0
       fi

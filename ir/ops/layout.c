@@ -49,6 +49,11 @@ static bool tile_dims(Graph *g, Node *n, int *rank, int64_t *dims) {
                    (long long)v[d]);
         return false;
       }
+      if (v[d] > 0 && x->dims[d] > g->limits->max_tensor_elements / v[d]) {
+        diag_error(g->diag, n, "repeats[%d] = %lld makes axis %d longer than the element limit "
+                   "of %lld", d, (long long)v[d], d, (long long)g->limits->max_tensor_elements);
+        return false;
+      }
       dims[d] = x->dims[d] * v[d];
     }
     *rank = cnt;

@@ -290,6 +290,13 @@ static void emit_node_comment(Emitter *e, const Node *n) {
   fputs(" */\n", e->c);
 }
 
+/* Whether some layer runs on the thread pool (--threads). */
+static bool uses_pool(const Graph *g) {
+  for (int i = 0; i < g->nnodes; i++)
+    if (registry_node_splits(g, g->nodes[i])) return true;
+  return false;
+}
+
 static void emit_nodes(Emitter *e) {
   Graph *g = e->g;
   fputs("\n/* ---- layers ---- */\n", e->c);
@@ -302,7 +309,10 @@ static void emit_nodes(Emitter *e) {
             "static int %s(const void *const *in, void *const *out) {\n",
             node_fn(e, n, i));
     emit_params(e, ki, n->call.params);
-    fprintf(e->c, "  return tnn_%s(&p, in, out);\n}\n", ki->name);
+    if (registry_node_splits(g, n))
+      fprintf(e->c, "  return tnn_par_run(tnn_%s_part, &p, in, out);\n}\n", ki->name);
+    else
+      fprintf(e->c, "  return tnn_%s(&p, in, out);\n}\n", ki->name);
   }
 }
 
@@ -400,7 +410,16 @@ static void emit_header(Emitter *e) {
         " * when the workspace is not aligned to _WORKSPACE_ALIGN bytes. */\n",
         h);
   emit_signature(e, h);
-  fputs(";\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n", h);
+  fputs(";\n", h);
+  if (g->threads > 1)
+    fprintf(h, "\n/* Built with --threads=%d: the large layers run split over %d threads,\n"
+               " * the caller's and %d workers started by the first run (link with\n"
+               " * -pthread); the outputs are the same bytes as with one thread.\n"
+               " * Runs from several threads at once take turns layer by layer.\n"
+               " * %s_stop_threads stops and joins the workers (a later run starts\n"
+               " * them again). */\nvoid %s_stop_threads(void);\n",
+            g->threads, g->threads, g->threads - 1, e->o->prefix, e->o->prefix);
+  fputs("\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n", h);
 }
 
 /* --weights=extern: the run function checks `weights` and names each
@@ -483,6 +502,9 @@ static void emit_run(Emitter *e) {
             (long long)ir_tensor_bytes(t));
   }
   fputs("  return rc;\n}\n", c);
+  if (g->threads > 1)
+    fprintf(c, "\nvoid %s_stop_threads(void) {\n%s}\n", e->o->prefix,
+            uses_pool(g) ? "  tnn_par_stop();\n" : "");
 }
 
 /* The run function's call on sample s of the --emit-main program's
@@ -641,6 +663,7 @@ static void emit_main(Emitter *e) {
         "  for (int i = 0; i < NOUT; i++) free(out[i]);\n"
         "  for (int i = 0; i < NIN; i++) free(in[i].data);\n"
         "  free(wsb);\n", c);
+  if (g->threads > 1) fprintf(c, "  %s_stop_threads();\n", e->o->prefix);
   if (e->o->profile) fputs("  free(tnn_main_prof_t);\n  free(tnn_main_prof_run);\n", c);
   if (e->weights_name) fputs("  free(weights_raw);\n", c);
   fputs("  return status;\n}\n", c);
@@ -790,7 +813,12 @@ static void emit_runtime(FILE *c, Graph *g) {
     if (!needed[f - tnnc_runtime_files]) fprintf(c, ", %s", f->name);
     mark_needed(f, needed);
   }
+  if (uses_pool(g)) {
+    fprintf(c, ", tnn_thread.h");
+    mark_needed(runtime_file("tnn_thread.h"), needed);
+  }
   fputs(" ---- */\n", c);
+  if (uses_pool(g)) fprintf(c, "#define TNN_THREADS %d /* --threads */\n", g->threads);
   inline_runtime(c, &tnnc_runtime_files[0], needed, done);
 }
 

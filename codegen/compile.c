@@ -422,6 +422,7 @@ enum tnnc_status tnnc_compile(const tnnc_options *opt) {
     const char *why = opt->weights_extern ? "--weights=extern"
                       : opt->profile      ? "--profile (tnnc bench --profile times every layer)"
                       : opt->output_c_stream ? "output streams"
+                      : opt->threads > 1  ? "--threads"
                                           : NULL;
     if (opt->run && target && strcmp(target, "native") != 0)
       why = "a --target other than native (the model runs on this machine)";
@@ -443,6 +444,19 @@ enum tnnc_status tnnc_compile(const tnnc_options *opt) {
   g->quantize_all = opt->quantize_all;
   g->pack = opt->pack_base3 ? PACK_BASE3 : PACK_2BIT;
   g->float_acts = opt->float_acts;
+  g->threads = opt->threads > 1 ? opt->threads : 1;
+  g->thread_min_work = opt->thread_min_work > 0 ? opt->thread_min_work : 1 << 17;
+  if (g->threads > 1 && g->target && (g->target->arch == ARCH_ARMV7EM)) {
+    diag_error(&diag, NULL, "--threads: target %s is a microcontroller without threads",
+               g->target->name);
+    st = TNNC_ERR_USAGE;
+    goto done;
+  }
+  if (g->threads > 1 && opt->threads > 64) {
+    diag_error(&diag, NULL, "--threads takes a count from 1 to 64");
+    st = TNNC_ERR_USAGE;
+    goto done;
+  }
   if (!onnx_import(g, bytes, len) || diag.nerrors) {
     st = TNNC_ERR_MODEL;
     goto done;

@@ -69,6 +69,11 @@ typedef struct tnnc_options {
   bool weights_extern;         /* constants in OUT.bin, the run function takes
                                   `const void *weights` (not with the streams) */
   int emit;                    /* TNNC_EMIT_*: what output_c is */
+  int threads;                 /* --threads: > 1 splits large layers over a
+                                  pthreads pool (C backend); 0, 1: none */
+  int64_t thread_min_work;     /* --thread-min-work: layers with less work (in
+                                  float multiply-adds) run on one thread;
+                                  0: the default, 131072 */
   const struct tnnc_run_options *run; /* tnnc_run's, else NULL */
 } tnnc_options;
 

@@ -237,6 +237,8 @@ struct Graph {
   int64_t ws_peak;             /* peak bytes of simultaneously live tensors */
   const struct Target *target; /* --target; NULL: the C compiler's flags decide */
   int64_t stack_bytes;         /* bound on the run function's stack use */
+  int threads;                 /* --threads: 1, or the pool's size (tnn_thread.h) */
+  int64_t thread_min_work;     /* --thread-min-work: smaller layers stay on one */
 };
 
 Graph *ir_graph_new(Arena *a, Diag *d, const tnnc_limits *limits);
@@ -370,6 +372,8 @@ enum {
   TNN_K_COUNT
 };
 
+typedef int (*KernelPartFn)(const void *params, const void *const *in, void *const *out,
+                            int64_t part, int64_t nparts);
 typedef int (*KernelFn)(const void *params, const void *const *in,
                         void *const *out);
 
@@ -390,6 +394,8 @@ typedef struct KernelInfo {
 } KernelInfo;
 
 const KernelInfo *kernel_info(int k);
+/* Kernel k's tnn_<name>_part (TNN_PART_KERNELS), or NULL. */
+KernelPartFn kernel_part(int k);
 /* The runtime header that defines kernel k ("tnn_ba_conv.h"). */
 const char *kernel_file(int k);
 
@@ -457,6 +463,9 @@ int registry_kernel_arity(const Node *n);
 /* The MACs of n's kernel from its params, for kernels whose output shape
  * does not give them (packed bits out), else -1. */
 int64_t registry_kernel_macs(const Node *n);
+/* Whether node n runs split over g->threads threads (its kernel has a
+ * part function and enough work to pay for waking the pool). */
+bool registry_node_splits(const Graph *g, const Node *n);
 
 /* ---------------------------------------------------------------- interp.c */
 

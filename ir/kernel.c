@@ -21,9 +21,21 @@ static const KernelInfo kernel_table[] = {
 #undef K
 };
 
+/* kernel -> its part function, from TNN_PART_KERNELS */
+static const KernelPartFn part_table[TNN_K_COUNT] = {
+#define P(name) [TNN_K_##name] = tnn_##name##_part,
+    TNN_PART_KERNELS(P)
+#undef P
+};
+
 const KernelInfo *kernel_info(int k) {
   TNNC_ASSERT(k >= 0 && k < TNN_K_COUNT);
   return &kernel_table[k];
+}
+
+KernelPartFn kernel_part(int k) {
+  TNNC_ASSERT(k >= 0 && k < TNN_K_COUNT);
+  return part_table[k];
 }
 
 /* kernel -> the runtime file defining it, from TNN_KERNEL_FILES */

@@ -222,3 +222,42 @@ int64_t registry_kernel_macs(const Node *n) {
   }
   return -1;
 }
+
+/* ------------------------------------------------------------ threads */
+
+/* Work of one call, in about the units of a float multiply-add (a packed
+ * MAC is 1/16 of one), for the kernels with a part function. */
+static int64_t part_work(const Node *n) {
+  const void *vp = n->call.params;
+  switch (n->call.kernel) {
+  case TNN_K_f32_conv2d_mb: {
+    const tnn_conv_params *p = vp;
+    return p->n * p->m * p->oh * p->ow * p->c * p->kh * p->kw;
+  }
+  case TNN_K_f32_gemm: {
+    const tnn_gemm_params *p = vp;
+    return p->m * p->n * p->k;
+  }
+  case TNN_K_f32_relu: return ((const tnn_unary_params *)vp)->n;
+  case TNN_K_f32_max_pool:
+  case TNN_K_f32_avg_pool: {
+    const tnn_pool_params *p = vp;
+    return p->n * p->c * p->oh * p->ow * p->kh * p->kw;
+  }
+  case TNN_K_f32_bapack: {
+    const tnn_bapack_params *p = vp;
+    return p->outer * p->c * p->inner;
+  }
+  case TNN_K_x_baconv:
+  case TNN_K_x_bafc: return registry_kernel_macs(n) / 16;
+  default: return 0;
+  }
+}
+
+/* Below g->thread_min_work (by default 2^17, a few microseconds) a layer
+ * runs on the calling thread: handing a job to the pool and waiting for
+ * it costs about a microsecond. */
+bool registry_node_splits(const Graph *g, const Node *n) {
+  return g->threads > 1 && !n->dead && n->call.kernel >= 0 && kernel_part(n->call.kernel) &&
+         part_work(n) >= g->thread_min_work;
+}

@@ -163,12 +163,15 @@ static void to_baconv(Graph *g, Node *L, const QGroup *qg) {
    * padded image: a second output in the workspace, live for this node only
    * (plan-memory shares it).  Only the AVX-512 variant reads the padded
    * image (the blocked weight layout is every variant's), so a target that
-   * runs another variant plans the tables alone. */
-  p->scratch = target_plans_conv_scratch(g->target) ? tnn_ba_conv_scratch(p) : tnn_ba_conv_tables(p);
+   * runs another variant plans the tables alone.  A layer split over
+   * threads (--threads) has one per share (tnn_part_scratch). */
+  p->scratch = registry_baconv_scratch(g->target, p);
   if (p->scratch) {
     Tensor **outs = arena_calloc(g->arena, 2, sizeof *outs);
     Tensor *s = ir_tensor_new(g, arena_printf(g->arena, "%s/scratch", q->weight->name));
-    ir_tensor_set_shape(s, DT_UINT8, 1, &p->scratch);
+    const int64_t bytes =
+        registry_node_splits(g, L) ? g->threads * tnn_part_scratch(p->scratch) : p->scratch;
+    ir_tensor_set_shape(s, DT_UINT8, 1, &bytes);
     outs[0] = L->out[0];
     outs[1] = s;
     s->producer = L;

@@ -276,7 +276,7 @@ TNN_BA_ALWAYS void tnn_ba_grp_run(const tnn_ba_grp *g, const int64_t *pb, int64_
  * time with their own tap lists; padding taps are left out of the list, so
  * they contribute 0 exactly. */
 TNN_INLINE int tnn_x_baconv_blocked(const tnn_baconv_params *pp, const void *const *in,
-                                    void *const *out) {
+                                    void *const *out, int64_t mlo, int64_t mhi) {
   const tnn_baconv_params q = *pp, *p = &q;
   const uint8_t *x = (const uint8_t *)in[0], *w = (const uint8_t *)in[1];
   const int64_t cw = p->c / 64, taps = p->kh * p->kw, hw = p->h * p->w;
@@ -293,7 +293,7 @@ TNN_INLINE int tnn_x_baconv_blocked(const tnn_baconv_params *pp, const void *con
     tnn_ba_grp g;
     g.anz = p->abits == 2 ? img : NULL;
     g.asg = p->abits == 2 ? img + hw * cw * 8 : img;
-    for (int64_t m0 = 0; m0 < p->m; m0 += 8) {
+    for (int64_t m0 = mlo; m0 < mhi; m0 += 8) {
       const uint8_t *wb = w + (m0 / 8) * p->wbits * wplane;
       g.wnz = p->wbits == 2 ? wb : NULL;
       g.wsg = p->wbits == 2 ? wb + wplane : wb;
@@ -337,9 +337,12 @@ TNN_INLINE int tnn_x_baconv_blocked(const tnn_baconv_params *pp, const void *con
  * float NCHW = dot * scale[m] + bias[m] clamped to [lo, hi] (in[2], in[3]);
  * obits 1, 2: y packed [n][obits][oh*ow][mb] through thresholds in[2].
  * out[1]: the workspace of p->scratch bytes (tnn_ba_conv_scratch), 8-byte
- * aligned; TNN_E_ARG when it is missing or too small for the tables. */
-TNN_INLINE int tnn_x_baconv(const void *vp, const void *const *in,
-                            void *const *out) {
+ * aligned; TNN_E_ARG when it is missing or too small for the tables.
+ * Share `part` of `nparts` (tnn_runtime.h): the blocked layout's blocks of
+ * eight output channels [mlo, mhi), the row layout's output rows [ylo,
+ * yhi), with the workspace at out[1] + part * tnn_part_scratch(scratch). */
+TNN_INLINE int tnn_x_baconv_part(const void *vp, const void *const *in,
+                                 void *const *out, int64_t part, int64_t nparts) {
   /* a local copy: the byte stores of the patch may alias anything */
   const tnn_baconv_params q = *(const tnn_baconv_params *)vp, *p = &q;
   const uint8_t *x = (const uint8_t *)in[0], *w = (const uint8_t *)in[1];
@@ -349,24 +352,33 @@ TNN_INLINE int tnn_x_baconv(const void *vp, const void *const *in,
   const uint8_t last = (uint8_t)(p->c % 8 ? (1u << (p->c % 8)) - 1 : 0xff);
   if (pb > TNN_BA_MAX_PATCH || !out[1] || p->scratch < tnn_ba_conv_tables(p))
     return TNN_E_ARG;
+  void *const pout[2] = {out[0], (uint8_t *)out[1] + part * tnn_part_scratch(p->scratch)};
   if (tnn_ba_conv_blocked(p->c, p->m)) {
+    int64_t mlo, mhi;
+    tnn_part_range(p->m, 8, part, nparts, &mlo, &mhi);
 #if defined(TNN_BA_AVX512)
     /* the padded-image path, else (no room for the image) the generic one;
      * called one after the other, so their frames are not nested */
     tnn_ba_tabs t;
-    const int64_t tabs = tnn_ba_conv_tabs(p, out[1], &t);
-    if (tnn_x_baconv_padded__avx512(vp, in, out, &t, (uint8_t *)out[1] + tabs, p->scratch - tabs))
+    const int64_t tabs = tnn_ba_conv_tabs(p, pout[1], &t);
+    if (tnn_x_baconv_padded__avx512(vp, in, pout, &t, (uint8_t *)pout[1] + tabs,
+                                    p->scratch - tabs, mlo, mhi))
       return TNN_OK;
 #endif
-    return tnn_x_baconv_blocked(vp, in, out);
+    return tnn_x_baconv_blocked(vp, in, pout, mlo, mhi);
   }
-  uint8_t *nz = (uint8_t *)out[1], *sg = nz + pb;
-  if (p->obits) memset(out[0], 0, (size_t)(p->n * p->obits * ohw * mb));
+  uint8_t *nz = (uint8_t *)pout[1], *sg = nz + pb;
+  int64_t ylo, yhi;
+  tnn_part_range(p->oh, 1, part, nparts, &ylo, &yhi);
+  if (p->obits)
+    for (int64_t b = 0; b < p->n * p->obits; b++)
+      memset((uint8_t *)out[0] + (b * ohw + ylo * p->ow) * mb, 0,
+             (size_t)((yhi - ylo) * p->ow * mb));
   for (int64_t b = 0; b < p->n; b++) {
     const uint8_t *img = x + b * p->abits * hw * cb;
     const uint8_t *inz = p->abits == 2 ? img : NULL;
     const uint8_t *isg = p->abits == 2 ? img + hw * cb : img;
-    for (int64_t oy = 0; oy < p->oh; oy++)
+    for (int64_t oy = ylo; oy < yhi; oy++)
       for (int64_t ox = 0; ox < p->ow; ox++) {
         int border = 0;
         for (int64_t ky = 0; ky < p->kh; ky++)
@@ -420,6 +432,10 @@ TNN_INLINE int tnn_x_baconv(const void *vp, const void *const *in,
       }
   }
   return TNN_OK;
+}
+
+TNN_INLINE int tnn_x_baconv(const void *vp, const void *const *in, void *const *out) {
+  return tnn_x_baconv_part(vp, in, out, 0, 1);
 }
 
 #define TNN_KERNELS_BA_CONV(K) K(x_baconv, baconv)

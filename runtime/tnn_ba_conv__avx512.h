@@ -191,10 +191,10 @@ TNN_BA_ALWAYS void tnn_ba_grp_run__avx512(const tnn_ba_grp *g, const int64_t *pb
  * border pixels' sums from per-tap counts of the weights.  The tables are
  * t's, the padded image goes at pad, which has `room` bytes.  Returns 0
  * (nothing done) when the image does not fit or a row has too many border
- * columns. */
+ * columns.  Computes the blocks of eight output channels [mlo, mhi). */
 TNN_INLINE int tnn_x_baconv_padded__avx512(const tnn_baconv_params *pp, const void *const *in,
                                    void *const *out, const tnn_ba_tabs *t, uint8_t *pad,
-                                   int64_t room) {
+                                   int64_t room, int64_t mlo, int64_t mhi) {
   /* a local copy: the byte stores of the output may alias anything */
   const tnn_baconv_params q = *pp, *p = &q;
   const uint8_t *x = (const uint8_t *)in[0], *w = (const uint8_t *)in[1];
@@ -224,7 +224,7 @@ TNN_INLINE int tnn_x_baconv_padded__avx512(const tnn_baconv_params *pp, const vo
     g.anz = p->abits == 2 ? pad : NULL;
     g.asg = p->abits == 2 ? pad + plane : pad;
     g.wl = t->wl;
-    for (int64_t m0 = 0; m0 < p->m; m0 += 8) {
+    for (int64_t m0 = mlo; m0 < mhi; m0 += 8) {
       const uint8_t *wb = w + (m0 / 8) * p->wbits * wplane;
       g.wnz = p->wbits == 2 ? wb : NULL;
       g.wsg = p->wbits == 2 ? wb + wplane : wb;

@@ -48,24 +48,28 @@ TNN_INLINE void tnn_ba_pack8__scalar(const float *x, int64_t stride, const float
  * index is one packed row of c * inner values (for fully connected layers);
  * pixels 1: each outer index is an image of `inner` pixels with c channels,
  * written as [bits][inner][cb] (for convolutions). */
-TNN_INLINE int tnn_f32_bapack(const void *vp, const void *const *in,
-                              void *const *out) {
+TNN_INLINE int tnn_f32_bapack_part(const void *vp, const void *const *in,
+                                   void *const *out, int64_t part, int64_t nparts) {
   const tnn_bapack_params *p = (const tnn_bapack_params *)vp;
   const float *x = (const float *)in[0], *thr = (const float *)in[1];
   uint8_t *y = (uint8_t *)out[0];
   const int64_t cb = (p->c + 7) / 8, kb = (p->c * p->inner + 7) / 8;
   const int64_t per = p->pixels ? p->bits * p->inner * cb : p->bits * kb;
-  memset(y, 0, (size_t)(p->outer * per));
   if (p->pixels) {
+    /* share `part`: the pixels [lo, hi) of every image, in steps of 8 */
+    int64_t lo, hi;
+    tnn_part_range(p->inner, 8, part, nparts, &lo, &hi);
     /* pixel by pixel, eight channels per byte built in registers */
     for (int64_t o = 0; o < p->outer; o++) {
       uint8_t *img = y + o * per;
       const float *xo = x + o * p->c * p->inner;
-      /* the pixels [0, i0) go eight at a time (SIMD), the rest one by one */
-      int64_t i0 = 0;
+      for (int64_t b = 0; b < p->bits; b++)
+        memset(img + (b * p->inner + lo) * cb, 0, (size_t)((hi - lo) * cb));
+      /* the pixels [lo, i0) go eight at a time (SIMD), the rest one by one */
+      int64_t i0 = lo;
 #if defined(TNN_CONV_AVX2)
-      if (p->c % 8 == 0) i0 = p->inner / 8 * 8;
-      for (int64_t iv = 0; iv < i0; iv += 8)
+      if (p->c % 8 == 0) i0 = hi / 8 * 8;
+      for (int64_t iv = lo; iv < i0; iv += 8)
         for (int64_t c0 = 0; c0 < p->c; c0 += 8) {
           uint64_t ge0, ge1;
           tnn_ba_pack8__avx2(xo + c0 * p->inner + iv, p->inner,
@@ -73,7 +77,7 @@ TNN_INLINE int tnn_f32_bapack(const void *vp, const void *const *in,
           tnn_ba_pack8_store(img + iv * cb + c0 / 8, p->bits, cb, p->inner * cb, ge0, ge1);
         }
 #endif
-      for (int64_t i = i0; i < p->inner; i++) {
+      for (int64_t i = i0; i < hi; i++) {
         uint8_t *px = img + i * cb;
         for (int64_t c0 = 0; c0 < p->c; c0 += 8) {
           unsigned nz = 0, sg = 0;
@@ -97,7 +101,11 @@ TNN_INLINE int tnn_f32_bapack(const void *vp, const void *const *in,
     }
     return TNN_OK;
   }
-  for (int64_t o = 0; o < p->outer; o++) {
+  /* rows: share `part` is the rows [lo, hi) (the bits of a row are or-ed in) */
+  int64_t lo, hi;
+  tnn_part_range(p->outer, 1, part, nparts, &lo, &hi);
+  memset(y + lo * per, 0, (size_t)((hi - lo) * per));
+  for (int64_t o = lo; o < hi; o++) {
     uint8_t *img = y + o * per;
     for (int64_t c = 0; c < p->c; c++) {
       const float t0 = thr[p->global ? 0 : 2 * c];
@@ -105,14 +113,16 @@ TNN_INLINE int tnn_f32_bapack(const void *vp, const void *const *in,
       for (int64_t i = 0; i < p->inner; i++) {
         const float v = x[(o * p->c + c) * p->inner + i];
         const int l = -1 + (v >= t0) + (v >= t1);
-        if (p->pixels)
-          tnn_ba_put(img + i * cb, p->bits, p->inner * cb, c, l);
-        else
-          tnn_ba_put(img, p->bits, kb, c * p->inner + i, l);
+        tnn_ba_put(img, p->bits, kb, c * p->inner + i, l);
       }
     }
   }
   return TNN_OK;
+}
+
+TNN_INLINE int tnn_f32_bapack(const void *vp, const void *const *in,
+                              void *const *out) {
+  return tnn_f32_bapack_part(vp, in, out, 0, 1);
 }
 
 #define TNN_KERNELS_BA_PACK(K) K(f32_bapack, bapack)

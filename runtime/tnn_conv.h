@@ -69,19 +69,23 @@ TNN_INLINE int tnn_f32_conv2d(const void *vp, const void *const *in,
 
 #include "tnn_conv__avx2.h"
 
-TNN_INLINE int tnn_f32_conv2d_mb(const void *vp, const void *const *in,
-                                 void *const *out) {
+/* Share `part` of `nparts` (tnn_runtime.h): the blocks of TNN_CONV_MB
+ * output channels [mlo, mhi). */
+TNN_INLINE int tnn_f32_conv2d_mb_part(const void *vp, const void *const *in,
+                                      void *const *out, int64_t part, int64_t nparts) {
   const tnn_conv_params *p = (const tnn_conv_params *)vp;
   const float *x = (const float *)in[0];
   const float *wt = (const float *)in[1];
   const float *bias = p->has_bias ? (const float *)in[2] : NULL;
   float *y = (float *)out[0];
   const int64_t ksz = p->kh * p->kw, ohw = p->oh * p->ow;
+  int64_t mlo, mhi;
+  tnn_part_range(p->m, TNN_CONV_MB, part, nparts, &mlo, &mhi);
 #if defined(TNN_CONV_AVX2)
-  if (tnn_f32_conv2d_mb8__avx2(p, x, wt, bias, y)) return TNN_OK;
+  if (tnn_f32_conv2d_mb8__avx2(p, x, wt, bias, y, mlo, mhi)) return TNN_OK;
 #endif
   for (int64_t nb = 0; nb < p->n; nb++)
-    for (int64_t m0 = 0; m0 < p->m; m0 += TNN_CONV_MB) {
+    for (int64_t m0 = mlo; m0 < mhi; m0 += TNN_CONV_MB) {
       const float *wb = wt + (m0 / TNN_CONV_MB) * p->c * ksz * TNN_CONV_MB;
       const int64_t nm = p->m - m0 < TNN_CONV_MB ? p->m - m0 : TNN_CONV_MB;
       for (int64_t oy = 0; oy < p->oh; oy++)
@@ -126,6 +130,11 @@ TNN_INLINE int tnn_f32_conv2d_mb(const void *vp, const void *const *in,
         }
     }
   return TNN_OK;
+}
+
+TNN_INLINE int tnn_f32_conv2d_mb(const void *vp, const void *const *in,
+                                 void *const *out) {
+  return tnn_f32_conv2d_mb_part(vp, in, out, 0, 1);
 }
 
 /* Conv weights [m][c][kh][kw] -> the layout of tnn_f32_conv2d_mb. */

@@ -53,10 +53,11 @@ TNN_INLINE __m256i tnn_conv_keep8__avx2(int64_t np) {
 /* The 1x1, stride 1, unpadded case: a matrix product over the image's
  * pixels taken as one row, eight at a time (the last block masked). */
 TNN_INLINE void tnn_f32_conv1x1_mb8__avx2(const tnn_conv_params *p, const float *x,
-                                    const float *wt, const float *bias, float *y) {
+                                    const float *wt, const float *bias, float *y,
+                                    int64_t mlo, int64_t mhi) {
   const int64_t hw = p->h * p->w, ystride = hw;
   for (int64_t nb = 0; nb < p->n; nb++)
-    for (int64_t m0 = 0; m0 < p->m; m0 += TNN_CONV_MB) {
+    for (int64_t m0 = mlo; m0 < mhi; m0 += TNN_CONV_MB) {
       const float *wb = wt + (m0 / TNN_CONV_MB) * p->c * TNN_CONV_MB;
       const int64_t nm = p->m - m0 < TNN_CONV_MB ? p->m - m0 : TNN_CONV_MB;
       for (int64_t p0 = 0; p0 < hw; p0 += 8) {
@@ -84,18 +85,19 @@ TNN_INLINE void tnn_f32_conv1x1_mb8__avx2(const tnn_conv_params *p, const float 
  * zero-padded copy of the segment.  Returns 0 (nothing done) when the
  * segment would not fit the copy. */
 TNN_INLINE int tnn_f32_conv2d_mb8__avx2(const tnn_conv_params *p, const float *x,
-                                  const float *wt, const float *bias, float *y) {
+                                  const float *wt, const float *bias, float *y,
+                                  int64_t mlo, int64_t mhi) {
   const int64_t ksz = p->kh * p->kw, ohw = p->oh * p->ow, ystride = ohw;
   if (ksz == 1 && p->sh == 1 && p->sw == 1 && p->pt == 0 && p->pl == 0 &&
       p->oh == p->h && p->ow == p->w) {
-    tnn_f32_conv1x1_mb8__avx2(p, x, wt, bias, y);
+    tnn_f32_conv1x1_mb8__avx2(p, x, wt, bias, y, mlo, mhi);
     return 1;
   }
   const int64_t span = 7 * p->sw + (p->kw - 1) * p->dw + 1;
   float seg[TNN_CONV_SPAN];
   if (span > TNN_CONV_SPAN) return 0;
   for (int64_t nb = 0; nb < p->n; nb++)
-    for (int64_t m0 = 0; m0 < p->m; m0 += TNN_CONV_MB) {
+    for (int64_t m0 = mlo; m0 < mhi; m0 += TNN_CONV_MB) {
       const float *wb = wt + (m0 / TNN_CONV_MB) * p->c * ksz * TNN_CONV_MB;
       const int64_t nm = p->m - m0 < TNN_CONV_MB ? p->m - m0 : TNN_CONV_MB;
       for (int64_t oy = 0; oy < p->oh; oy++)

@@ -9,20 +9,29 @@
 
 /* ---------------------------------------------------------------- unary */
 
+/* Each also has its share `part` of `nparts` (tnn_runtime.h): elements
+ * [lo, hi) in steps of 64. */
 #define TNN_UNARY(T, ct, op, expr)                                            \
-  TNN_INLINE int tnn_##T##_##op(const void *vp, const void *const *in,     \
-                                   void *const *out) {                        \
+  TNN_INLINE int tnn_##T##_##op##_part(const void *vp, const void *const *in, \
+                                       void *const *out, int64_t part,        \
+                                       int64_t nparts) {                      \
     const tnn_unary_params *p = (const tnn_unary_params *)vp;                 \
     const ct *x = (const ct *)in[0];                                          \
     ct *y = (ct *)out[0];                                                     \
     const float alpha = (float)p->alpha, beta = (float)p->beta;               \
+    int64_t lo, hi;                                                           \
     (void)alpha;                                                              \
     (void)beta;                                                               \
-    for (int64_t i = 0; i < p->n; i++) {                                      \
+    tnn_part_range(p->n, 64, part, nparts, &lo, &hi);                         \
+    for (int64_t i = lo; i < hi; i++) {                                       \
       const ct v = x[i];                                                      \
       y[i] = (expr);                                                          \
     }                                                                         \
     return TNN_OK;                                                            \
+  }                                                                           \
+  TNN_INLINE int tnn_##T##_##op(const void *vp, const void *const *in,        \
+                                void *const *out) {                           \
+    return tnn_##T##_##op##_part(vp, in, out, 0, 1);                          \
   }
 
 /* Round half to even, as ONNX Round: rintf in the default rounding mode. */

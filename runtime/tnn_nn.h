@@ -75,40 +75,50 @@ TNN_INLINE void tnn_nn_axpy4(float *restrict y, const float *restrict x0,
     y[j] += a0 * x0[j] + a1 * x1[j] + a2 * x2[j] + a3 * x3[j];
 }
 
-/* Y[m, n] = A B with B [k, n] row-major and A(i, kk) at A[i*ai + kk*ak]
- * (a transposed A is just other strides).  i-k-j order: each row of Y
- * accumulates rows of B scaled by A's elements, four at a time (main
- * loop) then one at a time (tail). */
-TNN_INLINE void tnn_nn_mm(const float *A, int64_t ai, int64_t ak,
-                             const float *B, float *Y, int64_t m, int64_t n,
-                             int64_t k) {
-  const int64_t k4 = k - k % 4;
+/* Columns [j0, j1) of Y[m, n] = A B with B [k, n] row-major and A(i, kk)
+ * at A[i*ai + kk*ak] (a transposed A is just other strides).  i-k-j order:
+ * each row of Y accumulates rows of B scaled by A's elements, four at a
+ * time (main loop) then one at a time (tail).  Each element's sum is the
+ * same whatever the column range, so shares of columns add up to the whole
+ * product exactly. */
+TNN_INLINE void tnn_nn_mm_cols(const float *A, int64_t ai, int64_t ak,
+                               const float *B, float *Y, int64_t m, int64_t n,
+                               int64_t k, int64_t j0, int64_t j1) {
+  const int64_t k4 = k - k % 4, nw = j1 - j0;
+  if (nw <= 0) return;
   for (int64_t i = 0; i < m; i++) {
     const float *ar = A + i * ai;
-    float *yr = Y + i * n;
-    for (int64_t j = 0; j < n; j++) yr[j] = 0.0f;
+    float *yr = Y + i * n + j0;
+    for (int64_t j = 0; j < nw; j++) yr[j] = 0.0f;
     for (int64_t kk = 0; kk < k4; kk += 4) {
-      const float *b0 = B + kk * n;
+      const float *b0 = B + kk * n + j0;
       tnn_nn_axpy4(yr, b0, b0 + n, b0 + 2 * n, b0 + 3 * n, ar[kk * ak],
                    ar[(kk + 1) * ak], ar[(kk + 2) * ak], ar[(kk + 3) * ak],
-                   n);
+                   nw);
     }
     for (int64_t kk = k4; kk < k; kk++)
-      tnn_nn_axpy(yr, B + kk * n, ar[kk * ak], n);
+      tnn_nn_axpy(yr, B + kk * n + j0, ar[kk * ak], nw);
   }
 }
 
-/* Y[m, n] = A B^T with B [n, k] row-major: dot products of A's rows with
- * B's rows, four columns of Y at a time so each A element is loaded once
- * for four independent sums (main loop), then one (tail). */
+TNN_INLINE void tnn_nn_mm(const float *A, int64_t ai, int64_t ak,
+                             const float *B, float *Y, int64_t m, int64_t n,
+                             int64_t k) {
+  tnn_nn_mm_cols(A, ai, ak, B, Y, m, n, k, 0, n);
+}
+
+/* Columns [j0, j1) of Y[m, n] = A B^T with B [n, k] row-major: dot
+ * products of A's rows with B's rows, four columns of Y at a time so each
+ * A element is loaded once for four independent sums (main loop), then one
+ * (tail); each column's sum is the same in either. */
 TNN_INLINE void tnn_nn_mm_bt(const float *A, int64_t ai, int64_t ak,
                                 const float *B, float *Y, int64_t m,
-                                int64_t n, int64_t k) {
-  const int64_t n4 = n - n % 4;
+                                int64_t n, int64_t k, int64_t j0, int64_t j1) {
+  const int64_t n4 = j0 + (j1 - j0) - (j1 - j0) % 4;
   for (int64_t i = 0; i < m; i++) {
     const float *ar = A + i * ai;
     float *yr = Y + i * n;
-    for (int64_t j = 0; j < n4; j += 4) {
+    for (int64_t j = j0; j < n4; j += 4) {
       const float *b0 = B + j * k, *b1 = b0 + k, *b2 = b1 + k, *b3 = b2 + k;
       float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
       for (int64_t kk = 0; kk < k; kk++) {
@@ -123,7 +133,7 @@ TNN_INLINE void tnn_nn_mm_bt(const float *A, int64_t ai, int64_t ak,
       yr[j + 2] = s2;
       yr[j + 3] = s3;
     }
-    for (int64_t j = n4; j < n; j++) {
+    for (int64_t j = n4; j < j1; j++) {
       const float *b0 = B + j * k;
       float s0 = 0.0f;
       for (int64_t kk = 0; kk < k; kk++) s0 += ar[kk * ak] * b0[kk];
@@ -132,12 +142,9 @@ TNN_INLINE void tnn_nn_mm_bt(const float *A, int64_t ai, int64_t ak,
   }
 }
 
-/* y = alpha * op(A) op(B) + beta * C.  A is [m, k] ([k, m] if ta), B is
- * [k, n] ([n, k] if tb); C is read at i*c_rs + j*c_cs (0 strides
- * broadcast).  The product goes to y, then alpha and beta C are applied
- * row by row. */
-TNN_INLINE int tnn_f32_gemm(const void *vp, const void *const *in,
-                               void *const *out) {
+/* Share `part` of `nparts`: the columns [j0, j1) of y, in steps of 4. */
+TNN_INLINE int tnn_f32_gemm_part(const void *vp, const void *const *in,
+                                 void *const *out, int64_t part, int64_t nparts) {
   const tnn_gemm_params *p = (const tnn_gemm_params *)vp;
   const float *A = (const float *)in[0];
   const float *B = (const float *)in[1];
@@ -147,21 +154,28 @@ TNN_INLINE int tnn_f32_gemm(const void *vp, const void *const *in,
   const float alpha = (float)p->alpha, beta = (float)p->beta;
   /* A(i, kk) at i*ai + kk*ak */
   const int64_t ai = p->ta ? 1 : k, ak = p->ta ? m : 1;
+  int64_t j0, j1;
+  tnn_part_range(n, 4, part, nparts, &j0, &j1);
   if (p->tb)
-    tnn_nn_mm_bt(A, ai, ak, B, y, m, n, k);
+    tnn_nn_mm_bt(A, ai, ak, B, y, m, n, k, j0, j1);
   else
-    tnn_nn_mm(A, ai, ak, B, y, m, n, k);
+    tnn_nn_mm_cols(A, ai, ak, B, y, m, n, k, j0, j1);
   for (int64_t i = 0; i < m; i++) {
     float *yr = y + i * n;
     if (C) {
       const float *cr = C + i * p->c_rs;
-      for (int64_t j = 0; j < n; j++)
+      for (int64_t j = j0; j < j1; j++)
         yr[j] = alpha * yr[j] + beta * cr[j * p->c_cs];
     } else if (alpha != 1.0f) {
-      for (int64_t j = 0; j < n; j++) yr[j] *= alpha;
+      for (int64_t j = j0; j < j1; j++) yr[j] *= alpha;
     }
   }
   return TNN_OK;
+}
+
+TNN_INLINE int tnn_f32_gemm(const void *vp, const void *const *in,
+                               void *const *out) {
+  return tnn_f32_gemm_part(vp, in, out, 0, 1);
 }
 
 /* Batched y[b.., m, n] = A[b.., m, k] B[b.., k, n].  The output's batch

@@ -45,13 +45,15 @@ TNN_INLINE void tnn_pool_avg8__scalar(const tnn_pool_params *p, const float *x, 
 /* Max over the in-bounds cells of each window; padding never wins.  A
  * window with no in-bounds cell (only possible with pads >= kernel) gives
  * -FLT_MAX, as onnxruntime.  NaN inputs are skipped (v > m is false). */
-TNN_INLINE int tnn_f32_max_pool(const void *vp, const void *const *in,
-                                   void *const *out) {
+TNN_INLINE int tnn_f32_max_pool_part(const void *vp, const void *const *in,
+                                      void *const *out, int64_t part, int64_t nparts) {
   const tnn_pool_params *p = (const tnn_pool_params *)vp;
   const float *x = (const float *)in[0];
   float *y = (float *)out[0];
   const int64_t hw = p->h * p->w, ohw = p->oh * p->ow;
-  for (int64_t pc = 0; pc < p->n * p->c; pc++) {
+  int64_t plo, phi;            /* share `part`: the planes [plo, phi) */
+  tnn_part_range(p->n * p->c, 1, part, nparts, &plo, &phi);
+  for (int64_t pc = plo; pc < phi; pc++) {
     const float *xp = x + pc * hw;
     float *yp = y + pc * ohw;
     for (int64_t oy = 0; oy < p->oh; oy++) {
@@ -89,14 +91,16 @@ TNN_INLINE int tnn_f32_max_pool(const void *vp, const void *const *in,
  * inside the padded input [-pt, h+pb) x [-pl, w+pr) (cells beyond it, which
  * only ceil_mode creates, are not counted); without, the in-bounds cells.
  * An empty divisor gives 0. */
-TNN_INLINE int tnn_f32_avg_pool(const void *vp, const void *const *in,
-                                   void *const *out) {
+TNN_INLINE int tnn_f32_avg_pool_part(const void *vp, const void *const *in,
+                                      void *const *out, int64_t part, int64_t nparts) {
   const tnn_pool_params *p = (const tnn_pool_params *)vp;
   const float *x = (const float *)in[0];
   float *y = (float *)out[0];
   const int64_t hw = p->h * p->w, ohw = p->oh * p->ow;
   const int64_t ph = p->h + p->pt + p->pb, pw = p->w + p->pl + p->pr;
-  for (int64_t pc = 0; pc < p->n * p->c; pc++) {
+  int64_t plo, phi;            /* share `part`: the planes [plo, phi) */
+  tnn_part_range(p->n * p->c, 1, part, nparts, &plo, &phi);
+  for (int64_t pc = plo; pc < phi; pc++) {
     const float *xp = x + pc * hw;
     float *yp = y + pc * ohw;
     for (int64_t oy = 0; oy < p->oh; oy++) {
@@ -136,6 +140,14 @@ TNN_INLINE int tnn_f32_avg_pool(const void *vp, const void *const *in,
     }
   }
   return TNN_OK;
+}
+
+TNN_INLINE int tnn_f32_max_pool(const void *vp, const void *const *in, void *const *out) {
+  return tnn_f32_max_pool_part(vp, in, out, 0, 1);
+}
+
+TNN_INLINE int tnn_f32_avg_pool(const void *vp, const void *const *in, void *const *out) {
+  return tnn_f32_avg_pool_part(vp, in, out, 0, 1);
 }
 
 #define TNN_KERNELS_POOL(K) K(f32_max_pool, pool) K(f32_avg_pool, pool)

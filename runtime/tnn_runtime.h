@@ -285,6 +285,32 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
   return o;
 }
 
+/* Splitting a kernel over threads (tnnc --threads, tnn_thread.h).  A
+ * kernel that can be split also has
+ *
+ *     int tnn_<name>_part(const void *params, const void *const *in,
+ *                         void *const *out, int64_t part, int64_t nparts);
+ *
+ * which computes the share `part` of `nparts` of the outputs; the shares
+ * are disjoint, and running every share (in any order, at the same time)
+ * writes the same bytes as the kernel itself, which is its share 0 of 1.
+ * A kernel with a workspace (out[1], `scratch` bytes) gives share i the
+ * bytes at i * tnn_part_scratch(scratch), so its workspace is planned
+ * nparts times as large.  TNN_PART_KERNELS lists them. */
+TNN_INLINE int64_t tnn_part_scratch(int64_t scratch) { return (scratch + 63) / 64 * 64; }
+
+/* Share `part` of `nparts` of n units taken in steps of `align` (the last
+ * step may be short): [*lo, *hi), empty when there are fewer steps than
+ * shares. */
+TNN_INLINE void tnn_part_range(int64_t n, int64_t align, int64_t part, int64_t nparts,
+                               int64_t *lo, int64_t *hi) {
+  const int64_t steps = (n + align - 1) / align;
+  *lo = steps * part / nparts * align;
+  *hi = steps * (part + 1) / nparts * align;
+  if (*lo > n) *lo = n;
+  if (*hi > n) *hi = n;
+}
+
 #include "tnn_elementwise.h"
 #include "tnn_nn.h"
 #include "tnn_conv.h"
@@ -353,5 +379,16 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
   TNN_KERNELS_LOSS(K)                                                         \
   TNN_KERNELS_LAYOUT(K)                                                       \
   TNN_KERNELS_INDEX_ND(K)
+
+/* The kernels with a tnn_<name>_part (above), for tnnc --threads. */
+#define TNN_PART_KERNELS(P)                                                   \
+  P(f32_conv2d_mb) P(f32_gemm) P(f32_relu) P(f32_max_pool) P(f32_avg_pool)     \
+  P(f32_bapack) P(x_baconv) P(x_bafc)
+
+/* --threads=N: the thread pool (tnnc defines TNN_THREADS before the
+ * runtime of an output that uses it). */
+#if defined(TNN_THREADS)
+#include "tnn_thread.h"
+#endif
 
 #endif

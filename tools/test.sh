@@ -47,7 +47,7 @@ if [ $# -eq 0 ] && [ "${SKIP_SAN:-0}" != 1 ]; then
   # the generated C under the sanitizers is built with gcc only (phase 1
   # builds every e2e model with clang too): keeps CI's time in bounds
   # and the LLVM backend's identity checks on every 8th fixture
-  CFLAGS_EXTRA="$san" E2E_CCS=gcc LLVM_EVERY=8 phase "sanitized tests" build-san
+  CFLAGS_EXTRA="$san" E2E_CCS=gcc LLVM_EVERY=8 THREADS_EVERY=16 phase "sanitized tests" build-san
 fi
 
 if [ $# -eq 0 ] && [ "${SKIP_FUZZ:-0}" != 1 ]; then

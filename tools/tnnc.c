@@ -87,12 +87,19 @@ static void usage(FILE *f) {
         "                      aarch64+dotprod); native is this machine.  The\n"
         "                      output then #errors without the exact compiler\n"
         "                      flags its kernels need; --report names them.\n"
+        "                      Default: whatever the C compiler enables.\n"
         "  --weights inline|extern\n"
         "                      where the constants go: inline (default) as\n"
         "                      arrays in OUT.c; extern into OUT.bin (OUT.c less\n"
         "                      .c), whose address the run function then takes\n"
         "                      as its last argument `const void *weights`\n"
-        "                      Default: whatever the C compiler enables.\n"
+        "  --threads N         split each large layer's outputs over N threads\n"
+        "                      (1 to 64; default 1, no threads): a pthreads pool\n"
+        "                      in OUT.c, built with -pthread; the outputs are\n"
+        "                      the same bytes as with one thread (C backend)\n"
+        "  --thread-min-work W layers with less work than W multiply-adds (a\n"
+        "                      packed one counts 1/16) stay on one thread\n"
+        "                      (default 131072; 1 splits every layer it can)\n"
         "  --const-input NAME=FILE.npy\n"
         "                      fix runtime input NAME to the array in FILE.npy\n"
         "                      (for inputs that decide shapes: Reshape's shape,\n"
@@ -222,6 +229,7 @@ enum {
   OPT_PREFIX = 256, OPT_EMIT_MAIN, OPT_BATCH, OPT_REPORT, OPT_QUANTIZE, OPT_TOLERANCE,
   OPT_QUANTIZE_ALL, OPT_PACK, OPT_FLOAT_ACTS, OPT_TARGET, OPT_CONST_INPUT, OPT_DUMP_IR,
   OPT_LIMIT, OPT_LIST_OPS, OPT_VERSION, OPT_QUIET, OPT_WEIGHTS, OPT_PROFILE, OPT_EMIT, OPT_RUNS,
+  OPT_THREADS, OPT_THREAD_MIN_WORK,
 };
 
 static const struct option long_options[] = {
@@ -230,6 +238,8 @@ static const struct option long_options[] = {
     {"profile", no_argument, NULL, OPT_PROFILE},
     {"emit", required_argument, NULL, OPT_EMIT},
     {"runs", required_argument, NULL, OPT_RUNS},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"thread-min-work", required_argument, NULL, OPT_THREAD_MIN_WORK},
     {"batch", required_argument, NULL, OPT_BATCH},
     {"report", optional_argument, NULL, OPT_REPORT},
     {"quantize", required_argument, NULL, OPT_QUANTIZE},
@@ -282,6 +292,22 @@ static int parse_args(int argc, char **argv, tnnc_options *o, const char **const
       if (end == v || *end || n < 1 || n > 1000000)
         return bad_usage("--runs takes a count from 1 to 1000000", v);
       run->runs = (int)n;
+      break;
+    }
+    case OPT_THREADS: {
+      char *end = NULL;
+      long n = strtol(v, &end, 10);
+      if (end == v || *end || n < 1 || n > 64)
+        return bad_usage("--threads takes a count from 1 to 64", v);
+      o->threads = (int)n;
+      break;
+    }
+    case OPT_THREAD_MIN_WORK: {
+      char *end = NULL;
+      long long n = strtoll(v, &end, 10);
+      if (end == v || *end || n < 1 || n > (1LL << 40))
+        return bad_usage("--thread-min-work takes a count from 1 to 2^40", v);
+      o->thread_min_work = n;
       break;
     }
     case 'h': usage(stdout); return 0;

@@ -1,4 +1,5 @@
-/* Per-image latency of a tnnc-compiled model (one thread): built together
+/* Per-image latency of a tnnc-compiled model (one thread, or the pool of a
+ * --threads build): built together
  * with the generated net.c (tnnc ... --prefix net), it runs net_run on a
  * fixed pseudo-random input, WARMUP times untimed, then RUNS timed runs,
  * and prints the median and the minimum in milliseconds, and the peak

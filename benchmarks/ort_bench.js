@@ -1,6 +1,6 @@
-// onnxruntime latency of a float model, one thread, all graph optimizations:
-// WARMUP untimed runs then RUNS timed runs of one image; prints the median
-// and minimum in milliseconds.
+// onnxruntime latency of a float model, one thread (ORT_THREADS=N: N
+// intra-op threads), all graph optimizations: WARMUP untimed runs then RUNS
+// timed runs of one image; prints the median and minimum in milliseconds.
 //   node ort_bench.js MODEL.onnx [RUNS=20] [WARMUP=3]
 'use strict';
 const path = require('path');
@@ -10,7 +10,8 @@ const ort = require(path.join(mods, 'onnxruntime-node'));
 async function main() {
   const [file, runsArg, warmArg] = process.argv.slice(2);
   const runs = Number(runsArg || 20), warm = Number(warmArg || 3);
-  const s = await ort.InferenceSession.create(file, { intraOpNumThreads: 1, interOpNumThreads: 1,
+  const threads = Number(process.env.ORT_THREADS || 1);
+  const s = await ort.InferenceSession.create(file, { intraOpNumThreads: threads, interOpNumThreads: 1,
     executionMode: 'sequential', graphOptimizationLevel: 'all', logSeverityLevel: 3 });
   const meta = s.inputMetadata ? null : null;
   void meta;

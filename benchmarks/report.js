@@ -69,6 +69,31 @@ if (models.some(m => m.clang && m.llvm)) {
     md += `| ${m.name} | ${m.tnnc.toFixed(3)} | ${m.clang.ms.toFixed(3)} | ${m.llvm.ms.toFixed(3)} | ` +
       `${m.ratio.toFixed(2)}x | ${m.clang.ratio.toFixed(2)}x | ${m.llvm.ratio.toFixed(2)}x |\n`;
 }
+// ---- threads: name, layers split, tnnc 1 / 2 threads, onnxruntime 1 / 2 threads
+const threads = read('threads.tsv').split('\n').filter(l => l.trim()).map(l => {
+  const [name, split, t1, t2, o1, o2] = l.split('\t');
+  const [a, b, c, d] = [t1, t2, o1, o2].map(s => s.split('|').map(kv));
+  const ms = x => median(x.map(r => r.median_ms));
+  const ratio = (x, y) => median(x.map((r, i) => r.median_ms / y[i].median_ms));
+  const spread = (x, y) => {
+    const r = x.map((q, i) => q.median_ms / y[i].median_ms);
+    return `${Math.min(...r).toFixed(2)}-${Math.max(...r).toFixed(2)}`;
+  };
+  return { name, split: +split, t1: ms(a), t2: ms(b), o1: ms(c), o2: ms(d),
+    scale: ratio(a, b), scaleSpread: spread(a, b), vsOrt2: ratio(d, b), ortScale: ratio(c, d) };
+});
+if (threads.length) {
+  md += '\n## Threads\n\ntnnc `--threads=2` against the same model on one thread and onnxruntime fp32 ' +
+    'with 1 and 2 intra-op threads, in alternating rounds (ms: median over rounds; ratios: median of the ' +
+    'per-round ratios, range over rounds).\n\n' +
+    '| model | layers split | tnnc 1 thread ms | tnnc 2 threads ms | 2 threads / 1 | onnxruntime 1 thread ms | ' +
+    'onnxruntime 2 threads ms | onnxruntime 2 / 1 | tnnc 2 vs onnxruntime 2 |\n' +
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|\n';
+  for (const t of threads)
+    md += `| ${t.name} | ${t.split} | ${t.t1.toFixed(3)} | ${t.t2.toFixed(3)} | ${t.scale.toFixed(2)}x ` +
+      `(${t.scaleSpread}) | ${t.o1.toFixed(3)} | ${t.o2.toFixed(3)} | ${t.ortScale.toFixed(2)}x | ` +
+      `${t.vsOrt2.toFixed(2)}x |\n`;
+}
 md += '\n## Kernels at the models\' layer shapes\n\n';
 const c1 = ceiling(1, avx512), c2 = ceiling(2, avx512);
 if (c1 && c2)

@@ -18,10 +18,13 @@
 #     peak RSS, code and constant bytes; in the same rounds the same C
 #     built by clang-19 and the LLVM backend's object (--emit=obj), each
 #     against onnxruntime too;
-#  4. every model built for aarch64 and run under qemu-aarch64, outputs
+#  4. threads: VGG-7 W2A2, ResNet-18 and the ternary CNN with --threads=2
+#     against the same C on one thread and onnxruntime with 1 and 2
+#     intra-op threads, alternating ROUNDS times;
+#  5. every model built for aarch64 and run under qemu-aarch64, outputs
 #     checked against the host build; the TFC models' code size for a
 #     Cortex-M4 (arm-none-eabi-gcc -Os -mcpu=cortex-m4 -mthumb);
-#  5. benchmarks/results/results.md (tables) and results.png (plot), made
+#  6. benchmarks/results/results.md (tables) and results.png (plot), made
 #     by benchmarks/report.js from the raw figures in benchmarks/results/.
 set -eu
 cd "$(dirname "$0")/.."
@@ -111,6 +114,25 @@ for m in tfc_w1a1 cnn_w2a8 vgg7_w2a2 vgg7_sq resnet18_w1a1; do
       console.log((m<=1e-4*s?"ok":"MISMATCH")+"(max-abs-diff="+m.toExponential(2)+")");' "$d/h.npy" "$d/a.npy")
   fi
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$m" "$tn" "$ort" "$text" "$consts" "$arm" "$tc" "$tl" | tee -a "$out/models.tsv"
+done
+
+echo "== threads: tnnc --threads=2 vs one thread, onnxruntime 1 and 2 intra-op threads"
+: > "$out/threads.tsv"
+for m in vgg7_w2a2 resnet18_w1a1 cnn_w2a8; do
+  d=$w/$m
+  build/tnnc "$models/$m.onnx" -o "$d/t2/net.c" --prefix net --target="$target" --threads=2
+  gcc -O3 -std=c99 -pthread "${flags[@]}" -I"$d/t2" "$d/t2/net.c" benchmarks/bench_model.c -o "$d/bench_t2" -lm
+  shape=$(/usr/bin/python3 -c "import numpy as np; print(list(np.load('$models/$m.input.npy').shape))")
+  t1s=() t2s=() o1s=() o2s=()
+  for ((r = 0; r < ROUNDS; r++)); do
+    t1s+=("$("$d/bench" "$RUNS" 3)")
+    t2s+=("$("$d/bench_t2" "$RUNS" 3)")
+    o1s+=("$(INPUT_SHAPE="$shape" node benchmarks/ort_bench.js "$models/$m.float.onnx" "$RUNS" 3)")
+    o2s+=("$(ORT_THREADS=2 INPUT_SHAPE="$shape" node benchmarks/ort_bench.js "$models/$m.float.onnx" "$RUNS" 3)")
+  done
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$m" "$(grep -c 'tnn_par_run(tnn_' "$d/t2/net.c")" \
+    "$(IFS='|'; echo "${t1s[*]}")" "$(IFS='|'; echo "${t2s[*]}")" \
+    "$(IFS='|'; echo "${o1s[*]}")" "$(IFS='|'; echo "${o2s[*]}")" | tee -a "$out/threads.tsv"
 done
 
 echo "== Cortex-M4 code size"

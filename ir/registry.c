@@ -226,7 +226,8 @@ int64_t registry_kernel_macs(const Node *n) {
 /* ------------------------------------------------------------ threads */
 
 /* Work of one call, in about the units of a float multiply-add (a packed
- * MAC is 1/16 of one), for the kernels with a part function. */
+ * MAC is 1/16 of one, an element of a memory-bound elementwise kernel 8),
+ * for the kernels with a part function. */
 static int64_t part_work(const Node *n) {
   const void *vp = n->call.params;
   switch (n->call.kernel) {
@@ -238,15 +239,15 @@ static int64_t part_work(const Node *n) {
     const tnn_gemm_params *p = vp;
     return p->m * p->n * p->k;
   }
-  case TNN_K_f32_relu: return ((const tnn_unary_params *)vp)->n;
+  case TNN_K_f32_relu: return 8 * ((const tnn_unary_params *)vp)->n;
   case TNN_K_f32_max_pool:
   case TNN_K_f32_avg_pool: {
     const tnn_pool_params *p = vp;
-    return p->n * p->c * p->oh * p->ow * p->kh * p->kw;
+    return p->n * p->c * (p->h * p->w + p->oh * p->ow * p->kh * p->kw);
   }
   case TNN_K_f32_bapack: {
     const tnn_bapack_params *p = vp;
-    return p->outer * p->c * p->inner;
+    return 8 * p->outer * p->c * p->inner;
   }
   case TNN_K_x_baconv:
   case TNN_K_x_bafc: return registry_kernel_macs(n) / 16;

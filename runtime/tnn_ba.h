@@ -101,6 +101,29 @@ TNN_INLINE void tnn_ba_dots4(const uint8_t *ma, const uint8_t *sa,
 #endif
 }
 
+/* Eight dots of one row against weight rows w + r * wstride, r < 8. */
+TNN_INLINE void tnn_ba_dots8(const uint8_t *ma, const uint8_t *sa,
+                             const uint8_t *w, int64_t wstride, int64_t wbits,
+                             int64_t nbytes, int64_t k, int64_t *dot) {
+#if defined(TNN_BA_AVX512)
+  tnn_ba_dots8__avx512(ma, sa, w, wstride, wbits, nbytes, k, dot);
+#else
+  tnn_ba_dots4(ma, sa, w, wstride, wbits, nbytes, k, dot);
+  tnn_ba_dots4(ma, sa, w + 4 * wstride, wstride, wbits, nbytes, k, dot + 4);
+#endif
+}
+
+/* The packed levels of eight outputs from their dots and thresholds
+ * {dir, t0, t1} each: bit l level -1 (the sign byte), bit 8 + l level -1
+ * or +1 (the nonzero byte). */
+TNN_INLINE unsigned tnn_ba_out8(const int64_t *dot, const int32_t *thr) {
+#if defined(TNN_BA_AVX512)
+  return tnn_ba_out8__avx512(dot, thr);
+#else
+  return tnn_ba_out8__scalar(dot, thr);
+#endif
+}
+
 /* dots of one row against rows m0..m0+n-1 (n <= 4) of w (stride wstride) */
 TNN_INLINE void tnn_ba_dots(const uint8_t *ma, const uint8_t *sa,
                             const uint8_t *w, int64_t wstride, int64_t wbits,

@@ -66,4 +66,26 @@ TNN_INLINE void tnn_ba_dots4__scalar(const uint8_t *ma, const uint8_t *sa,
   }
 }
 
+/* Eight dots of one activation row against weight rows w + r * wstride
+ * (tnn_ba_dots8's contract). */
+TNN_INLINE void tnn_ba_dots8__scalar(const uint8_t *ma, const uint8_t *sa,
+                                     const uint8_t *w, int64_t wstride, int64_t wbits,
+                                     int64_t nbytes, int64_t k, int64_t *dot) {
+  tnn_ba_dots4__scalar(ma, sa, w, wstride, wbits, nbytes, k, dot);
+  tnn_ba_dots4__scalar(ma, sa, w + 4 * wstride, wstride, wbits, nbytes, k, dot + 4);
+}
+
+/* The packed levels of eight outputs (tnn_ba_out8's contract, the rule
+ * of tnn_ba_out_add): the sign byte, and the nonzero byte above it. */
+TNN_INLINE unsigned tnn_ba_out8__scalar(const int64_t *dot, const int32_t *thr) {
+  unsigned n = 0, s = 0;
+  for (int l = 0; l < 8; l++) {
+    const int64_t v = thr[3 * l] * dot[l];
+    const unsigned neg = v < thr[3 * l + 1], pos = v >= thr[3 * l + 2];
+    s |= neg << l;
+    n |= (neg | pos) << l;
+  }
+  return s | n << 8;
+}
+
 #endif

@@ -81,6 +81,52 @@ Test(twins, ba_dots4) {
       }
 }
 
+/* eight dots of one row, binary and ternary weights and activations */
+Test(twins, ba_dots8) {
+  static uint8_t a[2][300], w[8 * 2 * 300 + 64];
+  for (int64_t nb = 1; nb <= 300; nb += (nb < 80 ? 1 : 13))
+    for (int wbits = 1; wbits <= 2; wbits++)
+      for (int abits = 1; abits <= 2; abits++) {
+        fill(a[0], nb);
+        fill(a[1], nb);
+        fill(w, 8 * wbits * nb);
+        const int64_t k = nb * 8 - (int64_t)(rnd() % 8);
+        int64_t dr[8], dv[8];
+        const uint8_t *ma = abits == 2 ? a[0] : NULL;
+        tnn_ba_dots8__scalar(ma, a[1], w, wbits * nb, wbits, nb, k, dr);
+#if defined(TNN_BA_AVX512)
+        tnn_ba_dots8__avx512(ma, a[1], w, wbits * nb, wbits, nb, k, dv);
+#else
+        tnn_ba_dots8(ma, a[1], w, wbits * nb, wbits, nb, k, dv);
+#endif
+        for (int r = 0; r < 8; r++)
+          cr_assert_eq(dv[r], dr[r], "nbytes %lld a%d w%d row %d", (long long)nb, abits, wbits, r);
+      }
+}
+
+/* the packed levels of eight outputs: dots at, around and between the
+ * thresholds, both directions */
+Test(twins, ba_out8) {
+  int64_t dot[8];
+  int32_t thr[24];
+  for (int it = 0; it < 20000; it++) {
+    for (int l = 0; l < 8; l++) {
+      thr[3 * l] = rnd() % 2 ? 1 : -1;
+      thr[3 * l + 1] = (int32_t)(rnd() % 41) - 20;
+      thr[3 * l + 2] = thr[3 * l + 1] + (int32_t)(rnd() % 20);
+      dot[l] = (int64_t)(rnd() % 61) - 30;
+    }
+    if (it % 7 == 0) dot[it % 8] = (int64_t)1 << 40;   /* beyond int32 */
+    const unsigned r = tnn_ba_out8__scalar(dot, thr);
+#if defined(TNN_BA_AVX512)
+    const unsigned v = tnn_ba_out8__avx512(dot, thr);
+#else
+    const unsigned v = tnn_ba_out8(dot, thr);
+#endif
+    cr_assert_eq(v, r, "iteration %d: levels %#x, want %#x", it, v, r);
+  }
+}
+
 /* the first quantizer's 8x8 block, NaNs and ties included */
 Test(twins, ba_pack8) {
   float x[8 * 24], thr[16];

@@ -239,7 +239,8 @@ static int64_t part_work(const Node *n) {
     const tnn_gemm_params *p = vp;
     return p->m * p->n * p->k;
   }
-  case TNN_K_f32_relu: return 8 * ((const tnn_unary_params *)vp)->n;
+  case TNN_K_f32_relu:
+  case TNN_K_f32_clip: return 8 * ((const tnn_unary_params *)vp)->n;
   case TNN_K_f32_max_pool:
   case TNN_K_f32_avg_pool: {
     const tnn_pool_params *p = vp;
@@ -248,6 +249,10 @@ static int64_t part_work(const Node *n) {
   case TNN_K_f32_bapack: {
     const tnn_bapack_params *p = vp;
     return 8 * p->outer * p->c * p->inner;
+  }
+  case TNN_K_f32_bwconv_mb: {
+    const tnn_bwconv_params *p = vp;
+    return p->n * p->m * p->oh * p->ow * p->c * p->kh * p->kw;
   }
   case TNN_K_x_baconv:
   case TNN_K_x_bafc: return registry_kernel_macs(n) / 16;

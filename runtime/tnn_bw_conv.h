@@ -123,8 +123,10 @@ TNN_INLINE void tnn_bw_mb_step(float *acc, float xv, unsigned pos, unsigned neg)
 #endif
 }
 
-TNN_INLINE int tnn_f32_bwconv_mb(const void *vp, const void *const *in,
-                                 void *const *out) {
+/* Share `part` of `nparts` (tnn_runtime.h): the blocks of TNN_BWMB output
+ * channels [mlo, mhi). */
+TNN_INLINE int tnn_f32_bwconv_mb_part(const void *vp, const void *const *in,
+                                      void *const *out, int64_t part, int64_t nparts) {
   const tnn_bwconv_params *p = (const tnn_bwconv_params *)vp;
   const float *x = (const float *)in[0];
   const uint8_t *w = (const uint8_t *)in[1];
@@ -133,8 +135,10 @@ TNN_INLINE int tnn_f32_bwconv_mb(const void *vp, const void *const *in,
   const float lo = (float)p->lo, hi = (float)p->hi;
   const int64_t planes = p->format == TNN_BW_BINARY ? 1 : 2;
   const int64_t ksz = p->kh * p->kw, ck = p->c * ksz, ohw = p->oh * p->ow;
+  int64_t mlo, mhi;
+  tnn_part_range(p->m, TNN_BWMB, part, nparts, &mlo, &mhi);
   for (int64_t nb = 0; nb < p->n; nb++)
-    for (int64_t m0 = 0; m0 < p->m; m0 += TNN_BWMB) {
+    for (int64_t m0 = mlo; m0 < mhi; m0 += TNN_BWMB) {
       const uint8_t *wb = w + (m0 / TNN_BWMB) * ck * planes * 2;
       const int64_t nm = p->m - m0 < TNN_BWMB ? p->m - m0 : TNN_BWMB;
       for (int64_t oy = 0; oy < p->oh; oy++)
@@ -179,6 +183,10 @@ TNN_INLINE int tnn_f32_bwconv_mb(const void *vp, const void *const *in,
         }
     }
   return TNN_OK;
+}
+
+TNN_INLINE int tnn_f32_bwconv_mb(const void *vp, const void *const *in, void *const *out) {
+  return tnn_f32_bwconv_mb_part(vp, in, out, 0, 1);
 }
 
 #define TNN_KERNELS_BW_CONV(K) K(f32_bwconv, bwconv) K(f32_bwconv_mb, bwconv)

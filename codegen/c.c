@@ -638,7 +638,7 @@ static void emit_main(Emitter *e) {
           "    tnn_main_prof_run[r] = tnn_prof_now() - t0;\n"
           "    memcpy(tnn_main_prof_t + (size_t)r * TNN_PROF_LAYERS, tnn_prof_acc, sizeof tnn_prof_acc);\n"
           "  }\n", c);
-    fprintf(c, "  tnn_prof_print(stderr, tnn_prof_layers, %d, tnn_main_prof_t, runs, (long long)samples, tnn_main_prof_run);\n",
+    fprintf(c, "  tnn_prof_print(stderr, tnn_prof_layers, %d, tnn_main_prof_t, runs, 1, (long long)samples, tnn_main_prof_run);\n",
             profile_layers(g));
   }
   fputs("  for (int i = 0; i < NOUT; i++) {\n"

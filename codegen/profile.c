@@ -21,6 +21,17 @@ int profile_layers(const Graph *g) {
   return n;
 }
 
+/* The roofline class whose ceiling bounds layer n (tnn_prof.h): packed
+ * binary or ternary/mixed activations x weights, 3..8-bit codes, float;
+ * "" for a layer without MACs. */
+const char *profile_layer_mode(const Node *n) {
+  if (report_layer_macs(n) <= 0) return "";
+  const QuantInfo *q = n->quant;
+  if (q && q->abits >= 3) return "i8";
+  if (q && q->packed) return q->bits == 1 && q->abits == 1 ? "w1a1" : "w2a2";
+  return "f32";
+}
+
 void emit_profile_table(FILE *c, Graph *g) {
   Arena *a = g->arena;
   fputs("\n/* ---- per-layer profile (--profile) ---- */\n", c);
@@ -34,11 +45,11 @@ void emit_profile_table(FILE *c, Graph *g) {
     const char *variant = g->target
         ? kernel_variant_name(target_kernel_variant(g->target, n->call.kernel)) : "flags";
     const char *name = n->name[0] ? n->name : arena_printf(a, "#%d", n->index);
-    fprintf(c, "  {\"%s\", \"%s\", \"%s\", \"%s\", %lldLL},\n", c_string_safe(a, name),
+    fprintf(c, "  {\"%s\", \"%s\", \"%s\", \"%s\", %lldLL, \"%s\"},\n", c_string_safe(a, name),
             c_string_safe(a, n->op_type), kernel_info(n->call.kernel)->name,
-            c_string_safe(a, variant), (long long)report_layer_macs(n));
+            c_string_safe(a, variant), (long long)report_layer_macs(n), profile_layer_mode(n));
     rows++;
   }
-  if (rows == 0) fputs("  {\"-\", \"-\", \"-\", \"-\", 0},\n", c);
+  if (rows == 0) fputs("  {\"-\", \"-\", \"-\", \"-\", 0, \"\"},\n", c);
   fputs("};\n", c);
 }

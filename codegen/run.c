@@ -79,7 +79,7 @@ enum tnnc_status run_jit(Graph *g, const tnnc_options *opt, const tnnc_run_optio
     layers[l++] = (tnn_prof_layer){n->name[0] ? n->name : arena_printf(a, "#%d", n->index),
                                    n->op_type, kernel_info(n->call.kernel)->name,
                                    kernel_variant_name(target_kernel_variant(g->target, n->call.kernel)),
-                                   (long long)report_layer_macs(n)};
+                                   (long long)report_layer_macs(n), profile_layer_mode(n)};
   }
   prof_acc = arena_calloc(a, (size_t)(nl ? nl : 1), sizeof *prof_acc);
   LlvmJit *jit = llvm_jit(g, "tnnc_jit", r->profile ? prof_hook : NULL);
@@ -164,7 +164,7 @@ enum tnnc_status run_jit(Graph *g, const tnnc_options *opt, const tnnc_run_optio
             (long long)samples, samples == 1 ? "" : "s", warm,
             1e3 * sorted[runs / 2] / (double)samples, 1e3 * sorted[0] / (double)samples);
     free(sorted);
-    if (r->profile) tnn_prof_print(sink, layers, nl, layer_s, runs, (long long)samples, run_s);
+    if (r->profile) tnn_prof_print(sink, layers, nl, layer_s, runs, 3, (long long)samples, run_s);
   }
   for (int i = 0; i < nout && i < noutfiles; i++) {
     const Tensor *t = g->outputs[i];

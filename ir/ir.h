@@ -568,6 +568,9 @@ const char *c_string_safe(Arena *a, const char *s);
 /* codegen/profile.c: --profile's prelude, layer count and table. */
 void emit_profile_prelude(FILE *c);
 int profile_layers(const Graph *g);
+/* The roofline class of layer n for the profile's ceiling column (w1a1,
+ * w2a2, i8, f32, or "" without MACs). */
+const char *profile_layer_mode(const Node *n);
 void emit_profile_table(FILE *c, Graph *g);
 
 /* codegen/weights.c: the constants the code reads and --weights=extern's

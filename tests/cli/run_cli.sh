@@ -859,11 +859,22 @@ if "$TNNC" "$dm/model.onnx" -o "$w/prof.c" --profile 2> "$w/err.txt" &&
   rows=$(grep -cE '^[0-9]+ ' "$w/prof.txt")
   calls=$(grep -cE 'tnn_prof_acc\[[0-9]+\] \+=' "$w/prof.c")
   macs=$("$TNNC" --report "$dm/model.onnx" | grep -o '[0-9]* MACs$' | grep -o '^[0-9]*')
-  if grep -q "^profile: 3 runs of 297 samples after a warm-up: .* $macs MACs$" "$w/prof.txt" &&
+  if grep -q "^profile: 3 runs of 297 samples after 1 warm-up: .* $macs MACs$" "$w/prof.txt" &&
      [ "$rows" -gt 0 ] && [ "$rows" = "$calls" ] && grep -qE '^1 +/1/Conv +Conv +x_baconv ' "$w/prof.txt"; then
     ok "--profile table: $rows layers, $macs MACs as --report counts"
   else
     ko "--profile table ($rows rows, $calls calls, $macs MACs): $(head -c 400 "$w/prof.txt")"
+  fi
+  # the ceiling column: W1A1 at 1 GMAC/s is 100x any real rate, so every
+  # packed layer's fraction is a number, and a layer without MACs shows -
+  if TNN_PROF_CEILINGS="w1a1=1,w2a2=1,f32=1" "$w/prof" --runs 2 "$dm/samples.npy" "$w/prof_out.npy" 2> "$w/profc.txt" &&
+     grep -q 'mode  of ceiling$' "$w/profc.txt" &&
+     grep -qE ' x_baconv .* w1a1 +[0-9]+\.[0-9]%$' "$w/profc.txt" &&
+     grep -qE '^0 +/0/Sub .* - +-$' "$w/profc.txt" &&
+     ! grep -q 'of ceiling' "$w/prof.txt"; then
+    ok "--profile with TNN_PROF_CEILINGS: mode and fraction of the ceiling per layer"
+  else
+    ko "--profile ceiling column: $(head -c 600 "$w/profc.txt")"
   fi
   grep -q 'tnn_prof\|clock_gettime\|_POSIX_C_SOURCE' "$w/noprof.c" && ko "--emit-main output holds profile code" ||
     ok "no timing code without --profile"

@@ -198,9 +198,17 @@
 #define TNN_FIELDS_eyelike(I, F, A) I(rows) I(cols) I(k) I(dtype)
 /* Range: n values of TNN_DT_* dtype */
 #define TNN_FIELDS_range(I, F, A) I(n) I(dtype)
+/* Resize / Upsample (tnn_resize.h): per axis taps (1, 2 or 4) and ident
+ * (the identity map), coef the float bit patterns of scale, roi start and
+ * roi end; mode, coord and nearest are TNN_RESIZE_*; scratch the bytes of
+ * the tables at out[1] (tnn_resize_scratch) */
+#define TNN_FIELDS_resize(I, F, A)                                            \
+  I(rank) A(in_dims, TNN_MAX_RANK) A(out_dims, TNN_MAX_RANK)                  \
+  A(taps, TNN_MAX_RANK) A(ident, TNN_MAX_RANK) A(coef, 3 * TNN_MAX_RANK)      \
+  I(mode) I(coord) I(nearest) F(cubic_a) I(exclude) F(extrap) I(scratch)
 
 #define TNN_PARAM_KINDS_EXT(P) P(norm) P(lrn) P(elems) P(trilu) P(loss)       \
-  P(nd) P(onehot) P(compress) P(eyelike) P(range)
+  P(nd) P(onehot) P(compress) P(eyelike) P(range) P(resize)
 
 #define TNN_STACK_norm 1024
 #define TNN_STACK_lrn 1024
@@ -212,6 +220,7 @@
 #define TNN_STACK_compress 512
 #define TNN_STACK_eyelike 512
 #define TNN_STACK_range 512
+#define TNN_STACK_resize 1024     /* tables in the workspace (out[1]) */
 
 #define TNN_PARAM_KINDS(P)                                                    \
   P(conv) P(gemm) P(matmul) P(bcast) P(where) P(unary) P(cast) P(pool) P(bn)  \
@@ -308,6 +317,7 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
 #include "tnn_loss.h"
 #include "tnn_layout.h"
 #include "tnn_index_nd.h"
+#include "tnn_resize.h"
 
 /* The kernel files: each defines TNN_KERNELS_<LIST>(K), its kernels with
  * the params kind each takes.  tnnc's kernel table is TNN_KERNELS; a
@@ -326,7 +336,7 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
   X("tnn_unary_math.h", UNARY_MATH) X("tnn_reduce.h", REDUCE)                 \
   X("tnn_binary_ext.h", BINARY_EXT) X("tnn_norm.h", NORM)                     \
   X("tnn_index.h", INDEX) X("tnn_loss.h", LOSS) X("tnn_layout.h", LAYOUT)    \
-  X("tnn_index_nd.h", INDEX_ND)
+  X("tnn_index_nd.h", INDEX_ND) X("tnn_resize.h", RESIZE)
 
 /* Every kernel, with the params kind it takes: tnnc's kernel table. */
 #define TNN_KERNELS(K)                                                        \
@@ -352,6 +362,7 @@ TNN_INLINE int64_t tnn_offset(int64_t rank, const int64_t *idx,
   TNN_KERNELS_INDEX(K)                                                        \
   TNN_KERNELS_LOSS(K)                                                         \
   TNN_KERNELS_LAYOUT(K)                                                       \
-  TNN_KERNELS_INDEX_ND(K)
+  TNN_KERNELS_INDEX_ND(K)                                                     \
+  TNN_KERNELS_RESIZE(K)
 
 #endif

@@ -119,6 +119,59 @@ TNN_INLINE void tnn_resize_cubic_coeffs(float s, float a, float *c) {
   c[3] = ((a * (2 - s) - 5 * a) * (2 - s) + 8 * a) * (2 - s) - 4 * a;
 }
 
+/* antialias = 1 (opset 18), the ONNX reference's filter
+ * (_linear_coeffs_antialias, _cubic_coeffs_antialias): when downsampling,
+ * the linear or cubic kernel stretched by 1 / scale, sampled at the taps
+ * start .. start + nt - 1 around the coordinate, normalized to sum 1;
+ * taps beyond the input read its edge unless exclude_outside, which drops
+ * them and normalizes again.  With x0 the coordinate's integer part (x - 1
+ * for a whole x, so that the fraction r lies in (0, 1]) tap j reads
+ * x0 + start + j at distance start + j - r.  nt = 2 - 2 * start, so
+ * start = 1 - nt / 2 (tnnc chose nt from the scale). */
+TNN_INLINE float tnn_resize_aa_cubic(float x, float a) {
+  x = fabsf(x);
+  const float x2 = x * x, x3 = x * x2;
+  if (x <= 1) return (a + 2) * x3 - (a + 3) * x2 + 1;
+  if (x < 2) return a * x3 - 5 * a * x2 + 8 * a * x - 4 * a;
+  return 0.0f;
+}
+
+TNN_INLINE void tnn_resize_aa_taps(const tnn_resize_params *p, int64_t nt,
+                                   float v, float scale, int64_t len,
+                                   int64_t stride, int64_t *off, float *w) {
+  const int64_t start = 1 - nt / 2;
+  const float s = scale > 1.0f ? 1.0f : scale, a = (float)p->cubic_a;
+  float fl = floorf(v);
+  if (fl == v) fl -= 1;
+  const float r = v - fl;
+  const int64_t x0 = (int64_t)fl;
+  float sum = 0;
+  for (int64_t j = 0; j < nt; j++) {
+    const float t = ((float)(start + j) - r) * s;
+    float c;
+    if (p->mode == TNN_RESIZE_LINEAR) {
+      c = 1 - fabsf(t);
+      c = c < 0 ? 0.0f : c;
+    } else {
+      c = tnn_resize_aa_cubic(t, a);
+    }
+    w[j] = c;
+    sum += c;
+  }
+  for (int64_t j = 0; j < nt; j++) w[j] = sum != 0 ? w[j] / sum : 0;
+  if (p->exclude) {
+    sum = 0;
+    for (int64_t j = 0; j < nt; j++) {
+      const int64_t i = x0 + start + j;
+      if (i < 0 || i >= len) w[j] = 0;
+      sum += w[j];
+    }
+    for (int64_t j = 0; j < nt; j++) w[j] = sum != 0 ? w[j] / sum : 0;
+  }
+  for (int64_t j = 0; j < nt; j++)
+    off[j] = tnn_resize_clamp(x0 + start + j, len) * stride;
+}
+
 /* The table of axis d: taps offsets and weights per output index. */
 TNN_INLINE void tnn_resize_axis(const tnn_resize_params *p, int64_t d,
                                 int64_t stride, int64_t *off, float *w) {
@@ -143,7 +196,7 @@ TNN_INLINE void tnn_resize_axis(const tnn_resize_params *p, int64_t d,
       int64_t i = tnn_resize_nearest_index(p->nearest, v, scale < 1.0f);
       off[0] = tnn_resize_clamp(i, len) * stride;
       w[0] = 1.0f;
-    } else if (p->mode == TNN_RESIZE_LINEAR) {
+    } else if (p->mode == TNN_RESIZE_LINEAR && !p->antialias) {
       /* onnxruntime's UpsampleBilinear setup: the coordinate clamped into
        * the input, the two weights as distances to the other tap */
       v = v < 0 ? 0.0f : v > lo - 1 ? lo - 1 : v;
@@ -153,6 +206,8 @@ TNN_INLINE void tnn_resize_axis(const tnn_resize_params *p, int64_t d,
       if (i1 == i2) d1 = d2 = 0.5f;
       off[0] = i1 * stride, w[0] = d2;
       off[1] = i2 * stride, w[1] = d1;
+    } else if (p->antialias) {
+      tnn_resize_aa_taps(p, nt, v, scale, len, stride, off, w);
     } else {
       float fl = floorf(v);
       int64_t i0 = (int64_t)fl;

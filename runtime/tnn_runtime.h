@@ -198,14 +198,15 @@
 #define TNN_FIELDS_eyelike(I, F, A) I(rows) I(cols) I(k) I(dtype)
 /* Range: n values of TNN_DT_* dtype */
 #define TNN_FIELDS_range(I, F, A) I(n) I(dtype)
-/* Resize / Upsample (tnn_resize.h): per axis taps (1, 2 or 4) and ident
- * (the identity map), coef the float bit patterns of scale, roi start and
- * roi end; mode, coord and nearest are TNN_RESIZE_*; scratch the bytes of
- * the tables at out[1] (tnn_resize_scratch) */
+/* Resize / Upsample (tnn_resize.h): per axis taps (1, 2, 4, more under
+ * antialias) and ident (the identity map), coef the float bit patterns of
+ * scale, roi start and roi end; mode, coord and nearest are TNN_RESIZE_*;
+ * scratch the bytes of the tables at out[1] (tnn_resize_scratch) */
 #define TNN_FIELDS_resize(I, F, A)                                            \
   I(rank) A(in_dims, TNN_MAX_RANK) A(out_dims, TNN_MAX_RANK)                  \
   A(taps, TNN_MAX_RANK) A(ident, TNN_MAX_RANK) A(coef, 3 * TNN_MAX_RANK)      \
-  I(mode) I(coord) I(nearest) F(cubic_a) I(exclude) F(extrap) I(scratch)
+  I(mode) I(coord) I(nearest) F(cubic_a) I(exclude) F(extrap) I(antialias)   \
+  I(scratch)
 
 #define TNN_PARAM_KINDS_EXT(P) P(norm) P(lrn) P(elems) P(trilu) P(loss)       \
   P(nd) P(onehot) P(compress) P(eyelike) P(range) P(resize)
@@ -220,7 +221,7 @@
 #define TNN_STACK_compress 512
 #define TNN_STACK_eyelike 512
 #define TNN_STACK_range 512
-#define TNN_STACK_resize 1024     /* tables in the workspace (out[1]) */
+#define TNN_STACK_resize 1536     /* tables in the workspace (out[1]) */
 
 #define TNN_PARAM_KINDS(P)                                                    \
   P(conv) P(gemm) P(matmul) P(bcast) P(where) P(unary) P(cast) P(pool) P(bn)  \

@@ -19,7 +19,9 @@
  * nearest rounding (ceil when downsampling, truncation otherwise).
  *
  * Types: nearest moves whole elements (float, double, int8, uint8, int32,
- * int64); linear and cubic take float.  antialias = 1 is refused. */
+ * int64); linear and cubic take float.  antialias = 1 widens the linear
+ * and cubic filters when downsampling (the ONNX reference's filters; see
+ * tnn_resize_aa_taps), nearest ignores it. */
 #include <math.h>
 #include <string.h>
 
@@ -29,7 +31,7 @@ typedef struct {
   int rank;
   int64_t out[IR_MAX_RANK];
   float scale[IR_MAX_RANK], roi_start[IR_MAX_RANK], roi_end[IR_MAX_RANK];
-  int mode, coord, nearest, exclude;
+  int mode, coord, nearest, exclude, antialias;
   float cubic_a, extrap;
 } ResizeCfg;
 
@@ -118,11 +120,8 @@ static bool resize_config(Graph *g, Node *n, ResizeCfg *c) {
   c->cubic_a = ir_attr_float(n, "cubic_coeff_a", -0.75f);
   c->exclude = ir_attr_int(n, "exclude_outside", 0) != 0;
   c->extrap = ir_attr_float(n, "extrapolation_value", 0.0f);
-  if (ir_attr_int(n, "antialias", 0) != 0) {
-    diag_error(g->diag, n, "antialias = 1 is not supported (tnnc resizes "
-               "without an antialiasing filter)");
-    return false;
-  }
+  c->antialias = resize && ir_attr_int(n, "antialias", 0) != 0 &&
+                 c->mode != TNN_RESIZE_NEAREST;
   int policy = resize_enum(g, n, "keep_aspect_ratio_policy", "stretch",
                            policies);
   if (policy < 0) return false;
@@ -337,6 +336,13 @@ static bool resize_lower(Graph *g, Node *n) {
     p->taps[d] = p->ident[d] || c.mode == TNN_RESIZE_NEAREST ? 1
                  : c.mode == TNN_RESIZE_LINEAR               ? 2
                                                               : 4;
+    if (c.antialias && !p->ident[d]) {
+      /* the filter's support (1 linear, 2 cubic) over min(scale, 1):
+       * taps start .. 1 - start, start = floor(-support / s) + 1 */
+      const float s = c.scale[d] > 1.0f ? 1.0f : c.scale[d];
+      const float support = c.mode == TNN_RESIZE_LINEAR ? 1.0f : 2.0f;
+      p->taps[d] = 2 - 2 * ((int64_t)floorf(-support / s) + 1);
+    }
     p->coef[3 * d] = float_bits(c.scale[d]);
     p->coef[3 * d + 1] = float_bits(c.roi_start[d]);
     p->coef[3 * d + 2] = float_bits(c.roi_end[d]);
@@ -347,6 +353,7 @@ static bool resize_lower(Graph *g, Node *n) {
   p->cubic_a = c.cubic_a;
   p->exclude = c.exclude;
   p->extrap = c.extrap;
+  p->antialias = c.antialias;
   p->scratch = tnn_resize_scratch(p);
   n->call.kernel = c.mode == TNN_RESIZE_NEAREST
                        ? resize_nearest_kernel(x->dtype)

@@ -2034,6 +2034,25 @@ def _(g):
           shape=[1, 2, 8, 3])
 
 
+@model('resize_opset18_antialias_linear')
+def _(g):
+    g.opset = 18
+    x = g.input(g.randn(1, 2, 12, 10))
+    g.out(resize(g, x, scales=[1, 1, 0.6, 0.35], mode='linear', antialias=1),
+          shape=[1, 2, 7, 3])
+
+
+@model('resize_opset18_antialias_cubic_sizes')
+def _(g):
+    g.opset = 18
+    x = g.input(g.randn(1, 2, 11, 9))
+    a = resize(g, x, sizes=[1, 2, 4, 5], mode='cubic', antialias=1)
+    b = resize(g, x, sizes=[1, 2, 4, 5], mode='cubic', antialias=1,
+               exclude_outside=1, cubic_coeff_a=-0.5)
+    g.out(a, shape=[1, 2, 4, 5])
+    g.out(b, shape=[1, 2, 4, 5])
+
+
 @model('resize_nearest_uint8_int8_int32')
 def _(g):
     # onnxruntime's Resize takes these integer types (not int64)

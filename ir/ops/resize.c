@@ -288,6 +288,11 @@ static bool resize_config(Graph *g, Node *n, ResizeCfg *c) {
     for (int i = 0; i < naxes; i++) {
       c->roi_start[axes[i]] = (float)ir_const_double(roi, i);
       c->roi_end[axes[i]] = (float)ir_const_double(roi, naxes + i);
+      if (!isfinite(c->roi_start[axes[i]]) || !isfinite(c->roi_end[axes[i]])) {
+        diag_error(g->diag, n, "input 1 '%s' (roi) holds a value that is "
+                   "not a finite float", roi->name);
+        return false;
+      }
     }
   }
   if (c->mode != TNN_RESIZE_NEAREST && x->dtype != DT_FLOAT) {

@@ -2004,7 +2004,11 @@ def _(g):
     b = resize(g, x, sizes=[1, 2, 4, 4], roi=roi, mode='nearest',
                coordinate_transformation_mode='tf_crop_and_resize',
                extrapolation_value=7.0)
-    g.out(a, b)
+    # scales: the output length ignores the roi (onnxruntime and the
+    # reference implementation; the spec's text scales it by the roi)
+    c = resize(g, x, scales=[1, 1, 0.7, 1.6], roi=roi, mode='cubic',
+               coordinate_transformation_mode='tf_crop_and_resize')
+    g.out(a, b, c)
 
 
 @model('resize_opset18_axes_not_larger')

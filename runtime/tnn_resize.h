@@ -3,10 +3,11 @@
  * Each output axis d of length out_dims[d] maps to taps[d] input positions
  * along the same axis: 1 for nearest and for an identity axis (ident[d]:
  * scale 1 and the same length, which onnxruntime maps x -> x without
- * computing a coordinate), 2 for linear, 4 for cubic.  The kernel first builds, per axis, a table of
- * taps[d] element offsets (index * stride) and weights for every output
- * index in the workspace at out[1] (tnn_resize_scratch bytes), then walks
- * the output once: an output element is
+ * computing a coordinate), 2 for linear, 4 for cubic, 2 - 2 * start under
+ * antialias (tnn_resize_aa_taps).  The kernel first builds, per axis, a
+ * table of taps[d] element offsets (index * stride) and weights for every
+ * output index in the workspace at out[1] (tnn_resize_scratch bytes), then
+ * walks the output once: an output element is
  *
  *     y = sum over the tap combinations (t_0 .. t_{r-1}) of
  *         (w_{r-1}[t] * ... * w_0[t]) * x[off_0[t] + ... + off_{r-1}[t]]
@@ -15,19 +16,21 @@
  * product taken from the innermost axis out: onnxruntime's bilinear kernel
  * sums dx2*dy2*X11 + dx1*dy2*X21 + dx2*dy1*X12 + dx1*dy1*X22 in that
  * order, which this reproduces bit for bit on 2-D resizes (axes with one
- * tap contribute no factor).  Its bicubic kernel sums rows first; there
- * the two agree to float rounding.  A first offset of -1 marks an output
- * index whose coordinate lies outside the input (tf_crop_and_resize): the
- * element is extrapolation_value.
+ * tap contribute no factor).  Its bicubic and antialias kernels sum rows
+ * first; there the two agree to float rounding.  A first offset of -1
+ * marks an output index whose coordinate lies outside the input
+ * (tf_crop_and_resize): the element is extrapolation_value.  The work is
+ * the output's size times the product of the taps: under antialias
+ * out_dims[d] * taps[d] stays near 2 * support * in_dims[d].
  *
- * Coordinates are computed in float exactly as onnxruntime's
- * get_original_coordinate does (upsamplebase.h), operation for operation:
- * the ONNX reference implementation computes them in double, onnxruntime
- * in float, and where the two round differently (nearest at a .5, the
- * floor of a coordinate one ulp below an integer) onnxruntime decides.
- * Per-axis scale and roi come as float bit patterns in coef[] (params
- * slots are int64 or double; a float rounds to nothing either way, this
- * keeps it a float).
+ * Coordinates are computed in float as onnxruntime's
+ * get_original_coordinate does (upsamplebase.h), operation for operation
+ * (tnn_resize_coord): the ONNX reference implementation computes them in
+ * double, onnxruntime in float, and where the two round differently
+ * (nearest at a .5, the floor of a coordinate one ulp below an integer)
+ * the float order decides.  Per-axis scale and roi come as the bit
+ * patterns of floats in coef[] (params slots are int64 or double), so the
+ * kernel computes with exactly the floats onnxruntime does.
  */
 #ifndef TNN_RESIZE_H
 #define TNN_RESIZE_H
@@ -67,7 +70,10 @@ TNN_INLINE int64_t tnn_resize_scratch(const tnn_resize_params *p) {
 }
 
 /* The input coordinate of output index x on an axis (onnxruntime's
- * get_original_coordinate, in float). */
+ * get_original_coordinate, in float; lr the output length, lo the input
+ * length).  The order matters where it is not exact: align_corners
+ * multiplies by lo - 1 before dividing by lr - 1, half_pixel_symmetric
+ * adds the offset before subtracting 0.5. */
 TNN_INLINE float tnn_resize_coord(int64_t mode, float x, float scale,
                                   float lr, float lo, float rs, float re) {
   switch (mode) {
@@ -196,7 +202,9 @@ TNN_INLINE void tnn_resize_axis(const tnn_resize_params *p, int64_t d,
       int64_t i = tnn_resize_nearest_index(p->nearest, v, scale < 1.0f);
       off[0] = tnn_resize_clamp(i, len) * stride;
       w[0] = 1.0f;
-    } else if (p->mode == TNN_RESIZE_LINEAR && !p->antialias) {
+    } else if (p->antialias) {
+      tnn_resize_aa_taps(p, nt, v, scale, len, stride, off, w);
+    } else if (p->mode == TNN_RESIZE_LINEAR) {
       /* onnxruntime's UpsampleBilinear setup: the coordinate clamped into
        * the input, the two weights as distances to the other tap */
       v = v < 0 ? 0.0f : v > lo - 1 ? lo - 1 : v;
@@ -206,8 +214,6 @@ TNN_INLINE void tnn_resize_axis(const tnn_resize_params *p, int64_t d,
       if (i1 == i2) d1 = d2 = 0.5f;
       off[0] = i1 * stride, w[0] = d2;
       off[1] = i2 * stride, w[1] = d1;
-    } else if (p->antialias) {
-      tnn_resize_aa_taps(p, nt, v, scale, len, stride, off, w);
     } else {
       float fl = floorf(v);
       int64_t i0 = (int64_t)fl;

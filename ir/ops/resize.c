@@ -326,6 +326,7 @@ static int64_t float_bits(float f) {
 static bool resize_lower(Graph *g, Node *n) {
   const Tensor *x = n->in[0];
   ResizeCfg c;
+  if (n->nout == 2) return true;       /* lowered already (folding) */
   if (!resize_config(g, n, &c)) return false;
   tnn_resize_params *p = opk_params(g, sizeof *p);
   p->rank = c.rank;
@@ -364,19 +365,20 @@ static bool resize_lower(Graph *g, Node *n) {
                        ? resize_nearest_kernel(x->dtype)
                        : TNN_K_f32_resize;
   n->call.params = p;
+  /* roi, scales and sizes are in the params now: the kernel reads x alone,
+   * and the constants need not be in the output */
+  for (int i = 1; i < n->nin; i++) n->in[i] = NULL;
   /* the per-axis tables: a second output in the workspace, live for this
    * node only */
-  if (n->nout < 2) {
-    Tensor **outs = arena_calloc(g->arena, 2, sizeof *outs);
-    Tensor *s = ir_tensor_new(g, arena_printf(g->arena, "%s/tables",
-                                              n->out[0]->name));
-    ir_tensor_set_shape(s, DT_UINT8, 1, &p->scratch);
-    s->producer = n;
-    outs[0] = n->out[0];
-    outs[1] = s;
-    n->out = outs;
-    n->nout = 2;
-  }
+  Tensor **outs = arena_calloc(g->arena, 2, sizeof *outs);
+  Tensor *s = ir_tensor_new(g, arena_printf(g->arena, "%s/tables",
+                                            n->out[0]->name));
+  ir_tensor_set_shape(s, DT_UINT8, 1, &p->scratch);
+  s->producer = n;
+  outs[0] = n->out[0];
+  outs[1] = s;
+  n->out = outs;
+  n->nout = 2;
   return true;
 }
 

@@ -1509,3 +1509,28 @@ Test(resize, refusals_name_the_input) {
   expect_error(&c, m, "mode 'area' is not supported");
   t_free(&c);
 }
+
+Test(resize, nearest_moves_int64_and_double_elements) {
+  TestCtx c;
+  Graph *g = t_graph(&c, 13);
+  /* half_pixel x2 on axis 0 of [2, 2]: rows 0 0 1 1 */
+  int64_t d[] = {2, 2};
+  Tensor *xi = t_const(g, "xi", DT_INT64, 2, d,
+                       (int64_t[]){INT64_MIN, 5, -7, INT64_MAX});
+  Node *n = resize13(g, xi, NULL, cf1(g, "s", 2, (float[]){2, 1}), NULL);
+  cr_assert(t_eval(g, n));
+  t_expect_dims(n->out[0], 2, (int64_t[]){4, 2});
+  t_expect_i64(n->out[0],
+               (int64_t[]){INT64_MIN, 5, INT64_MIN, 5, -7, INT64_MAX, -7,
+                           INT64_MAX}, 8);
+  Tensor *xd = t_const(g, "xd", DT_DOUBLE, 2, d,
+                       (double[]){0.1, 1e300, -2.5, 3});
+  Node *m = resize13(g, xd, NULL, cf1(g, "s2", 2, (float[]){1, 1.5f}), NULL);
+  cr_assert(t_eval(g, m));
+  t_expect_dims(m->out[0], 2, (int64_t[]){2, 3});
+  /* (o + 0.5) / 1.5 - 0.5 = -0.17, 0.5, 1.17 -> 0 0 1 (0.5 prefers floor) */
+  const double want[] = {0.1, 0.1, 1e300, -2.5, -2.5, 3};
+  const double *got = m->out[0]->data;
+  for (int i = 0; i < 6; i++) cr_assert_eq(got[i], want[i], "element %d", i);
+  t_free(&c);
+}

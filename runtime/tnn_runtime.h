@@ -198,9 +198,18 @@
 #define TNN_FIELDS_eyelike(I, F, A) I(rows) I(cols) I(k) I(dtype)
 /* Range: n values of TNN_DT_* dtype */
 #define TNN_FIELDS_range(I, F, A) I(n) I(dtype)
+/* Resize / Upsample (tnn_resize.h): per axis taps (1, 2, 4, more under
+ * antialias) and ident (the identity map), coef the float bit patterns of
+ * scale, roi start and roi end; mode, coord and nearest are TNN_RESIZE_*;
+ * scratch the bytes of the tables at out[1] (tnn_resize_scratch) */
+#define TNN_FIELDS_resize(I, F, A)                                            \
+  I(rank) A(in_dims, TNN_MAX_RANK) A(out_dims, TNN_MAX_RANK)                  \
+  A(taps, TNN_MAX_RANK) A(ident, TNN_MAX_RANK) A(coef, 3 * TNN_MAX_RANK)      \
+  I(mode) I(coord) I(nearest) F(cubic_a) I(exclude) F(extrap) I(antialias)   \
+  I(scratch)
 
 #define TNN_PARAM_KINDS_EXT(P) P(norm) P(lrn) P(elems) P(trilu) P(loss)       \
-  P(nd) P(onehot) P(compress) P(eyelike) P(range)
+  P(nd) P(onehot) P(compress) P(eyelike) P(range) P(resize)
 
 #define TNN_STACK_norm 1024
 #define TNN_STACK_lrn 1024
@@ -212,6 +221,7 @@
 #define TNN_STACK_compress 512
 #define TNN_STACK_eyelike 512
 #define TNN_STACK_range 512
+#define TNN_STACK_resize 1536     /* tables in the workspace (out[1]) */
 
 #define TNN_PARAM_KINDS(P)                                                    \
   P(conv) P(gemm) P(matmul) P(bcast) P(where) P(unary) P(cast) P(pool) P(bn)  \
@@ -334,6 +344,7 @@ TNN_INLINE void tnn_part_range(int64_t n, int64_t align, int64_t part, int64_t n
 #include "tnn_loss.h"
 #include "tnn_layout.h"
 #include "tnn_index_nd.h"
+#include "tnn_resize.h"
 
 /* The kernel files: each defines TNN_KERNELS_<LIST>(K), its kernels with
  * the params kind each takes.  tnnc's kernel table is TNN_KERNELS; a
@@ -352,7 +363,7 @@ TNN_INLINE void tnn_part_range(int64_t n, int64_t align, int64_t part, int64_t n
   X("tnn_unary_math.h", UNARY_MATH) X("tnn_reduce.h", REDUCE)                 \
   X("tnn_binary_ext.h", BINARY_EXT) X("tnn_norm.h", NORM)                     \
   X("tnn_index.h", INDEX) X("tnn_loss.h", LOSS) X("tnn_layout.h", LAYOUT)    \
-  X("tnn_index_nd.h", INDEX_ND)
+  X("tnn_index_nd.h", INDEX_ND) X("tnn_resize.h", RESIZE)
 
 /* Every kernel, with the params kind it takes: tnnc's kernel table. */
 #define TNN_KERNELS(K)                                                        \
@@ -378,7 +389,8 @@ TNN_INLINE void tnn_part_range(int64_t n, int64_t align, int64_t part, int64_t n
   TNN_KERNELS_INDEX(K)                                                        \
   TNN_KERNELS_LOSS(K)                                                         \
   TNN_KERNELS_LAYOUT(K)                                                       \
-  TNN_KERNELS_INDEX_ND(K)
+  TNN_KERNELS_INDEX_ND(K)                                                     \
+  TNN_KERNELS_RESIZE(K)
 
 /* The kernels with a tnn_<name>_part (above), for tnnc --threads. */
 #define TNN_PART_KERNELS(P)                                                   \

@@ -279,6 +279,18 @@ def index_nd_models():
     save("range_delta_zero.onnx", model(
         [helper.make_node("Range", ["a", "b", "d"], ["y"], name="rng")],
         [], [vi("y", [5], I64)], r, opsets=[helper.make_opsetid("", 11)]))
+    # Resize: sizes as a graph input (the output shape must fold), and
+    # align_corners at a scale that gives no whole output length
+    save("resize_sizes_input.onnx", model(
+        [helper.make_node("Resize", ["x", "", "", "sizes"], ["y"], name="up",
+                          mode="linear")],
+        [vi("x", [1, 1, 2, 2]), vi("sizes", [4], I64)], [vi("y", None)]))
+    sc = helper.make_tensor("sc", TensorProto.FLOAT, [4], [1, 1, 0.6, 0.6])
+    save("resize_align_corners_fraction.onnx", model(
+        [helper.make_node("Resize", ["x", "", "sc"], ["y"], name="down",
+                          mode="linear",
+                          coordinate_transformation_mode="align_corners")],
+        [vi("x", [1, 1, 2, 4])], [vi("y", None)], [sc]))
 
 
 if __name__ == "__main__":

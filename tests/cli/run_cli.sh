@@ -707,6 +707,8 @@ expect_bad quantizelinear_uint16.onnx "node #0 'ql' \(QuantizeLinear\): attribut
 expect_bad range_delta_zero.onnx "node #0 'rng' \(Range\): input 2 'd' \(delta\) is 0"
 expect_bad onehot_depth_input.onnx "node #0 'oh' \(OneHot\): input 1 'depth' \(depth\) must be a constant"
 expect_bad gathernd_index_too_long.onnx "node #0 'gnd' \(GatherND\): input 1 'ix' \(indices\) has last dim 3, expected 1 to 2"
+expect_bad resize_sizes_input.onnx "node #0 'up' \(Resize\): input 3 'sizes' \(sizes\) must be a constant"
+expect_bad resize_align_corners_fraction.onnx "node #0 'down' \(Resize\): align_corners with scales\[2\] = 0.6: axis 2 of length 2 resizes to 1.2"
 expect_bad compress_condition_beyond.onnx "node #0 'cmp' \(Compress\): input 1 'c' \(condition\) is true at 3, beyond the 3 slices"
 
 # .npy files: one strict header reader (runtime/tnn_npy.h) for --const-input

@@ -1417,3 +1417,120 @@ Test(integers, arithmetic_wraps_and_casts_saturate) {
   t_expect_i64(cast->out[0], (int64_t[]){INT64_MAX, INT64_MIN, 0}, 3);
   t_free(&c);
 }
+
+/* -------------------------------------------------------------- resize */
+
+/* Resize(x, roi, scales, sizes) at opset 13 with the given inputs (NULL
+ * for omitted). */
+static Node *resize13(Graph *g, Tensor *x, Tensor *roi, Tensor *scales,
+                      Tensor *sizes) {
+  Tensor *in[] = {x, roi, scales, sizes};
+  return t_node(g, OP_RESIZE, 4, in, 1);
+}
+
+static Tensor *cf1(Graph *g, const char *name, int n, const float *v) {
+  int64_t d[1] = {n};
+  return cf(g, name, 1, d, v);
+}
+
+Test(resize, nearest_asymmetric_round_prefer_floor) {
+  TestCtx c;
+  Graph *g = t_graph(&c, 13);
+  /* x / 1.5 = 0, .67, 1.33, 2, 2.67, 3.33 -> 0 1 1 2 3 3 */
+  Node *n = resize13(g, iota(g, "x", 2, (int64_t[]){1, 4}), NULL,
+                     cf1(g, "s", 2, (float[]){1, 1.5f}), NULL);
+  t_attr_string(g, n, "coordinate_transformation_mode", "asymmetric");
+  eval_f32(g, n, 2, (int64_t[]){1, 6}, (float[]){0, 1, 1, 2, 3, 3}, 6);
+  t_free(&c);
+}
+
+Test(resize, opset10_downsample_rounds_up) {
+  TestCtx c;
+  Graph *g = t_graph(&c, 10);
+  /* asymmetric, onnxruntime's SIMPLE rounding: ceil(o / 0.6) = 0, 2, 4 */
+  Tensor *in[] = {iota(g, "x", 1, (int64_t[]){5}),
+                  cf1(g, "s", 1, (float[]){0.6f})};
+  Node *n = t_node(g, OP_RESIZE, 2, in, 1);
+  eval_f32(g, n, 1, (int64_t[]){3}, (float[]){0, 2, 4}, 3);
+  t_free(&c);
+}
+
+Test(resize, linear_half_pixel_clamps_at_the_edges) {
+  TestCtx c;
+  Graph *g = t_graph(&c, 13);
+  /* (o + 0.5) / 2 - 0.5 = -0.25, 0.25, 0.75, 1.25 -> clamped to [0, 1] */
+  Node *n = resize13(g, cf1(g, "x", 2, (float[]){0, 10}), NULL,
+                     cf1(g, "s", 1, (float[]){2}), NULL);
+  t_attr_string(g, n, "mode", "linear");
+  eval_f32(g, n, 1, (int64_t[]){4}, (float[]){0, 2.5f, 7.5f, 10}, 4);
+  t_free(&c);
+}
+
+Test(resize, tf_crop_and_resize_extrapolates) {
+  TestCtx c;
+  Graph *g = t_graph(&c, 13);
+  /* roi [-0.5, 0.5] of 4 pixels to 3: -1.5 (outside), 0, 1.5 */
+  Node *n = resize13(g, cf1(g, "x", 4, (float[]){0, 10, 20, 30}),
+                     cf1(g, "roi", 2, (float[]){-0.5f, 0.5f}), NULL,
+                     ci(g, "sizes", 1, (int64_t[]){3}));
+  t_attr_string(g, n, "mode", "linear");
+  t_attr_string(g, n, "coordinate_transformation_mode", "tf_crop_and_resize");
+  t_attr_float(g, n, "extrapolation_value", 99);
+  eval_f32(g, n, 1, (int64_t[]){3}, (float[]){99, 0, 15}, 3);
+  t_free(&c);
+}
+
+Test(resize, cubic_identity_axis_and_whole_scale) {
+  TestCtx c;
+  Graph *g = t_graph(&c, 13);
+  /* axis 0 of scale 1 is copied; axis 1 at scale 1 with the same length too,
+   * so the cubic resize of [2, 3] by [1, 1] is the input */
+  Node *n = resize13(g, iota(g, "x", 2, (int64_t[]){2, 3}), NULL,
+                     cf1(g, "s", 2, (float[]){1, 1}), NULL);
+  t_attr_string(g, n, "mode", "cubic");
+  eval_f32(g, n, 2, (int64_t[]){2, 3}, (float[]){0, 1, 2, 3, 4, 5}, 6);
+  t_free(&c);
+}
+
+Test(resize, refusals_name_the_input) {
+  TestCtx c;
+  Graph *g = t_graph(&c, 13);
+  Tensor *x = rt(g, "x", 2, (int64_t[]){2, 2});
+  expect_error(&c, resize13(g, x, NULL, rt(g, "s", 1, (int64_t[]){2}), NULL),
+               "input 2 's' (scales) must be a constant");
+  expect_error(&c, resize13(g, x, NULL, cf1(g, "s2", 2, (float[]){2, 2}),
+                            ci(g, "z", 2, (int64_t[]){4, 4})),
+               "both scales and sizes");
+  expect_error(&c, resize13(g, x, NULL, cf1(g, "s3", 2, (float[]){2, 0}),
+                            NULL),
+               "scales[1] = 0 is not a positive number");
+  Node *m = resize13(g, x, NULL, cf1(g, "s4", 2, (float[]){2, 2}), NULL);
+  t_attr_string(g, m, "mode", "area");
+  expect_error(&c, m, "mode 'area' is not supported");
+  t_free(&c);
+}
+
+Test(resize, nearest_moves_int64_and_double_elements) {
+  TestCtx c;
+  Graph *g = t_graph(&c, 13);
+  /* half_pixel x2 on axis 0 of [2, 2]: rows 0 0 1 1 */
+  int64_t d[] = {2, 2};
+  Tensor *xi = t_const(g, "xi", DT_INT64, 2, d,
+                       (int64_t[]){INT64_MIN, 5, -7, INT64_MAX});
+  Node *n = resize13(g, xi, NULL, cf1(g, "s", 2, (float[]){2, 1}), NULL);
+  cr_assert(t_eval(g, n));
+  t_expect_dims(n->out[0], 2, (int64_t[]){4, 2});
+  t_expect_i64(n->out[0],
+               (int64_t[]){INT64_MIN, 5, INT64_MIN, 5, -7, INT64_MAX, -7,
+                           INT64_MAX}, 8);
+  Tensor *xd = t_const(g, "xd", DT_DOUBLE, 2, d,
+                       (double[]){0.1, 1e300, -2.5, 3});
+  Node *m = resize13(g, xd, NULL, cf1(g, "s2", 2, (float[]){1, 1.5f}), NULL);
+  cr_assert(t_eval(g, m));
+  t_expect_dims(m->out[0], 2, (int64_t[]){2, 3});
+  /* (o + 0.5) / 1.5 - 0.5 = -0.17, 0.5, 1.17 -> 0 0 1 (0.5 prefers floor) */
+  const double want[] = {0.1, 0.1, 1e300, -2.5, -2.5, 3};
+  const double *got = m->out[0]->data;
+  for (int i = 0; i < 6; i++) cr_assert_eq(got[i], want[i], "element %d", i);
+  t_free(&c);
+}

@@ -1889,6 +1889,210 @@ def _(g):
 
 
 # ======================================================================
+# Resize / Upsample (runtime/tnn_resize.h)
+# ======================================================================
+def resize(g, x, scales=None, sizes=None, roi=None, **attrs):
+    ins = [x, g.f32(roi) if roi is not None else '',
+           g.f32(scales) if scales is not None else '']
+    if sizes is not None:
+        ins.append(g.i64(sizes))
+    return g.op('Resize', ins, **attrs)
+
+
+@model('resize_nearest_2x')
+def _(g):
+    x = g.input(g.randn(1, 3, 5, 6))
+    g.out(resize(g, x, scales=[1, 1, 2, 2]))
+
+
+@model('resize_linear_2x')
+def _(g):
+    x = g.input(g.randn(1, 2, 5, 7))
+    g.out(resize(g, x, scales=[1, 1, 2, 2], mode='linear'))
+
+
+@model('resize_cubic_2x')
+def _(g):
+    x = g.input(g.randn(1, 2, 5, 6))
+    g.out(resize(g, x, scales=[1, 1, 2, 2], mode='cubic'))
+
+
+@model('resize_linear_scales_1p7_2p3')
+def _(g):
+    # 6 * 1.7 = 10.2 -> 10, 5 * 2.3 = 11.5 -> 11
+    x = g.input(g.randn(1, 2, 6, 5))
+    g.out(resize(g, x, scales=[1, 1, 1.7, 2.3], mode='linear'))
+
+
+@model('resize_cubic_downsample_exclude_outside')
+def _(g):
+    x = g.input(g.randn(1, 1, 9, 8))
+    g.out(resize(g, x, scales=[1, 1, 0.6, 0.75], mode='cubic',
+                 cubic_coeff_a=-0.5, exclude_outside=1))
+
+
+@model('resize_cubic_asymmetric_1p5')
+def _(g):
+    x = g.input(g.randn(1, 2, 4, 6))
+    g.out(resize(g, x, scales=[1, 1, 1.5, 1.25], mode='cubic',
+                 coordinate_transformation_mode='asymmetric'))
+
+
+@model('resize_nearest_1p5_round_prefer_ceil_asymmetric')
+def _(g):
+    x = g.input(g.randn(1, 2, 5, 4))
+    g.out(resize(g, x, scales=[1, 1, 1.5, 2.5], nearest_mode='round_prefer_ceil',
+                 coordinate_transformation_mode='asymmetric'))
+
+
+@model('resize_nearest_0p7_floor_ceil')
+def _(g):
+    x = g.input(g.randn(1, 1, 10, 9))
+    a = resize(g, x, scales=[1, 1, 0.7, 0.7], nearest_mode='floor')
+    b = resize(g, x, scales=[1, 1, 0.7, 0.7], nearest_mode='ceil')
+    g.out(a, b)
+
+
+@model('resize_sizes_linear_align_corners')
+def _(g):
+    x = g.input(g.randn(1, 3, 4, 5))
+    g.out(resize(g, x, sizes=[1, 3, 9, 13], mode='linear',
+                 coordinate_transformation_mode='align_corners'))
+
+
+@model('resize_sizes_cubic_pytorch_half_pixel')
+def _(g):
+    x = g.input(g.randn(1, 2, 7, 6))
+    g.out(resize(g, x, sizes=[1, 2, 4, 11], mode='cubic',
+                 coordinate_transformation_mode='pytorch_half_pixel'))
+
+
+@model('resize_segmentation_1x8x7x9_to_14x18')
+def _(g):
+    # a segmentation head's bilinear upsample (PyTorch align_corners=False)
+    x = g.input(g.randn(1, 8, 7, 9))
+    g.out(resize(g, x, sizes=[1, 8, 14, 18], mode='linear',
+                 coordinate_transformation_mode='pytorch_half_pixel'))
+
+
+@model('resize_nearest_batch_channel_axes')
+def _(g):
+    # non-spatial axes resized: batch x1.5, channels x2
+    x = g.input(g.randn(2, 3, 4))
+    g.out(resize(g, x, scales=[1.5, 2, 1]))
+
+
+@model('resize_linear_rank2')
+def _(g):
+    x = g.input(g.randn(5, 6))
+    g.out(resize(g, x, scales=[1.6, 0.5], mode='linear'))
+
+
+@model('resize_linear_trilinear_5d')
+def _(g):
+    x = g.input(g.randn(1, 2, 3, 4, 5))
+    g.out(resize(g, x, scales=[1, 1, 2, 1.5, 0.8], mode='linear'))
+
+
+@model('resize_tf_crop_and_resize_extrapolation')
+def _(g):
+    x = g.input(g.randn(1, 2, 6, 6))
+    roi = [0, 0, 0.2, -0.1, 1, 1, 0.9, 1.3]
+    a = resize(g, x, sizes=[1, 2, 5, 7], roi=roi, mode='linear',
+               coordinate_transformation_mode='tf_crop_and_resize',
+               extrapolation_value=-3.0)
+    b = resize(g, x, sizes=[1, 2, 4, 4], roi=roi, mode='nearest',
+               coordinate_transformation_mode='tf_crop_and_resize',
+               extrapolation_value=7.0)
+    # scales: the output length ignores the roi (onnxruntime and the
+    # reference implementation; the spec's text scales it by the roi)
+    c = resize(g, x, scales=[1, 1, 0.7, 1.6], roi=roi, mode='cubic',
+               coordinate_transformation_mode='tf_crop_and_resize')
+    g.out(a, b, c)
+
+
+@model('resize_opset18_axes_not_larger')
+def _(g):
+    g.opset = 18
+    x = g.input(g.randn(1, 2, 4, 6))
+    # min(8/4, 8/6) = 1.333: 4 -> 5, 6 -> 8
+    g.out(resize(g, x, sizes=[8, 8], mode='linear', axes=[2, 3],
+                 keep_aspect_ratio_policy='not_larger'), shape=[1, 2, 5, 8])
+
+
+@model('resize_opset18_axes_not_smaller_nearest')
+def _(g):
+    g.opset = 18
+    x = g.input(g.randn(1, 2, 4, 6))
+    # max(3/4, 8/6) = 1.333: 4 -> 5, 6 -> 8
+    g.out(resize(g, x, sizes=[3, 8], axes=[2, 3],
+                 keep_aspect_ratio_policy='not_smaller'), shape=[1, 2, 5, 8])
+
+
+@model('resize_opset19_half_pixel_symmetric')
+def _(g):
+    g.opset = 19
+    x = g.input(g.randn(1, 2, 5, 6))
+    g.out(resize(g, x, scales=[1, 1, 1.7, 0.6], mode='linear',
+                 coordinate_transformation_mode='half_pixel_symmetric'),
+          shape=[1, 2, 8, 3])
+
+
+@model('resize_opset18_antialias_linear')
+def _(g):
+    g.opset = 18
+    x = g.input(g.randn(1, 2, 12, 10))
+    g.out(resize(g, x, scales=[1, 1, 0.6, 0.35], mode='linear', antialias=1),
+          shape=[1, 2, 7, 3])
+
+
+@model('resize_opset18_antialias_cubic_sizes')
+def _(g):
+    g.opset = 18
+    x = g.input(g.randn(1, 2, 11, 9))
+    a = resize(g, x, sizes=[1, 2, 4, 5], mode='cubic', antialias=1)
+    b = resize(g, x, sizes=[1, 2, 4, 5], mode='cubic', antialias=1,
+               exclude_outside=1, cubic_coeff_a=-0.5)
+    g.out(a, shape=[1, 2, 4, 5])
+    g.out(b, shape=[1, 2, 4, 5])
+
+
+@model('resize_nearest_uint8_int8_int32')
+def _(g):
+    # onnxruntime's Resize takes these integer types (not int64)
+    x = g.input(g.rng.integers(0, 256, (1, 2, 3, 4)).astype(np.uint8))
+    j = g.input(g.rng.integers(-128, 128, (1, 2, 4, 4)).astype(np.int8))
+    i = g.input(g.rng.integers(-1000, 1000, (2, 3, 5)).astype(np.int32))
+    g.out(resize(g, x, scales=[1, 1, 2.5, 1.5]), elem=TensorProto.UINT8)
+    g.out(resize(g, j, scales=[1, 1, 0.5, 1.5]), elem=TensorProto.INT8)
+    g.out(resize(g, i, sizes=[3, 3, 8], nearest_mode='ceil'), elem=TensorProto.INT32)
+
+
+@model('resize10_nearest_linear')
+def _(g):
+    # opset 10: asymmetric, nearest rounding by onnxruntime's SIMPLE mode
+    g.opset = 10
+    x = g.input(g.randn(1, 2, 6, 5))
+    a = g.op('Resize', [x, g.f32([1, 1, 0.6, 1.5])], mode='nearest')
+    b = g.op('Resize', [x, g.f32([1, 1, 1.5, 2])], mode='linear')
+    g.out(a, b)
+
+
+@model('upsample7_nearest_attr')
+def _(g):
+    g.opset = 7
+    x = g.input(g.randn(1, 2, 3, 4))
+    g.out(g.op('Upsample', [x], mode='nearest', scales=[1.0, 1.0, 2.0, 3.0]))
+
+
+@model('upsample9_linear')
+def _(g):
+    g.opset = 9
+    x = g.input(g.randn(1, 2, 3, 4))
+    g.out(g.op('Upsample', [x, g.f32([1, 1, 2, 2.5])], mode='linear'))
+
+
+# ======================================================================
 # A few small composite graphs
 # ======================================================================
 @model('cnn_small_composite')

@@ -259,6 +259,14 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* A decimal count from 1 to max, else -1. */
+static long long parse_count(const char *v, long long max) {
+  char *end = NULL;
+  errno = 0;
+  const long long n = strtoll(v, &end, 10);
+  return end == v || *end || errno || n < 1 || n > max ? -1 : n;
+}
+
 /* Parses argv into o.  Returns -1 to go on compiling, else the exit
  * status (0 after --help, --version, --list-ops). */
 static int parse_args(int argc, char **argv, tnnc_options *o, const char **consts,
@@ -286,27 +294,21 @@ static int parse_args(int argc, char **argv, tnnc_options *o, const char **const
       break;
     }
     case OPT_RUNS: {
-      char *end = NULL;
-      long n = strtol(v, &end, 10);
       if (!run || run->runs == 0) return bad_usage("--runs is an option of tnnc bench", v);
-      if (end == v || *end || n < 1 || n > 1000000)
-        return bad_usage("--runs takes a count from 1 to 1000000", v);
+      const long long n = parse_count(v, 1000000);
+      if (n < 0) return bad_usage("--runs takes a count from 1 to 1000000", v);
       run->runs = (int)n;
       break;
     }
     case OPT_THREADS: {
-      char *end = NULL;
-      long n = strtol(v, &end, 10);
-      if (end == v || *end || n < 1 || n > 64)
-        return bad_usage("--threads takes a count from 1 to 64", v);
+      const long long n = parse_count(v, 64);
+      if (n < 0) return bad_usage("--threads takes a count from 1 to 64", v);
       o->threads = (int)n;
       break;
     }
     case OPT_THREAD_MIN_WORK: {
-      char *end = NULL;
-      long long n = strtoll(v, &end, 10);
-      if (end == v || *end || n < 1 || n > (1LL << 40))
-        return bad_usage("--thread-min-work takes a count from 1 to 2^40", v);
+      const long long n = parse_count(v, 1LL << 40);
+      if (n < 0) return bad_usage("--thread-min-work takes a count from 1 to 2^40", v);
       o->thread_min_work = n;
       break;
     }

@@ -58,51 +58,36 @@ Test(twins, ba_count_armv7em_portable) {
     }
 }
 
-/* four dots of one row, binary and ternary weights and activations */
-Test(twins, ba_dots4) {
-  static uint8_t a[2][300], w[4 * 2 * 300 + 64];
-  for (int64_t nb = 1; nb <= 300; nb += (nb < 80 ? 1 : 13))
-    for (int wbits = 1; wbits <= 2; wbits++)
-      for (int abits = 1; abits <= 2; abits++) {
-        fill(a[0], nb);
-        fill(a[1], nb);
-        fill(w, 4 * wbits * nb);
-        const int64_t k = nb * 8 - (int64_t)(rnd() % 8);
-        int64_t dr[4], dv[4];
-        const uint8_t *ma = abits == 2 ? a[0] : NULL;
-        tnn_ba_dots4__scalar(ma, a[1], w, wbits * nb, wbits, nb, k, dr);
-#if defined(TNN_BA_AVX512)
-        tnn_ba_dots4__avx512(ma, a[1], w, wbits * nb, wbits, nb, k, dv);
-#else
-        tnn_ba_dots4(ma, a[1], w, wbits * nb, wbits, nb, k, dv);
-#endif
-        for (int r = 0; r < 4; r++)
-          cr_assert_eq(dv[r], dr[r], "nbytes %lld a%d w%d row %d", (long long)nb, abits, wbits, r);
-      }
-}
-
-/* eight dots of one row, binary and ternary weights and activations */
-Test(twins, ba_dots8) {
+/* four or eight dots of one row, binary and ternary weights and
+ * activations, against the scalar twin */
+static void check_dots(int rows) {
   static uint8_t a[2][300], w[8 * 2 * 300 + 64];
   for (int64_t nb = 1; nb <= 300; nb += (nb < 80 ? 1 : 13))
     for (int wbits = 1; wbits <= 2; wbits++)
       for (int abits = 1; abits <= 2; abits++) {
         fill(a[0], nb);
         fill(a[1], nb);
-        fill(w, 8 * wbits * nb);
+        fill(w, rows * wbits * nb);
         const int64_t k = nb * 8 - (int64_t)(rnd() % 8);
         int64_t dr[8], dv[8];
         const uint8_t *ma = abits == 2 ? a[0] : NULL;
-        tnn_ba_dots8__scalar(ma, a[1], w, wbits * nb, wbits, nb, k, dr);
+        if (rows == 4) tnn_ba_dots4__scalar(ma, a[1], w, wbits * nb, wbits, nb, k, dr);
+        else tnn_ba_dots8__scalar(ma, a[1], w, wbits * nb, wbits, nb, k, dr);
 #if defined(TNN_BA_AVX512)
-        tnn_ba_dots8__avx512(ma, a[1], w, wbits * nb, wbits, nb, k, dv);
+        if (rows == 4) tnn_ba_dots4__avx512(ma, a[1], w, wbits * nb, wbits, nb, k, dv);
+        else tnn_ba_dots8__avx512(ma, a[1], w, wbits * nb, wbits, nb, k, dv);
 #else
-        tnn_ba_dots8(ma, a[1], w, wbits * nb, wbits, nb, k, dv);
+        if (rows == 4) tnn_ba_dots4(ma, a[1], w, wbits * nb, wbits, nb, k, dv);
+        else tnn_ba_dots8(ma, a[1], w, wbits * nb, wbits, nb, k, dv);
 #endif
-        for (int r = 0; r < 8; r++)
-          cr_assert_eq(dv[r], dr[r], "nbytes %lld a%d w%d row %d", (long long)nb, abits, wbits, r);
+        for (int r = 0; r < rows; r++)
+          cr_assert_eq(dv[r], dr[r], "%d rows: nbytes %lld a%d w%d row %d", rows, (long long)nb,
+                       abits, wbits, r);
       }
 }
+
+Test(twins, ba_dots4) { check_dots(4); }
+Test(twins, ba_dots8) { check_dots(8); }
 
 /* the packed levels of eight outputs: dots at, around and between the
  * thresholds, both directions */

@@ -226,6 +226,66 @@ def _(g): conv(g, (1, 3, 16), (5, 3, 3), strides=[2], pads=[1, 1])
 def _(g): conv(g, (2, 4, 12), (4, 2, 3), group=2, dilations=[2], pads=[2, 1])
 
 
+# ConvTranspose: W is [C, M/group, kH, kW]
+def convt(g, xshape, wshape, bias=True, group=1, w_input=False, **attrs):
+    x = g.input(g.randn(*xshape))
+    w = g.randn(*wshape, scale=0.3)
+    ins = [x, g.input(w) if w_input else g.init(w)]
+    if bias:
+        ins.append(g.rinit(wshape[1] * group))
+    g.out(g.op('ConvTranspose', ins, group=group, **attrs))
+
+
+@model('convt_decoder_k4s2p1')
+def _(g): convt(g, (1, 16, 8, 8), (16, 8, 4, 4), strides=[2, 2], pads=[1, 1, 1, 1])
+
+
+@model('convt_decoder_k4s2p1_nobias')
+def _(g): convt(g, (1, 16, 8, 8), (16, 8, 4, 4), bias=False, strides=[2, 2], pads=[1, 1, 1, 1])
+
+
+@model('convt_groups2_stride2')
+def _(g): convt(g, (2, 4, 5, 5), (4, 3, 3, 3), group=2, strides=[2, 2])
+
+
+@model('convt_depthwise_nobias')
+def _(g): convt(g, (1, 3, 6, 5), (3, 1, 3, 3), bias=False, group=3, strides=[2, 1], pads=[1, 1, 1, 1])
+
+
+@model('convt_dilations_asympads')
+def _(g): convt(g, (1, 2, 5, 6), (2, 3, 3, 2), dilations=[2, 3], pads=[1, 0, 2, 1])
+
+
+@model('convt_output_padding')
+def _(g): convt(g, (1, 3, 4, 4), (3, 2, 3, 3), strides=[2, 3], output_padding=[1, 2], pads=[1, 1, 0, 1])
+
+
+@model('convt_1d_stride3')
+def _(g): convt(g, (2, 3, 10), (3, 4, 5), strides=[3], pads=[2, 1])
+
+
+@model('convt_1d_nobias_groups')
+def _(g): convt(g, (1, 4, 7), (4, 2, 3), bias=False, group=2, strides=[2], output_padding=[1])
+
+
+@model('convt_same_upper_odd')
+def _(g): convt(g, (1, 2, 5, 4), (2, 3, 3, 3), strides=[2, 2], auto_pad='SAME_UPPER')
+
+
+@model('convt_same_lower_odd')
+def _(g): convt(g, (1, 2, 5, 4), (2, 3, 3, 3), strides=[2, 2], auto_pad='SAME_LOWER')
+
+
+@model('convt_output_shape_overrides_pads')
+def _(g): convt(g, (1, 2, 4, 4), (2, 2, 3, 3), strides=[2, 2], pads=[0, 0, 0, 0], output_shape=[8, 10])
+
+
+@model('convt_opset1_weights_input')
+def _(g):
+    g.opset = 1
+    convt(g, (1, 3, 4, 5), (3, 2, 2, 3), w_input=True, strides=[2, 2], pads=[0, 1, 1, 0])
+
+
 @model('conv_opset7_same_upper')
 def _(g):
     g.opset = 7

@@ -1674,6 +1674,68 @@ def _(g):
     g.out(g.op('Hardmax', [x], axis=1))
 
 
+# float16 / bfloat16 storage: values that round (ties to even), overflow to
+# infinity, go subnormal or to zero, and NaN/Inf
+def f16_probe(g, n):
+    v = [0.0, -0.0, 1.0, 65504.0, 65519.99, 65520.0, 1e6, -1e6, 2.0 ** -24, 2.0 ** -25,
+         1.5 * 2.0 ** -25, 3 * 2.0 ** -26, 1.0 + 2.0 ** -11, 1.0 + 3 * 2.0 ** -11,
+         np.inf, -np.inf, np.nan, 3.0e38, 1.0 + 2.0 ** -8, 1.0 + 3 * 2.0 ** -8, 1e-40]
+    x = np.concatenate([np.array(v, np.float32), g.randn(n - len(v), scale=100.0)])
+    return x.reshape(3, -1)
+
+
+@model('cast_float16_storage')
+def _(g):
+    # float -> float16 output, float16 input -> float, a float16 initializer
+    # (int32_data) concatenated with a float16 input, CastLike to float16
+    g.opset = 15
+    x = g.input(f16_probe(g, 24))
+    h = g.input(g.randn(3, 8, scale=10.0).astype(np.float16))
+    c = g.init(np.zeros(1, np.float16))
+    k = g.tmp('c')
+    g.inits.append(helper.make_tensor(k, TensorProto.FLOAT16, [3, 2], np.array(
+        [0.5, -2.0, 1e-5, 65504.0, -np.inf, 3.140625], np.float16).tolist()))
+    g.out(g.op('Cast', [x], to=TensorProto.FLOAT16), elem=TensorProto.FLOAT16)
+    g.out(g.op('Cast', [h], to=TensorProto.FLOAT))
+    g.out(g.op('Concat', [h, k], axis=1), elem=TensorProto.FLOAT16)
+    g.out(g.op('CastLike', [g.op('Cast', [x], to=TensorProto.DOUBLE), c]), elem=TensorProto.FLOAT16)
+
+
+@model('cast_bfloat16_roundtrip')
+def _(g):
+    # bfloat16 inside the graph (onnxruntime-node has no bfloat16 I/O):
+    # float -> bfloat16 -> float, and double -> bfloat16 -> float
+    g.opset = 13
+    x = g.input(f16_probe(g, 24))
+    g.out(g.op('Cast', [g.op('Cast', [x], to=TensorProto.BFLOAT16)], to=TensorProto.FLOAT))
+    d = g.op('Cast', [x], to=TensorProto.DOUBLE)
+    g.out(g.op('Cast', [g.op('Cast', [d], to=TensorProto.BFLOAT16)], to=TensorProto.FLOAT))
+
+
+@model('float16_min_max_mod_where')
+def _(g):
+    # float16 Min / Max / Mod (computed in float), and data movement
+    g.opset = 13
+    a = g.input(np.round(g.randn(3, 4, 5, scale=20.0)).astype(np.float16))
+    b = g.input(np.round(g.randn(4, 1, scale=6.0)).astype(np.float16) + np.float16(0.5))
+    g.out(g.op('Min', [a, b]), elem=TensorProto.FLOAT16)
+    g.out(g.op('Max', [a, b]), elem=TensorProto.FLOAT16)
+    g.out(g.op('Mod', [a, b], fmod=1), elem=TensorProto.FLOAT16)
+    c = g.init(g.rng.integers(0, 2, (1, 4, 5)).astype(bool))
+    g.out(g.op('Transpose', [g.op('Where', [c, a, b])], perm=[2, 0, 1]), elem=TensorProto.FLOAT16)
+
+
+@model('float16_pad_constantofshape')
+def _(g):
+    # float16 fill values: Pad's constant_value input, ConstantOfShape's value
+    g.opset = 13
+    x = g.input(g.randn(2, 3, scale=4.0).astype(np.float16))
+    v = g.init(np.array(2.5, np.float16))
+    g.out(g.op('Pad', [x, g.i64([0, 1, 1, 2]), v]), elem=TensorProto.FLOAT16)
+    g.out(g.op('ConstantOfShape', [g.i64([2, 2])],
+               value=numpy_helper.from_array(np.array([-1.5], np.float16))), elem=TensorProto.FLOAT16)
+
+
 @model('castlike_to_int64_then_double')
 def _(g):
     g.opset = 15

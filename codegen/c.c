@@ -142,6 +142,12 @@ static void print_element(FILE *f, const Tensor *t, int64_t i) {
     break;
   }
   case DT_UINT8: case DT_BOOL: print_byte(f, p[i]); break;
+  case DT_FLOAT16: case DT_BFLOAT16: {  /* the bit pattern */
+    uint16_t h;
+    memcpy(&h, p + 2 * i, 2);
+    print_int(f, h);
+    break;
+  }
   case DT_INT8: {
     int v = p[i] < 128 ? p[i] : p[i] - 256;
     if (v < 0) fputc('-', f);
@@ -851,8 +857,9 @@ bool emit_c_driver(Graph *g, const EmitOptions *o, FILE *c_out) {
   fprintf(c_out, "#include \"%s\"\n\n", o->header_name);
   fprintf(c_out, "#define TNN_DT_F32 %d\n#define TNN_DT_U8 %d\n#define TNN_DT_I8 %d\n"
                  "#define TNN_DT_I32 %d\n#define TNN_DT_I64 %d\n#define TNN_DT_BOOL %d\n"
-                 "#define TNN_DT_F64 %d\n",
-          TNN_DT_F32, TNN_DT_U8, TNN_DT_I8, TNN_DT_I32, TNN_DT_I64, TNN_DT_BOOL, TNN_DT_F64);
+                 "#define TNN_DT_F64 %d\n#define TNN_DT_F16 %d\n#define TNN_DT_BF16 %d\n",
+          TNN_DT_F32, TNN_DT_U8, TNN_DT_I8, TNN_DT_I32, TNN_DT_I64, TNN_DT_BOOL, TNN_DT_F64,
+          TNN_DT_F16, TNN_DT_BF16);
   emit_main(&e);
   return !ferror(c_out);
 }

@@ -24,6 +24,8 @@ static const struct {
     {"<f4", DT_FLOAT}, {"<f8", DT_DOUBLE}, {"|i1", DT_INT8},  {"|u1", DT_UINT8},
     {"<i2", DT_INT16}, {"<u2", DT_UINT16}, {"<i4", DT_INT32}, {"<u4", DT_UINT32},
     {"<i8", DT_INT64}, {"<u8", DT_UINT64}, {"|b1", DT_BOOL},
+    /* float16; bfloat16 (numpy has none) as 2-byte voids of its bits */
+    {"<f2", DT_FLOAT16}, {"|V2", DT_BFLOAT16},
 };
 
 /* Parses the header of `buf` (runtime/tnn_npy.h, the reader the

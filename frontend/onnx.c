@@ -134,7 +134,8 @@ static const char *external_location(const Onnx__TensorProto *tp) {
 
 /* Fills t (dtype, shape, data) from a TensorProto.  Returns false after a
  * diagnostic.  Values in typed fields follow the ONNX rules: int32_data also
- * holds int8/uint8/int16/uint16/bool/float16, uint64_data holds uint32/uint64
+ * holds int8/uint8/int16/uint16/bool/float16/bfloat16 (float16 and bfloat16
+ * as their bit patterns), uint64_data holds uint32/uint64
  * (both of which tnnc refuses by type). */
 static bool load_tensor(Import *im, Tensor *t, const Onnx__TensorProto *tp,
                         Where w) {
@@ -224,6 +225,7 @@ static bool load_tensor(Import *im, Tensor *t, const Onnx__TensorProto *tp,
   case DT_DOUBLE: have = tp->n_double_data; field = "double_data"; break;
   case DT_INT64: have = tp->n_int64_data; field = "int64_data"; break;
   case DT_INT32: case DT_INT8: case DT_UINT8: case DT_BOOL:
+  case DT_FLOAT16: case DT_BFLOAT16:
     have = tp->n_int32_data; field = "int32_data"; break;
   default: tnnc_unreachable();
   }
@@ -249,6 +251,10 @@ static bool load_tensor(Import *im, Tensor *t, const Onnx__TensorProto *tp,
     break;
   case DT_BOOL:
     for (size_t i = 0; i < n; i++) ((uint8_t *)p)[i] = tp->int32_data[i] != 0;
+    break;
+  case DT_FLOAT16: case DT_BFLOAT16: /* the 16-bit patterns */
+    for (size_t i = 0; i < n; i++)
+      ((uint16_t *)p)[i] = (uint16_t)tp->int32_data[i];
     break;
   default: tnnc_unreachable();
   }

@@ -8,6 +8,7 @@ size_t dtype_size(DType t) {
   case DT_FLOAT: case DT_INT32: return 4;
   case DT_DOUBLE: case DT_INT64: return 8;
   case DT_INT8: case DT_UINT8: case DT_BOOL: return 1;
+  case DT_FLOAT16: case DT_BFLOAT16: return 2;
   default: return 0;
   }
 }
@@ -27,6 +28,7 @@ const char *dtype_name(DType t) {
   case DT_DOUBLE: return "double";
   case DT_UINT32: return "uint32";
   case DT_UINT64: return "uint64";
+  case DT_BFLOAT16: return "bfloat16";
   default: return "undefined";
   }
 }
@@ -39,6 +41,7 @@ const char *dtype_ctype(DType t) {
   case DT_INT32: return "int32_t";
   case DT_INT8: return "int8_t";
   case DT_UINT8: case DT_BOOL: return "uint8_t";
+  case DT_FLOAT16: case DT_BFLOAT16: return "uint16_t";
   default: return "void";
   }
 }
@@ -423,6 +426,7 @@ int64_t ir_const_int(const Tensor *t, int64_t i) {
   case DT_UINT8: case DT_BOOL: return ((const uint8_t *)t->data)[i];
   case DT_FLOAT: return saturate_i64(((const float *)t->data)[i]);
   case DT_DOUBLE: return saturate_i64(((const double *)t->data)[i]);
+  case DT_FLOAT16: case DT_BFLOAT16: return saturate_i64(ir_const_double(t, i));
   default: tnnc_unreachable();
   }
 }
@@ -431,6 +435,8 @@ double ir_const_double(const Tensor *t, int64_t i) {
   switch (t->dtype) {
   case DT_FLOAT: return ((const float *)t->data)[i];
   case DT_DOUBLE: return ((const double *)t->data)[i];
+  case DT_FLOAT16: return tnn_f16_to_f32(((const uint16_t *)t->data)[i]);
+  case DT_BFLOAT16: return tnn_bf16_to_f32(((const uint16_t *)t->data)[i]);
   default: return (double)ir_const_int(t, i);
   }
 }

@@ -97,8 +97,12 @@ typedef enum {
   DT_DOUBLE = 11,
   DT_UINT32 = 12,
   DT_UINT64 = 13,
+  DT_BFLOAT16 = 16,
 } DType;
 
+/* float16 and bfloat16 are storage types: their 16-bit patterns are held
+ * as uint16_t, and the ops that take them compute in float (Cast converts,
+ * rounding to nearest even; runtime/tnn_elementwise.h). */
 size_t dtype_size(DType t);           /* 0 for unsupported types */
 const char *dtype_name(DType t);      /* "float", "int64", ... */
 const char *dtype_ctype(DType t);     /* "float", "int64_t", ... */

@@ -59,6 +59,31 @@ TNN_BINARY(f64, double, uint8_t, less, a < b)
 TNN_BINARY(f64, double, uint8_t, less_equal, a <= b)
 TNN_BINARY(f64, double, uint8_t, equal, a == b)
 
+/* float16 and bfloat16 (their bits in uint16_t): Min, Max and fmod computed
+ * in float and rounded back (exact: the result is an operand, NaN, or an
+ * fmod remainder, representable in the operands' type), as onnxruntime
+ * computes MLFloat16 / BFloat16. */
+#define TNN_BINARY_HALF(T)                                                    \
+  TNN_BINARY(T, uint16_t, uint16_t, fmin,                                     \
+             tnn_f32_to_##T(tnn_half_fmin(tnn_##T##_to_f32(a),                 \
+                                          tnn_##T##_to_f32(b))))               \
+  TNN_BINARY(T, uint16_t, uint16_t, fmax,                                     \
+             tnn_f32_to_##T(tnn_half_fmax(tnn_##T##_to_f32(a),                 \
+                                          tnn_##T##_to_f32(b))))               \
+  TNN_BINARY(T, uint16_t, uint16_t, fmod,                                     \
+             tnn_f32_to_##T(fmodf(tnn_##T##_to_f32(a), tnn_##T##_to_f32(b))))
+TNN_INLINE float tnn_half_fmin(float a, float b) {
+  return (a != a || b != b) ? a + b : (a < b ? a : b);
+}
+TNN_INLINE float tnn_half_fmax(float a, float b) {
+  return (a != a || b != b) ? a + b : (a > b ? a : b);
+}
+TNN_BINARY_HALF(f16)
+TNN_BINARY_HALF(bf16)
+#define TNN_KERNELS_BINARY_HALF(K)                                            \
+  K(f16_fmin, bcast) K(f16_fmax, bcast) K(f16_fmod, bcast) K(bf16_fmin, bcast) \
+  K(bf16_fmax, bcast) K(bf16_fmod, bcast)
+
 #define TNN_KERNELS_BINARY_EXT(K)                                             \
   K(f32_fmod, bcast) K(i64_mod, bcast) K(i64_fmod, bcast) K(i32_mod, bcast)   \
   K(i32_fmod, bcast) K(b8_xor, bcast) K(f64_add, bcast) K(f64_sub, bcast)    \
@@ -67,6 +92,6 @@ TNN_BINARY(f64, double, uint8_t, equal, a == b)
   K(f64_greater_equal, bcast) K(f64_less, bcast) K(f64_less_equal, bcast)     \
   K(f64_equal, bcast) TNN_KERNELS_BINARY_ARITH(K, i8) K(i8_div, bcast)        \
   K(i8_mod, bcast) K(i8_fmod, bcast) TNN_KERNELS_BINARY_ARITH(K, u8)          \
-  K(u8_div, bcast) K(u8_mod, bcast)
+  K(u8_div, bcast) K(u8_mod, bcast) TNN_KERNELS_BINARY_HALF(K)
 
 #endif /* TNN_BINARY_EXT_H */

@@ -1,5 +1,5 @@
 /* tnn runtime: float 2-D convolution (direct, and on a SIMD layout of the
- * weights, tnn_conv__avx2.h). */
+ * weights, tnn_conv__avx2.h) and float 2-D transposed convolution. */
 #ifndef TNN_TNN_CONV_H
 #define TNN_TNN_CONV_H
 
@@ -148,6 +148,59 @@ TNN_INLINE void tnn_conv_mb_layout(const float *w, int64_t m, int64_t c,
           w[o * c * ksz + i];
 }
 
-#define TNN_KERNELS_CONV(K) K(f32_conv2d, conv) K(f32_conv2d_mb, conv)
+/* --------------------------------------------------------- conv transpose */
+
+/* ConvTranspose, x [n][c][h][w], w [c][m/group][kh][kw], y [n][m][oh][ow]:
+ *   y[n, mo, oy, ox] = bias[mo] + sum over ky, kx with
+ *     oy + pt - ky*dh = iy*sh, ox + pl - kx*dw = ix*sw (iy, ix inside x) of
+ *       t(iy, ix, ky, kx) = sum over ic in mo's group of
+ *         w[g*cg + ic, mo - g*mg, ky, kx] * x[n, g*cg + ic, iy, ix]
+ * gathered per output pixel.  The sums take onnxruntime's order: it runs
+ * ConvTranspose as a GEMM per group (col[(oc, ky, kx), (iy, ix)] = the
+ * ic-sum t, from ic 0 up) and col2im, which zeroes y and adds col rows in
+ * (oc, ky, kx) order, ky outer; the bias is added to the finished sum.  So
+ * each t sums ic upward from its first product, the taps add to 0 in ky,
+ * kx order, and the bias comes last (onnxruntime's GEMM may fuse the
+ * multiply-adds: results then differ in the last bits).  pt/pl are the
+ * begin pads; the end pads and output_padding are implied by oh/ow. */
+TNN_INLINE int tnn_f32_convt2d(const void *vp, const void *const *in,
+                               void *const *out) {
+  const tnn_conv_params *p = (const tnn_conv_params *)vp;
+  const float *x = (const float *)in[0];
+  const float *wt = (const float *)in[1];
+  const float *bias = p->has_bias ? (const float *)in[2] : NULL;
+  float *y = (float *)out[0];
+  const int64_t cg = p->c / p->group, mg = p->m / p->group;
+  const int64_t hw = p->h * p->w, ksz = p->kh * p->kw, wic = mg * ksz;
+  for (int64_t nb = 0; nb < p->n; nb++)
+    for (int64_t mo = 0; mo < p->m; mo++) {
+      const int64_t gi = mo / mg;
+      const float *xg = x + (nb * p->c + gi * cg) * hw;
+      const float *wg = wt + (gi * cg * mg + mo % mg) * ksz;
+      float *yp = y + (nb * p->m + mo) * p->oh * p->ow;
+      for (int64_t oy = 0; oy < p->oh; oy++)
+        for (int64_t ox = 0; ox < p->ow; ox++) {
+          float acc = 0.0f;
+          for (int64_t ky = 0; ky < p->kh; ky++) {
+            const int64_t ty = oy + p->pt - ky * p->dh;
+            if (ty < 0 || ty % p->sh != 0 || ty / p->sh >= p->h) continue;
+            const int64_t iy = ty / p->sh;
+            for (int64_t kx = 0; kx < p->kw; kx++) {
+              const int64_t tx = ox + p->pl - kx * p->dw;
+              if (tx < 0 || tx % p->sw != 0 || tx / p->sw >= p->w) continue;
+              const float *xp = xg + iy * p->w + tx / p->sw;
+              const float *wp = wg + ky * p->kw + kx;
+              float t = 0.0f;
+              for (int64_t ic = 0; ic < cg; ic++) t += wp[ic * wic] * xp[ic * hw];
+              acc += t;
+            }
+          }
+          yp[oy * p->ow + ox] = bias ? acc + bias[mo] : acc;
+        }
+    }
+  return TNN_OK;
+}
+
+#define TNN_KERNELS_CONV(K) K(f32_conv2d, conv) K(f32_conv2d_mb, conv) K(f32_convt2d, conv)
 
 #endif

@@ -12,6 +12,8 @@
 #ifndef TNN_DATA_H
 #define TNN_DATA_H
 
+#include "tnn_half.h"
+
 /* Advances the row-major multi-index idx over dims (rank dims) and updates
  * *off by the strides of the dims that changed.  Returns 0 past the end. */
 TNN_INLINE int tnn_data_step(int64_t rank, const int64_t *dims,
@@ -227,6 +229,8 @@ TNN_INLINE int tnn_x_pad(const void *vp, const void *const *in,
   case TNN_DT_I8: { int8_t v = (int8_t)p->ivalue; memcpy(fill, &v, 1); break; }
   case TNN_DT_U8: { uint8_t v = (uint8_t)p->ivalue; memcpy(fill, &v, 1); break; }
   case TNN_DT_BOOL: fill[0] = p->ivalue != 0; break;
+  case TNN_DT_F16: { uint16_t v = tnn_f64_to_f16(p->value); memcpy(fill, &v, 2); break; }
+  case TNN_DT_BF16: { uint16_t v = tnn_f64_to_bf16(p->value); memcpy(fill, &v, 2); break; }
   default: break;
   }
   tnn_data_strides(r, p->in_dims, istr);

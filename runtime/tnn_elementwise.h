@@ -7,6 +7,8 @@
 #ifndef TNN_ELEMENTWISE_H
 #define TNN_ELEMENTWISE_H
 
+#include "tnn_half.h"
+
 /* ---------------------------------------------------------------- unary */
 
 /* Each also has its share `part` of `nparts` (tnn_runtime.h): elements
@@ -192,21 +194,26 @@ TNN_INLINE int tnn_x_where(const void *vp, const void *const *in,
 /* ----------------------------------------------------------------- cast */
 
 /* Integer to integer goes through int64 (exact); anything involving a
- * floating type goes through double.  Float to integer truncates toward
- * zero, as C (and onnxruntime) does; to bool is v != 0. */
+ * floating type goes through double (float16 / bfloat16 widen exactly and
+ * narrow with one rounding, from the double: tnn_half.h).  Float to integer
+ * truncates toward zero, as C (and onnxruntime) does; to bool is v != 0. */
 TNN_INLINE int tnn_x_cast(const void *vp, const void *const *in,
                              void *const *out) {
   const tnn_cast_params *p = (const tnn_cast_params *)vp;
   const void *x = in[0];
   void *y = out[0];
-  const int fin = p->from == TNN_DT_F32 || p->from == TNN_DT_F64;
-  const int fout = p->to == TNN_DT_F32 || p->to == TNN_DT_F64;
+  const int fin = p->from == TNN_DT_F32 || p->from == TNN_DT_F64 ||
+                  p->from == TNN_DT_F16 || p->from == TNN_DT_BF16;
+  const int fout = p->to == TNN_DT_F32 || p->to == TNN_DT_F64 ||
+                   p->to == TNN_DT_F16 || p->to == TNN_DT_BF16;
   for (int64_t i = 0; i < p->n; i++) {
     double d = 0;
     int64_t v = 0;
     switch (p->from) {
     case TNN_DT_F32: d = ((const float *)x)[i]; break;
     case TNN_DT_F64: d = ((const double *)x)[i]; break;
+    case TNN_DT_F16: d = tnn_f16_to_f32(((const uint16_t *)x)[i]); break;
+    case TNN_DT_BF16: d = tnn_bf16_to_f32(((const uint16_t *)x)[i]); break;
     case TNN_DT_I64: v = ((const int64_t *)x)[i]; break;
     case TNN_DT_I32: v = ((const int32_t *)x)[i]; break;
     case TNN_DT_I8: v = ((const int8_t *)x)[i]; break;
@@ -222,6 +229,8 @@ TNN_INLINE int tnn_x_cast(const void *vp, const void *const *in,
     switch (p->to) {
     case TNN_DT_F32: ((float *)y)[i] = (float)d; break;
     case TNN_DT_F64: ((double *)y)[i] = d; break;
+    case TNN_DT_F16: ((uint16_t *)y)[i] = tnn_f64_to_f16(d); break;
+    case TNN_DT_BF16: ((uint16_t *)y)[i] = tnn_f64_to_bf16(d); break;
     case TNN_DT_I64: ((int64_t *)y)[i] = v; break;
     case TNN_DT_I32: ((int32_t *)y)[i] = (int32_t)v; break;
     case TNN_DT_I8: ((int8_t *)y)[i] = (int8_t)v; break;

@@ -1,6 +1,7 @@
 /* tnn test driver helpers: .npy reading and writing for --emit-main.
  * Only emitted into programs built with --emit-main; uses stdio and malloc,
  * which the model itself never does. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -23,6 +24,8 @@ static const char *tnn_npy_dtype_name(int dt) {
   case TNN_DT_I8: return "int8";
   case TNN_DT_U8: return "uint8";
   case TNN_DT_BOOL: return "bool";
+  case TNN_DT_F16: return "float16";
+  case TNN_DT_BF16: return "bfloat16";
   default: return "unknown";
   }
 }
@@ -31,6 +34,7 @@ static size_t tnn_npy_esize(int dt) {
   switch (dt) {
   case TNN_DT_F64: case TNN_DT_I64: return 8;
   case TNN_DT_F32: case TNN_DT_I32: return 4;
+  case TNN_DT_F16: case TNN_DT_BF16: return 2;
   default: return 1;
   }
 }
@@ -44,6 +48,8 @@ static const char *tnn_npy_descr(int dt) {
   case TNN_DT_I8: return "|i1";
   case TNN_DT_U8: return "|u1";
   case TNN_DT_BOOL: return "|b1";
+  case TNN_DT_F16: return "<f2";
+  case TNN_DT_BF16: return "|V2";   /* numpy has no bfloat16: its bits */
   default: return "?";
   }
 }
@@ -53,7 +59,8 @@ static const char *tnn_npy_descr(int dt) {
  * anything is allocated for it. */
 static int tnn_npy_read(const char *path, tnn_npy *a) {
   static const int dts[] = {TNN_DT_F32, TNN_DT_F64, TNN_DT_I64, TNN_DT_I32,
-                            TNN_DT_I8, TNN_DT_U8, TNN_DT_BOOL};
+                            TNN_DT_I8, TNN_DT_U8, TNN_DT_BOOL, TNN_DT_F16,
+                            TNN_DT_BF16};
   FILE *f = fopen(path, "rb");
   unsigned char pre[12];
   char *hdr = NULL;
@@ -117,8 +124,24 @@ static void *tnn_npy_alloc(int64_t count, int64_t samples, size_t esize) {
   return calloc((size_t)(count * samples) + 1, esize);
 }
 
+/* A float16 / bfloat16 bit pattern's value (for printing). */
+static double tnn_npy_half(uint16_t h, int bf16) {
+  if (bf16) {
+    const uint32_t b = (uint32_t)h << 16;
+    float f;
+    memcpy(&f, &b, 4);
+    return f;
+  }
+  const int e = (h >> 10) & 0x1f, m = h & 0x3ff;
+  const double v = e == 31 ? (m ? NAN : INFINITY)
+                   : e ? ldexp(1024 + m, e - 25) : ldexp(m, -24);
+  return h & 0x8000 ? -v : v;
+}
+
 static double tnn_npy_get(int dtype, const void *data, int64_t i) {
   switch (dtype) {
+  case TNN_DT_F16: return tnn_npy_half(((const uint16_t *)data)[i], 0);
+  case TNN_DT_BF16: return tnn_npy_half(((const uint16_t *)data)[i], 1);
   case TNN_DT_F32: return ((const float *)data)[i];
   case TNN_DT_F64: return ((const double *)data)[i];
   case TNN_DT_I64: return (double)((const int64_t *)data)[i];

@@ -57,6 +57,8 @@
 #define TNN_DT_I64 7
 #define TNN_DT_BOOL 9
 #define TNN_DT_F64 11
+#define TNN_DT_F16 10          /* float16, stored as its uint16_t bits */
+#define TNN_DT_BF16 16         /* bfloat16, likewise */
 
 /* ------------------------------------------------------------ parameters */
 

@@ -127,6 +127,16 @@ static int binary_kernel(const Node *n, DType a, DType b) {
     if (op == OP_MAX) return TNN_K_u8_max;
     if (op == OP_MOD) return TNN_K_u8_mod;
     return -1;
+  case DT_FLOAT16: /* storage types: computed in float (tnn_binary_ext.h) */
+    if (op == OP_MIN) return TNN_K_f16_fmin;
+    if (op == OP_MAX) return TNN_K_f16_fmax;
+    if (op == OP_MOD && fmod) return TNN_K_f16_fmod;
+    return -1;
+  case DT_BFLOAT16:
+    if (op == OP_MIN) return TNN_K_bf16_fmin;
+    if (op == OP_MAX) return TNN_K_bf16_fmax;
+    if (op == OP_MOD && fmod) return TNN_K_bf16_fmod;
+    return -1;
   case DT_BOOL:
     if (op == OP_AND) return TNN_K_b8_and;
     if (op == OP_OR) return TNN_K_b8_or;

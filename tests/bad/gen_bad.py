@@ -292,6 +292,20 @@ def index_nd_models():
                           coordinate_transformation_mode="align_corners")],
         [vi("x", [1, 1, 2, 4])], [vi("y", None)], [sc]))
 
+    # ConvTranspose: W's dim 0 is not the input channels; a group that does
+    # not divide them; pads that leave a negative output size
+    w = helper.make_tensor("w", TensorProto.FLOAT, [3, 2, 3, 3], [0.5] * 54)
+    save("convt_weight_channels.onnx", model(
+        [helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up")],
+        [vi("x", [1, 4, 5, 5])], [vi("y", [1, 2, 7, 7])], [w]))
+    w = helper.make_tensor("w", TensorProto.FLOAT, [4, 2, 3, 3], [0.5] * 72)
+    save("convt_bad_group.onnx", model(
+        [helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up", group=3)],
+        [vi("x", [1, 4, 5, 5])], [vi("y", [1, 6, 7, 7])], [w]))
+    save("convt_negative_output.onnx", model(
+        [helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up",
+                          pads=[4, 0, 4, 0])],
+        [vi("x", [1, 4, 2, 2])], [vi("y", [1, 2, 1, 4])], [w]))
 
 if __name__ == "__main__":
     main()

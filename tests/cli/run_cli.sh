@@ -710,6 +710,10 @@ expect_bad gathernd_index_too_long.onnx "node #0 'gnd' \(GatherND\): input 1 'ix
 expect_bad resize_sizes_input.onnx "node #0 'up' \(Resize\): input 3 'sizes' \(sizes\) must be a constant"
 expect_bad resize_align_corners_fraction.onnx "node #0 'down' \(Resize\): align_corners with scales\[2\] = 0.6: axis 2 of length 2 resizes to 1.2"
 expect_bad compress_condition_beyond.onnx "node #0 'cmp' \(Compress\): input 1 'c' \(condition\) is true at 3, beyond the 3 slices"
+# ConvTranspose: weight shape, group, output size
+expect_bad convt_weight_channels.onnx "node #0 'up' \(ConvTranspose\): input 1 'w' has 3 filters \(dim 0\), expected the input channels 4"
+expect_bad convt_bad_group.onnx "node #0 'up' \(ConvTranspose\): group 3 does not divide the input channels \(4\)"
+expect_bad convt_negative_output.onnx "node #0 'up' \(ConvTranspose\): the output size on spatial axis 0 is -4"
 
 # .npy files: one strict header reader (runtime/tnn_npy.h) for --const-input
 # and the --emit-main program.  mknpy FILE VERSION HEADER DATA_BYTES writes

@@ -33,9 +33,11 @@ const fs = require('fs');
 const path = require('path');
 
 // ---------------------------------------------------------------- npy ----
-// descr -> [typed array ctor, onnxruntime type name, kind]
+// descr -> [typed array ctor, onnxruntime type name, kind]; float16 ('h')
+// is held as its bits and compared by value
 const NPY_TYPES = {
   '<f4': [Float32Array, 'float32', 'f'],
+  '<f2': [Uint16Array, 'float16', 'h'],
   '<f8': [Float64Array, 'float64', 'f'],
   '<i8': [BigInt64Array, 'int64', 'i'],
   '<u8': [BigUint64Array, 'uint64', 'i'],
@@ -93,10 +95,20 @@ function writeNpy(file, arr) {
 }
 
 // ---------------------------------------------------------- compare ----
+function f16Value(h) {
+  const e = (h >> 10) & 31, m = h & 1023, s = h & 0x8000 ? -1 : 1;
+  if (e === 31) return m ? NaN : s * Infinity;
+  return s * (e ? (1024 + m) * 2 ** (e - 25) : m * 2 ** -24);
+}
+
 function compare(ref, got, tol) {
   // returns {ok, err, scale, reason}
   if (ref.descr !== got.descr)
     return { ok: false, reason: `dtype: expected ${ref.descr}, got ${got.descr}` };
+  if (ref.kind === 'h') {
+    const val = (a) => ({ ...a, kind: 'f', data: Float64Array.from(a.data, f16Value) });
+    return compare(val(ref), val(got), tol);
+  }
   if (ref.dims.length !== got.dims.length || ref.dims.some((d, i) => d !== got.dims[i]))
     return { ok: false, reason: `shape: expected [${ref.dims}], got [${got.dims}]` };
   const n = ref.data.length;

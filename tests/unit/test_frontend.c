@@ -652,20 +652,50 @@ Test(frontend_bad, unsupported_types) {
   Ctx c;
   ctx_init(&c);
   Mb b = mb_new(13);
-  static const int32_t h[] = {0x3c00, 0x4000};
+  mb_init(&b, mb_tensor("cx", 14, 1, d2));
+  mb_init(&b, mb_tensor("f8", 17, 1, d2));
+  mb_init(&b, mb_tensor("bf", 16, 1, d2));     /* no values */
+  b.g->input[b.g->n_input++] = mb_vi("u", 13, 1, d2, NULL);
+  mb_node(&b, "Add", "add", L("u", "cx"), L("y"));
+  mb_output(&b, "y");
+  bool ok = import_mb(&c, &b);
+  expect_error(&c, ok, "initializer 'cx' has data type complex64 (14), which "
+               "tnnc does not support");
+  expect_error(&c, ok, "initializer 'f8' has data type float8e4m3fn (17)");
+  expect_error(&c, ok, "initializer 'bf' has 0 values in int32_data, but its "
+               "shape holds 2");
+  expect_error(&c, ok, "input 'u' has data type uint64 (13)");
+  ctx_free(&c);
+}
+
+/* float16 and bfloat16 initializers keep their bit patterns, from
+ * int32_data or raw_data. */
+Test(frontend, float16_bfloat16_initializers) {
+  Ctx c;
+  ctx_init(&c);
+  Mb b = mb_new(13);
+  static const int32_t h[] = {0x3c00, 0xc000};
+  static const uint8_t raw[] = {0x80, 0x3f, 0x00, 0xff};
   Onnx__TensorProto *t = mb_tensor("half", 10, 1, d2);
   t->n_int32_data = 2;
   t->int32_data = (int32_t *)h;
   mb_init(&b, t);
-  mb_init(&b, mb_tensor("bf", 16, 1, d2));
-  b.g->input[b.g->n_input++] = mb_vi("u", 13, 1, d2, NULL);
-  mb_node(&b, "Add", "add", L("u", "half"), L("y"));
+  t = mb_tensor("bf", 16, 1, d2);
+  t->has_raw_data = true;
+  t->raw_data.len = sizeof raw;
+  t->raw_data.data = (uint8_t *)raw;
+  mb_init(&b, t);
+  mb_node(&b, "Identity", "id", L("half"), L("y"));
   mb_output(&b, "y");
-  bool ok = import_mb(&c, &b);
-  expect_error(&c, ok, "initializer 'half' has data type float16 (10), which "
-               "tnnc does not support");
-  expect_error(&c, ok, "initializer 'bf' has data type bfloat16 (16)");
-  expect_error(&c, ok, "input 'u' has data type uint64 (13)");
+  mb_output(&b, "bf");
+  expect_ok(&c, import_mb(&c, &b));
+  Tensor *ht = find(&c, "half"), *bt = find(&c, "bf");
+  cr_assert_eq(ht->dtype, DT_FLOAT16);
+  cr_assert_eq(bt->dtype, DT_BFLOAT16);
+  const uint16_t *hv = ht->data, *bv = bt->data;
+  cr_assert(hv[0] == 0x3c00 && hv[1] == 0xc000);
+  cr_assert(bv[0] == 0x3f80 && bv[1] == 0xff00);
+  cr_assert(ir_const_double(ht, 1) == -2.0 && ir_const_double(bt, 0) == 1.0);
   ctx_free(&c);
 }
 

@@ -1534,3 +1534,73 @@ Test(resize, nearest_moves_int64_and_double_elements) {
   for (int i = 0; i < 6; i++) cr_assert_eq(got[i], want[i], "element %d", i);
   t_free(&c);
 }
+
+/* ----------------------------------------------- float16 / bfloat16 (tnn_half.h) */
+
+/* The value of a float16 / bfloat16 pattern, independently of tnn_half.h. */
+static double half_value(uint16_t h, int bf16) {
+  const int mb = bf16 ? 7 : 10, bias = bf16 ? 127 : 15, emax = 2 * bias + 1;
+  const int e = (h >> mb) & emax, m = h & ((1 << mb) - 1);
+  const double s = h & 0x8000 ? -1.0 : 1.0;
+  if (e == emax) return m ? NAN : s * INFINITY;
+  return s * (e ? ldexp((1 << mb) + m, e - bias - mb) : ldexp(m, 1 - bias - mb));
+}
+
+/* Every float16 and bfloat16 pattern widens to its value and narrows back
+ * to itself; a NaN to a NaN of its sign (a signalling one comes back quiet:
+ * the float -> double step quiets it). */
+Test(half, every_pattern_round_trips) {
+  for (uint32_t i = 0; i < 65536; i++) {
+    const uint16_t h = (uint16_t)i;
+    const float f = tnn_f16_to_f32(h), b = tnn_bf16_to_f32(h);
+    const double hv = half_value(h, 0), bv = half_value(h, 1);
+    cr_assert(f == hv || (f != f && hv != hv), "f16 %04x: %g vs %g", i, f, hv);
+    cr_assert(b == bv || (b != b && bv != bv), "bf16 %04x: %g vs %g", i, b, bv);
+    const uint16_t f2 = tnn_f32_to_f16(f), b2 = tnn_f32_to_bf16(b);
+    if (f != f) cr_assert((f2 & 0xfc00) == (h & 0xfc00) && (f2 & 0x3ff), "f16 %04x -> %04x", i, f2);
+    else cr_assert_eq(f2, h, "f16 %04x", i);
+    if (b != b) cr_assert((b2 & 0xff80) == (h & 0xff80) && (b2 & 0x7f), "bf16 %04x -> %04x", i, b2);
+    else cr_assert_eq(b2, h, "bf16 %04x", i);
+  }
+}
+
+/* Narrowing random floats and doubles gives the nearest pattern, ties to
+ * the even one, beyond the largest finite value by half an ulp infinity. */
+Test(half, narrowing_rounds_to_nearest_even) {
+  uint64_t s = 12345;
+  for (int t = 0; t < 400000; t++) {
+    s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+    double d;
+    if (t & 1) {
+      uint32_t fb = (uint32_t)s;
+      float f;
+      memcpy(&f, &fb, 4);
+      d = f;
+    } else {
+      /* doubles near the float16 range, ties included */
+      d = ldexp((double)(s >> 40) / 16777216.0, (int)((s >> 8) % 48) - 30);
+      if (s & 1) d = -d;
+    }
+    if (d != d) continue;
+    for (int bf16 = 0; bf16 < 2; bf16++) {
+      const uint16_t h = bf16 ? tnn_f64_to_bf16(d) : tnn_f64_to_f16(d);
+      const double v = half_value(h, bf16);
+      const double up = half_value((uint16_t)(h + 1), bf16), dn = half_value((uint16_t)(h - 1), bf16);
+      const double maxf = half_value(bf16 ? 0x7f7f : 0x7bff, bf16);
+      const double half_ulp = bf16 ? ldexp(1.0, 127 - 8) : 16.0;
+      if (fabs(d) >= maxf + half_ulp) {
+        cr_assert(isinf(v) && (v > 0) == (d > 0), "%a -> %04x", d, h);
+        continue;
+      }
+      cr_assert(!isinf(v), "%a -> %04x", d, h);
+      const double err = fabs(d - v);
+      /* neighbours on either side of v (zero's neighbours across the sign) */
+      if ((h & 0x7fff) != 0 && (h & 0x7fff) != (bf16 ? 0x7f7f : 0x7bff)) {
+        cr_assert(err <= fabs(d - up) && err <= fabs(d - dn), "%a -> %04x (%g)", d, h, v);
+        if (err == fabs(d - up) || err == fabs(d - dn)) cr_assert_eq(h & 1, 0, "tie %a -> %04x", d, h);
+      }
+      cr_assert(err <= (bf16 ? ldexp(fabs(v), -8) : ldexp(fabs(v), -11)) + ldexp(1.0, bf16 ? -134 : -25),
+                "%a -> %04x (%g)", d, h, v);
+    }
+  }
+}

@@ -1106,3 +1106,60 @@ Test(conv, mb_layout_matches_reference) {
   }
 #undef RND
 }
+
+/* ConvTranspose (tnn_f32_convt2d) is the adjoint of Conv with the same
+ * weights: a Conv whose input is the transposed conv's output ([n][m]
+ * [oh][ow]) and whose output is its input ([n][c][h][w]) reads the
+ * [c][m/group][kh][kw] weights as its own [M][C/group][kh][kw], so
+ * <conv(z), x> = <z, convt(x)> for any z and x.  Random shapes, groups,
+ * strides, dilations, begin pads and output sizes (output_padding, extra
+ * rows); the bias adds sum(z[mo]) * bias[mo]. */
+Test(conv, convt_is_adjoint_of_conv) {
+  uint32_t s = 7;
+#define RND(n) ((((s = s * 1664525u + 1013904223u) >> 8) % (uint32_t)(n)))
+  for (int trial = 0; trial < 200; trial++) {
+    tnn_conv_params t = {0};
+    t.group = 1 + RND(3);
+    t.n = 1 + RND(2); t.c = t.group * (1 + RND(4)); t.m = t.group * (1 + RND(4));
+    t.h = 1 + RND(6); t.w = 1 + RND(9);
+    t.kh = 1 + RND(4); t.kw = 1 + RND(4);
+    t.sh = 1 + RND(3); t.sw = 1 + RND(3); t.dh = 1 + RND(2); t.dw = 1 + RND(2);
+    t.pt = RND(3); t.pl = RND(3);
+    t.has_bias = RND(2);
+    const int64_t fh = (t.h - 1) * t.sh + (t.kh - 1) * t.dh + 1 + RND(3);
+    const int64_t fw = (t.w - 1) * t.sw + (t.kw - 1) * t.dw + 1 + RND(3);
+    t.oh = fh - t.pt - RND(3);
+    t.ow = fw - t.pl - RND(3);
+    if (t.oh < 1 || t.ow < 1) continue;
+    tnn_conv_params c = t;         /* the adjoint Conv */
+    c.c = t.m; c.m = t.c; c.h = t.oh; c.w = t.ow; c.oh = t.h; c.ow = t.w;
+    c.has_bias = 0;
+    const int64_t nx = t.n * t.c * t.h * t.w, nz = t.n * t.m * t.oh * t.ow;
+    const int64_t nw = t.c * (t.m / t.group) * t.kh * t.kw;
+    float *x = malloc(sizeof(float) * (size_t)nx), *cz = malloc(sizeof(float) * (size_t)nx);
+    float *z = malloc(sizeof(float) * (size_t)nz), *tx = malloc(sizeof(float) * (size_t)nz);
+    float *w = malloc(sizeof(float) * (size_t)nw), *b = malloc(sizeof(float) * (size_t)t.m);
+    for (int64_t i = 0; i < nx; i++) x[i] = (float)RND(2001) / 1000.0f - 1.0f;
+    for (int64_t i = 0; i < nz; i++) z[i] = (float)RND(2001) / 1000.0f - 1.0f;
+    for (int64_t i = 0; i < nw; i++) w[i] = (float)RND(2001) / 1000.0f - 1.0f;
+    for (int64_t i = 0; i < t.m; i++) b[i] = (float)RND(2001) / 1000.0f - 1.0f;
+    const void *tin[3] = {x, w, b}, *cin[3] = {z, w, NULL};
+    void *tout[1] = {tx}, *cout[1] = {cz};
+    cr_assert_eq(tnn_f32_convt2d(&t, tin, tout), TNN_OK);
+    cr_assert_eq(tnn_f32_conv2d(&c, cin, cout), TNN_OK);
+    double lhs = 0, rhs = 0, mag = 0;
+    for (int64_t i = 0; i < nx; i++) lhs += (double)cz[i] * x[i], mag += fabs((double)cz[i] * x[i]);
+    for (int64_t i = 0; i < nz; i++) {
+      rhs += (double)z[i] * tx[i];
+      if (t.has_bias) lhs += (double)z[i] * b[(i / (t.oh * t.ow)) % t.m];
+    }
+    cr_assert(fabs(lhs - rhs) <= 1e-5 * (1.0 + mag + (double)nz),
+              "trial %d: c %lld m %lld g %lld %lldx%lld -> %lldx%lld k %lldx%lld "
+              "s %lldx%lld: %g vs %g", trial, (long long)t.c, (long long)t.m,
+              (long long)t.group, (long long)t.h, (long long)t.w, (long long)t.oh,
+              (long long)t.ow, (long long)t.kh, (long long)t.kw, (long long)t.sh,
+              (long long)t.sw, lhs, rhs);
+    free(x), free(cz), free(z), free(tx), free(w), free(b);
+  }
+#undef RND
+}

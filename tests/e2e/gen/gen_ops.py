@@ -226,6 +226,66 @@ def _(g): conv(g, (1, 3, 16), (5, 3, 3), strides=[2], pads=[1, 1])
 def _(g): conv(g, (2, 4, 12), (4, 2, 3), group=2, dilations=[2], pads=[2, 1])
 
 
+# ConvTranspose: W is [C, M/group, kH, kW]
+def convt(g, xshape, wshape, bias=True, group=1, w_input=False, **attrs):
+    x = g.input(g.randn(*xshape))
+    w = g.randn(*wshape, scale=0.3)
+    ins = [x, g.input(w) if w_input else g.init(w)]
+    if bias:
+        ins.append(g.rinit(wshape[1] * group))
+    g.out(g.op('ConvTranspose', ins, group=group, **attrs))
+
+
+@model('convt_decoder_k4s2p1')
+def _(g): convt(g, (1, 16, 8, 8), (16, 8, 4, 4), strides=[2, 2], pads=[1, 1, 1, 1])
+
+
+@model('convt_decoder_k4s2p1_nobias')
+def _(g): convt(g, (1, 16, 8, 8), (16, 8, 4, 4), bias=False, strides=[2, 2], pads=[1, 1, 1, 1])
+
+
+@model('convt_groups2_stride2')
+def _(g): convt(g, (2, 4, 5, 5), (4, 3, 3, 3), group=2, strides=[2, 2])
+
+
+@model('convt_depthwise_nobias')
+def _(g): convt(g, (1, 3, 6, 5), (3, 1, 3, 3), bias=False, group=3, strides=[2, 1], pads=[1, 1, 1, 1])
+
+
+@model('convt_dilations_asympads')
+def _(g): convt(g, (1, 2, 5, 6), (2, 3, 3, 2), dilations=[2, 3], pads=[1, 0, 2, 1])
+
+
+@model('convt_output_padding')
+def _(g): convt(g, (1, 3, 4, 4), (3, 2, 3, 3), strides=[2, 3], output_padding=[1, 2], pads=[1, 1, 0, 1])
+
+
+@model('convt_1d_stride3')
+def _(g): convt(g, (2, 3, 10), (3, 4, 5), strides=[3], pads=[2, 1])
+
+
+@model('convt_1d_nobias_groups')
+def _(g): convt(g, (1, 4, 7), (4, 2, 3), bias=False, group=2, strides=[2], output_padding=[1])
+
+
+@model('convt_same_upper_odd')
+def _(g): convt(g, (1, 2, 5, 4), (2, 3, 3, 3), strides=[2, 2], auto_pad='SAME_UPPER')
+
+
+@model('convt_same_lower_odd')
+def _(g): convt(g, (1, 2, 5, 4), (2, 3, 3, 3), strides=[2, 2], auto_pad='SAME_LOWER')
+
+
+@model('convt_output_shape_overrides_pads')
+def _(g): convt(g, (1, 2, 4, 4), (2, 2, 3, 3), strides=[2, 2], pads=[0, 0, 0, 0], output_shape=[8, 10])
+
+
+@model('convt_opset1_weights_input')
+def _(g):
+    g.opset = 1
+    convt(g, (1, 3, 4, 5), (3, 2, 2, 3), w_input=True, strides=[2, 2], pads=[0, 1, 1, 0])
+
+
 @model('conv_opset7_same_upper')
 def _(g):
     g.opset = 7
@@ -1612,6 +1672,68 @@ def _(g):
     g.opset = 11
     x = g.input(np.round(g.randn(2, 3, 4)).astype(np.float32))
     g.out(g.op('Hardmax', [x], axis=1))
+
+
+# float16 / bfloat16 storage: values that round (ties to even), overflow to
+# infinity, go subnormal or to zero, and NaN/Inf
+def f16_probe(g, n):
+    v = [0.0, -0.0, 1.0, 65504.0, 65519.99, 65520.0, 1e6, -1e6, 2.0 ** -24, 2.0 ** -25,
+         1.5 * 2.0 ** -25, 3 * 2.0 ** -26, 1.0 + 2.0 ** -11, 1.0 + 3 * 2.0 ** -11,
+         np.inf, -np.inf, np.nan, 3.0e38, 1.0 + 2.0 ** -8, 1.0 + 3 * 2.0 ** -8, 1e-40]
+    x = np.concatenate([np.array(v, np.float32), g.randn(n - len(v), scale=100.0)])
+    return x.reshape(3, -1)
+
+
+@model('cast_float16_storage')
+def _(g):
+    # float -> float16 output, float16 input -> float, a float16 initializer
+    # (int32_data) concatenated with a float16 input, CastLike to float16
+    g.opset = 15
+    x = g.input(f16_probe(g, 24))
+    h = g.input(g.randn(3, 8, scale=10.0).astype(np.float16))
+    c = g.init(np.zeros(1, np.float16))
+    k = g.tmp('c')
+    g.inits.append(helper.make_tensor(k, TensorProto.FLOAT16, [3, 2], np.array(
+        [0.5, -2.0, 1e-5, 65504.0, -np.inf, 3.140625], np.float16).tolist()))
+    g.out(g.op('Cast', [x], to=TensorProto.FLOAT16), elem=TensorProto.FLOAT16)
+    g.out(g.op('Cast', [h], to=TensorProto.FLOAT))
+    g.out(g.op('Concat', [h, k], axis=1), elem=TensorProto.FLOAT16)
+    g.out(g.op('CastLike', [g.op('Cast', [x], to=TensorProto.DOUBLE), c]), elem=TensorProto.FLOAT16)
+
+
+@model('cast_bfloat16_roundtrip')
+def _(g):
+    # bfloat16 inside the graph (onnxruntime-node has no bfloat16 I/O):
+    # float -> bfloat16 -> float, and double -> bfloat16 -> float
+    g.opset = 13
+    x = g.input(f16_probe(g, 24))
+    g.out(g.op('Cast', [g.op('Cast', [x], to=TensorProto.BFLOAT16)], to=TensorProto.FLOAT))
+    d = g.op('Cast', [x], to=TensorProto.DOUBLE)
+    g.out(g.op('Cast', [g.op('Cast', [d], to=TensorProto.BFLOAT16)], to=TensorProto.FLOAT))
+
+
+@model('float16_min_max_mod_where')
+def _(g):
+    # float16 Min / Max / Mod (computed in float), and data movement
+    g.opset = 13
+    a = g.input(np.round(g.randn(3, 4, 5, scale=20.0)).astype(np.float16))
+    b = g.input(np.round(g.randn(4, 1, scale=6.0)).astype(np.float16) + np.float16(0.5))
+    g.out(g.op('Min', [a, b]), elem=TensorProto.FLOAT16)
+    g.out(g.op('Max', [a, b]), elem=TensorProto.FLOAT16)
+    g.out(g.op('Mod', [a, b], fmod=1), elem=TensorProto.FLOAT16)
+    c = g.init(g.rng.integers(0, 2, (1, 4, 5)).astype(bool))
+    g.out(g.op('Transpose', [g.op('Where', [c, a, b])], perm=[2, 0, 1]), elem=TensorProto.FLOAT16)
+
+
+@model('float16_pad_constantofshape')
+def _(g):
+    # float16 fill values: Pad's constant_value input, ConstantOfShape's value
+    g.opset = 13
+    x = g.input(g.randn(2, 3, scale=4.0).astype(np.float16))
+    v = g.init(np.array(2.5, np.float16))
+    g.out(g.op('Pad', [x, g.i64([0, 1, 1, 2]), v]), elem=TensorProto.FLOAT16)
+    g.out(g.op('ConstantOfShape', [g.i64([2, 2])],
+               value=numpy_helper.from_array(np.array([-1.5], np.float16))), elem=TensorProto.FLOAT16)
 
 
 @model('castlike_to_int64_then_double')

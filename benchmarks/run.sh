@@ -130,7 +130,7 @@ for m in vgg7_w2a2 resnet18_w1a1 cnn_w2a8; do
     o1s+=("$(INPUT_SHAPE="$shape" node benchmarks/ort_bench.js "$models/$m.float.onnx" "$RUNS" 3)")
     o2s+=("$(ORT_THREADS=2 INPUT_SHAPE="$shape" node benchmarks/ort_bench.js "$models/$m.float.onnx" "$RUNS" 3)")
   done
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$m" "$(grep -c 'tnn_par_run(tnn_' "$d/t2/net.c")" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$m" "$(grep -c 'return tnn_par_run(node' "$d/t2/net.c")" \
     "$(IFS='|'; echo "${t1s[*]}")" "$(IFS='|'; echo "${t2s[*]}")" \
     "$(IFS='|'; echo "${o1s[*]}")" "$(IFS='|'; echo "${o2s[*]}")" | tee -a "$out/threads.tsv"
 done

@@ -246,6 +246,12 @@ static int64_t part_work(const Node *n) {
     const tnn_pool_params *p = vp;
     return p->n * p->c * (p->h * p->w + p->oh * p->ow * p->kh * p->kw);
   }
+  case TNN_K_x_pad: {
+    const tnn_pad_params *p = vp;
+    int64_t n = p->esize;
+    for (int64_t d = 0; d < p->rank; d++) n *= p->out_dims[d];
+    return 2 * n;                      /* bytes moved */
+  }
   case TNN_K_f32_bapack: {
     const tnn_bapack_params *p = vp;
     return 8 * p->outer * p->c * p->inner;

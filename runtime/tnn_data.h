@@ -212,8 +212,10 @@ TNN_INLINE int64_t tnn_pad_coord(int64_t c, int64_t n, int64_t mode) {
  * constant (mode 0) or is mapped back by tnn_pad_coord.  Negative `before`
  * (and out_dims below in_dims) crop.  Works a row (the last dim) at a time:
  * in constant mode a row is fill, one memcpy, fill. */
-TNN_INLINE int tnn_x_pad(const void *vp, const void *const *in,
-                            void *const *out) {
+/* Share `part` of `nparts` (tnn_runtime.h): the output rows (of the last
+ * dim) [r0, r1). */
+TNN_INLINE int tnn_x_pad_part(const void *vp, const void *const *in,
+                              void *const *out, int64_t part, int64_t nparts) {
   const tnn_pad_params *p = (const tnn_pad_params *)vp;
   const unsigned char *x = (const unsigned char *)in[0];
   unsigned char *y = (unsigned char *)out[0];
@@ -237,7 +239,7 @@ TNN_INLINE int tnn_x_pad(const void *vp, const void *const *in,
   const int64_t n = tnn_data_numel(r, p->out_dims);
   if (n == 0) return TNN_OK;
   if (r == 0) {
-    tnn_data_move(y, x, es);
+    if (part == 0) tnn_data_move(y, x, es);
     return TNN_OK;
   }
   const int64_t ow = p->out_dims[r - 1], iw = p->in_dims[r - 1];
@@ -245,7 +247,13 @@ TNN_INLINE int tnn_x_pad(const void *vp, const void *const *in,
   /* the output columns [lo, hi) come from input columns [lo - b, hi - b) */
   int64_t lo = b > 0 ? b : 0, hi = b + iw < ow ? b + iw : ow;
   if (hi < lo) hi = lo;
-  for (int64_t o = 0; o < n; o += ow) {
+  int64_t r0, r1;
+  tnn_part_range(n / ow, 1, part, nparts, &r0, &r1);
+  for (int64_t d = r - 2, q = r0; d >= 0; d--) {   /* the index of row r0 */
+    idx[d] = q % p->out_dims[d];
+    q /= p->out_dims[d];
+  }
+  for (int64_t o = r0 * ow; o < r1 * ow; o += ow) {
     unsigned char *dst = y + o * es;
     int64_t off = 0, inside = 1;
     for (int64_t d = 0; d < r - 1; d++) {
@@ -275,6 +283,10 @@ TNN_INLINE int tnn_x_pad(const void *vp, const void *const *in,
     tnn_index_next(r, p->out_dims, idx);
   }
   return TNN_OK;
+}
+
+TNN_INLINE int tnn_x_pad(const void *vp, const void *const *in, void *const *out) {
+  return tnn_x_pad_part(vp, in, out, 0, 1);
 }
 
 /* --------------------------------------------------------------- gather */

@@ -120,6 +120,7 @@ echo "== threads: tnnc --threads=2 vs one thread, onnxruntime 1 and 2 intra-op t
 : > "$out/threads.tsv"
 for m in vgg7_w2a2 resnet18_w1a1 cnn_w2a8; do
   d=$w/$m
+  mkdir -p "$d/t2"
   build/tnnc "$models/$m.onnx" -o "$d/t2/net.c" --prefix net --target="$target" --threads=2
   gcc -O3 -std=c99 -pthread "${flags[@]}" -I"$d/t2" "$d/t2/net.c" benchmarks/bench_model.c -o "$d/bench_t2" -lm
   shape=$(/usr/bin/python3 -c "import numpy as np; print(list(np.load('$models/$m.input.npy').shape))")

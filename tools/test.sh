@@ -46,8 +46,10 @@ if [ $# -eq 0 ] && [ "${SKIP_SAN:-0}" != 1 ]; then
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   # the generated C under the sanitizers is built with gcc only (phase 1
   # builds every e2e model with clang too): keeps CI's time in bounds
-  # and the LLVM backend's identity checks on every 8th fixture
-  CFLAGS_EXTRA="$san" E2E_CCS=gcc LLVM_EVERY=8 THREADS_EVERY=16 phase "sanitized tests" build-san
+  # and the LLVM backend's identity checks on every 8th fixture, the
+  # --threads checks on every 16th without the benchmark networks
+  CFLAGS_EXTRA="$san" E2E_CCS=gcc LLVM_EVERY=8 THREADS_EVERY=16 THREADS_MODELS=0 \
+    phase "sanitized tests" build-san
 fi
 
 if [ $# -eq 0 ] && [ "${SKIP_FUZZ:-0}" != 1 ]; then

@@ -16,7 +16,8 @@
 #
 #   run_threads.sh [MODEL_DIR...]    (default: all of tests/e2e/models/*)
 # Env: TNNC, JOBS (default 2), THREADS_EVERY (default 4: every 4th
-# fixture; 1: all).
+# fixture; 1: all), THREADS_MODELS (default 1; 0 leaves out the benchmark
+# networks and ThreadSanitizer, as the sanitized phase of tools/test.sh).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -86,7 +87,9 @@ done |
 sort "$w/results.txt"
 
 # the benchmark networks: real layer shapes at the default threshold
-for m in tfc_w1a1 cnn_w2a8 vgg7_w2a2 resnet18_w1a1; do
+models=(tfc_w1a1 cnn_w2a8 vgg7_w2a2 resnet18_w1a1)
+[ "${THREADS_MODELS:-1}" = 0 ] && models=()
+for m in "${models[@]}"; do
   f="$root/benchmarks/models/$m.onnx" in="$root/benchmarks/models/$m.input.npy"
   [ -f "$f" ] || continue
   d="$w/bm_$m"
@@ -103,7 +106,9 @@ for m in tfc_w1a1 cnn_w2a8 vgg7_w2a2 resnet18_w1a1; do
 done | tee -a "$w/results.txt"
 
 # data races: ThreadSanitizer on split layers of both packed and float kinds
-if echo 'int main(void){return 0;}' | gcc -x c -fsanitize=thread -o "$w/tsan_probe" - 2>/dev/null; then
+if [ "${THREADS_MODELS:-1}" = 0 ]; then
+  echo "SKIP tsan: THREADS_MODELS=0" | tee -a "$w/results.txt"
+elif echo 'int main(void){return 0;}' | gcc -x c -fsanitize=thread -o "$w/tsan_probe" - 2>/dev/null; then
   for m in torch_digits_cnn qa_resnet_w1a1; do
     dir="$root/tests/e2e/models/$m"
     [ -d "$dir" ] || continue

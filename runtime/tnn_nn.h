@@ -107,13 +107,16 @@ TNN_INLINE void tnn_nn_mm(const float *A, int64_t ai, int64_t ak,
   tnn_nn_mm_cols(A, ai, ak, B, Y, m, n, k, 0, n);
 }
 
-/* dot[r] = sum over j < k of a[j] * b[r * k + j], r < 4, in the order of
- * tnn_gemm_dots4__avx2 (its twin): eight partial sums per row, lane l
- * taking j = l mod 8 by fused multiply-adds, then lanes l + 4, l + 2 and
- * 1 folded in. */
+/* sum over j < k of a[j] * b[j] in the order of tnn_gemm_dots4__avx2 (its
+ * twin, and the portable Gemm's): eight partial sums, lane l taking the
+ * products of j = l mod 8, then lanes l + 4, l + 2 and 1 folded in. */
 TNN_INLINE float tnn_gemm_dot__scalar(const float *a, const float *b, int64_t k) {
   float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  for (int64_t j = 0; j < k; j++) s[j % 8] = fmaf(a[j], b[j], s[j % 8]);
+  int64_t j = 0;
+  for (; j + 8 <= k; j += 8)
+    for (int l = 0; l < 8; l++) s[l] = s[l] + a[j + l] * b[j + l];
+  if (j < k)          /* the masked block: + 0 in the lanes past k (-0 + 0 is +0) */
+    for (int l = 0; l < 8; l++) s[l] = s[l] + (j + l < k ? a[j + l] * b[j + l] : 0.0f);
   for (int l = 0; l < 4; l++) s[l] = s[l] + s[l + 4];
   s[0] = s[0] + s[2];
   s[1] = s[1] + s[3];
@@ -137,16 +140,16 @@ TNN_INLINE void tnn_nn_mm_bt(const float *A, int64_t ai, int64_t ak,
   for (int64_t i = 0; i < m; i++) {
     const float *ar = A + i * ai;
     float *yr = Y + i * n;
-#if defined(TNN_CONV_AVX2)
-    /* contiguous rows of A: eight-lane fused sums (tnn_gemm__avx2.h), the
-     * last columns by the twin's order */
+    /* contiguous rows of A: eight partial sums per column, four columns at
+     * a time on AVX2 (tnn_gemm__avx2.h), the same sums elsewhere */
     if (ak == 1) {
       int64_t j = j0;
+#if defined(TNN_CONV_AVX2)
       for (; j < n4; j += 4) tnn_gemm_dots4__avx2(ar, B + j * k, k, yr + j);
+#endif
       for (; j < j1; j++) yr[j] = tnn_gemm_dot__scalar(ar, B + j * k, k);
       continue;
     }
-#endif
     for (int64_t j = j0; j < n4; j += 4) {
       const float *b0 = B + j * k, *b1 = b0 + k, *b2 = b1 + k, *b3 = b2 + k;
       float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tnnc --threads: outputs byte-identical (cmp) to one thread.
 #
-#  fixtures  every e2e fixture (tests/e2e/models/*) compiled with --emit-main
+#  fixtures  every 8th e2e fixture (tests/e2e/models/*) compiled with --emit-main
 #            and --threads=2 and --threads=3 --thread-min-work=1 (every layer
 #            with a part function split, shares of uneven and empty sizes),
 #            built by gcc -std=c99 -O2 -march=native -pthread -Wall -Wextra
@@ -15,7 +15,7 @@
 #            for cortex-m4 exit 2; no file left.
 #
 #   run_threads.sh [MODEL_DIR...]    (default: all of tests/e2e/models/*)
-# Env: TNNC, JOBS (default 2), THREADS_EVERY (default 4: every 4th
+# Env: TNNC, JOBS (default 2), THREADS_EVERY (default 8: every 8th
 # fixture; 1: all), THREADS_MODELS (default 1; 0 leaves out the benchmark
 # networks and ThreadSanitizer, as the sanitized phase of tools/test.sh).
 set -u
@@ -80,7 +80,7 @@ dirs=("$@")
 [ ${#dirs[@]} -eq 0 ] && dirs=("$root"/tests/e2e/models/*/)
 k=0
 for d in "${dirs[@]}"; do
-  [ $((k++ % ${THREADS_EVERY:-4})) -eq 0 ] || continue
+  [ $((k++ % ${THREADS_EVERY:-8})) -eq 0 ] || continue
   echo "$d"
 done |
   xargs -P "$JOBS" -L 1 bash -c 'CFLAGS_T=($CFLAGS_T_S); check_one "$1"' _ > "$w/results.txt"

@@ -213,31 +213,37 @@ static bool conv_infer(Graph *g, Node *n) {
   return true;
 }
 
+/* Lowers n to `kernel` on the params of shape cs (Conv and ConvTranspose
+ * take the same ones); 1-D as 2-D with a unit H axis: spatial axis 0
+ * becomes W. */
+static void conv_params(Graph *g, Node *n, const ConvShape *cs, int kernel) {
+  int a = cs->nsp == 2 ? 0 : -1, b = cs->nsp - 1;
+  tnn_conv_params *p = opk_params(g, sizeof *p);
+  p->n = cs->n;
+  p->c = cs->c;
+  p->m = cs->m;
+  p->group = cs->group;
+  p->h = a < 0 ? 1 : cs->in[a];
+  p->w = cs->in[b];
+  p->oh = a < 0 ? 1 : cs->out[a];
+  p->ow = cs->out[b];
+  p->kh = a < 0 ? 1 : cs->k[a];
+  p->kw = cs->k[b];
+  p->sh = a < 0 ? 1 : cs->s[a];
+  p->sw = cs->s[b];
+  p->dh = a < 0 ? 1 : cs->d[a];
+  p->dw = cs->d[b];
+  p->pt = a < 0 ? 0 : cs->pads[a];
+  p->pl = cs->pads[b];
+  p->has_bias = n->nin > 2 && n->in[2] != NULL;
+  n->call.kernel = kernel;
+  n->call.params = p;
+}
+
 static bool conv_lower(Graph *g, Node *n) {
   ConvShape cs;
   if (!conv_shape(g, n, &cs)) return false;
-  /* 1-D as 2-D with a unit H axis: spatial axis 0 becomes W. */
-  int a = cs.nsp == 2 ? 0 : -1, b = cs.nsp - 1;
-  tnn_conv_params *p = opk_params(g, sizeof *p);
-  p->n = cs.n;
-  p->c = cs.c;
-  p->m = cs.m;
-  p->group = cs.group;
-  p->h = a < 0 ? 1 : cs.in[a];
-  p->w = cs.in[b];
-  p->oh = a < 0 ? 1 : cs.out[a];
-  p->ow = cs.out[b];
-  p->kh = a < 0 ? 1 : cs.k[a];
-  p->kw = cs.k[b];
-  p->sh = a < 0 ? 1 : cs.s[a];
-  p->sw = cs.s[b];
-  p->dh = a < 0 ? 1 : cs.d[a];
-  p->dw = cs.d[b];
-  p->pt = a < 0 ? 0 : cs.pads[a];
-  p->pl = cs.pads[b];
-  p->has_bias = n->nin > 2 && n->in[2] != NULL;
-  n->call.kernel = TNN_K_f32_conv2d;
-  n->call.params = p;
+  conv_params(g, n, &cs, TNN_K_f32_conv2d);
   return true;
 }
 
@@ -261,13 +267,9 @@ const OpKind opkind_conv = {conv_infer, conv_lower};
  * unlike Conv's SAME_*; onnxruntime 1.30 agrees).  output_shape takes the
  * spatial dims or all N + 2.  A 1-D op runs as a 2-D one with H = kH = 1. */
 
-typedef struct ConvtShape {
-  int nsp;
-  int64_t n, c, m, group;
-  int64_t in[2], k[2], s[2], d[2], pads[4], out[2];
-} ConvtShape;
-
-static bool convt_shape(Graph *g, Node *n, ConvtShape *cs) {
+/* ConvTranspose fills a ConvShape: the same fields, in and out its input
+ * and output spatial sizes. */
+static bool convt_shape(Graph *g, Node *n, ConvShape *cs) {
   const Tensor *x = n->in[0], *w = n->in[1];
   const Tensor *b = n->nin > 2 ? n->in[2] : NULL;
   if (!x || !w) {
@@ -400,7 +402,7 @@ static bool convt_shape(Graph *g, Node *n, ConvtShape *cs) {
 }
 
 static bool convt_infer(Graph *g, Node *n) {
-  ConvtShape cs;
+  ConvShape cs;
   if (!convt_shape(g, n, &cs)) return false;
   int64_t dims[4] = {cs.n, cs.m, cs.out[0], cs.out[1]};
   ir_tensor_set_shape(n->out[0], DT_FLOAT, 2 + cs.nsp, dims);
@@ -408,29 +410,9 @@ static bool convt_infer(Graph *g, Node *n) {
 }
 
 static bool convt_lower(Graph *g, Node *n) {
-  ConvtShape cs;
+  ConvShape cs;
   if (!convt_shape(g, n, &cs)) return false;
-  int a = cs.nsp == 2 ? 0 : -1, b = cs.nsp - 1;
-  tnn_conv_params *p = opk_params(g, sizeof *p);
-  p->n = cs.n;
-  p->c = cs.c;
-  p->m = cs.m;
-  p->group = cs.group;
-  p->h = a < 0 ? 1 : cs.in[a];
-  p->w = cs.in[b];
-  p->oh = a < 0 ? 1 : cs.out[a];
-  p->ow = cs.out[b];
-  p->kh = a < 0 ? 1 : cs.k[a];
-  p->kw = cs.k[b];
-  p->sh = a < 0 ? 1 : cs.s[a];
-  p->sw = cs.s[b];
-  p->dh = a < 0 ? 1 : cs.d[a];
-  p->dw = cs.d[b];
-  p->pt = a < 0 ? 0 : cs.pads[a];
-  p->pl = cs.pads[b];
-  p->has_bias = n->nin > 2 && n->in[2] != NULL;
-  n->call.kernel = TNN_K_f32_convt2d;
-  n->call.params = p;
+  conv_params(g, n, &cs, TNN_K_f32_convt2d);
   return true;
 }
 

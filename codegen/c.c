@@ -1,7 +1,8 @@
 /* C emitter: a lowered, planned Graph -> model.c + model.h.
  *
  * model.c is, in order: front matter (tnnc version, command line, producer);
- * the runtime kernels (runtime/tnn_*.h, embedded at build time); the
+ * the runtime kernels (runtime/tnn_*.h, embedded at build time, chosen by
+ * codegen/c_runtime.c); the
  * constants as `static const` arrays (with --weights=extern, where they
  * are in the blob model.bin: codegen/weights.c); one `static` function
  * per node, which holds its kernel's params as a `static const` struct and
@@ -290,12 +291,6 @@ static void emit_node_comment(Emitter *e, const Node *n) {
   fputs(" */\n", e->c);
 }
 
-/* Whether some layer runs on the thread pool (--threads). */
-static bool uses_pool(const Graph *g) {
-  for (int i = 0; i < g->nnodes; i++)
-    if (registry_node_splits(g, g->nodes[i])) return true;
-  return false;
-}
 
 static void emit_nodes(Emitter *e) {
   Graph *g = e->g;
@@ -519,7 +514,7 @@ static void emit_run(Emitter *e) {
   fputs("  return rc;\n}\n", c);
   if (g->threads > 1)
     fprintf(c, "\nvoid %s_stop_threads(void) {\n%s}\n", e->o->prefix,
-            uses_pool(g) ? "  tnn_par_stop();\n" : "");
+            c_uses_pool(g) ? "  tnn_par_stop();\n" : "");
 }
 
 /* --target: which variant of each kernel family the model uses runs on the
@@ -602,79 +597,6 @@ static void emit_target(FILE *c, Graph *g) {
   fputc('\n', c);
 }
 
-/* ------------------------------------------------------------- runtime */
-
-/* The runtime carried by the output: tnn_runtime.h with, in place of its
- * #include "tnn_*.h" lines, only the kernel files of the kernels the graph
- * calls (kernel_file) and the tnn_*.h files those include, each once. */
-static const RuntimeFile *runtime_file(const char *name) {
-  for (const RuntimeFile *f = tnnc_runtime_files; f->name; f++)
-    if (strcmp(f->name, name) == 0) return f;
-  tnnc_unreachable();
-}
-
-/* The file name of an #include "tnn_*.h" line at p, else false. */
-static bool runtime_include(const char *p, char *name, size_t n) {
-  static const char dir[] = "#include \"tnn_";
-  if (strncmp(p, dir, sizeof dir - 1) != 0) return false;
-  const char *q = p + sizeof dir - 1 - 4, *e = strchr(q, '"');
-  if (!e || (size_t)(e - q) >= n) return false;
-  memcpy(name, q, (size_t)(e - q));
-  name[e - q] = 0;
-  return true;
-}
-
-static void mark_needed(const RuntimeFile *f, bool *needed) {
-  const int i = (int)(f - tnnc_runtime_files);
-  if (needed[i]) return;
-  needed[i] = true;
-  char inc[128];
-  for (const char *p = f->text; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-    if (runtime_include(p, inc, sizeof inc)) mark_needed(runtime_file(inc), needed);
-}
-
-static void inline_runtime(FILE *c, const RuntimeFile *f, const bool *needed, bool *done) {
-  done[f - tnnc_runtime_files] = true;
-  char inc[128];
-  for (const char *p = f->text; *p;) {
-    const char *e = strchr(p, '\n');
-    const size_t len = e ? (size_t)(e - p + 1) : strlen(p);
-    if (runtime_include(p, inc, sizeof inc)) {
-      const RuntimeFile *sub = runtime_file(inc);
-      const int i = (int)(sub - tnnc_runtime_files);
-      if (needed[i] && !done[i]) inline_runtime(c, sub, needed, done);
-    } else {
-      fwrite(p, 1, len, c);
-    }
-    p += len;
-  }
-}
-
-static void emit_runtime(FILE *c, Graph *g) {
-  int n = 0;
-  while (tnnc_runtime_files[n].name) n++;
-  bool *needed = arena_alloc(g->arena, (size_t)n * sizeof *needed);
-  bool *done = arena_alloc(g->arena, (size_t)n * sizeof *done);
-  memset(needed, 0, (size_t)n * sizeof *needed);
-  memset(done, 0, (size_t)n * sizeof *done);
-  needed[0] = true;                      /* tnn_runtime.h */
-  fputs("/* ---- runtime: tnn_runtime.h", c);
-  for (int i = 0; i < g->nnodes; i++) {
-    const Node *nd = g->nodes[i];
-    if (nd->dead || nd->call.kernel < 0) continue;
-    const RuntimeFile *f = runtime_file(kernel_file(nd->call.kernel));
-    if (!needed[f - tnnc_runtime_files]) fprintf(c, ", %s", f->name);
-    mark_needed(f, needed);
-  }
-  if (uses_pool(g)) {
-    fprintf(c, ", tnn_thread.h");
-    mark_needed(runtime_file("tnn_thread.h"), needed);
-  }
-  fputs(" ---- */\n", c);
-  if (uses_pool(g)) fprintf(c, "#define TNN_THREADS %d /* --threads */\n", g->threads);
-  inline_runtime(c, &tnnc_runtime_files[0], needed, done);
-}
-
 Emitter c_emitter(Graph *g, const EmitOptions *o, FILE *c_out, FILE *h_out) {
   Emitter e = {g, o, c_out, h_out, NULL, NULL, {0}};
   e.upper = arena_strdup(g->arena, o->prefix);
@@ -708,7 +630,7 @@ bool emit_c(Graph *g, const EmitOptions *o, FILE *c_out, FILE *h_out) {
   if (o->profile) emit_profile_prelude(c_out);
   fprintf(c_out, "#include \"%s\"\n\n", o->header_name);
   emit_target(c_out, g);
-  emit_runtime(c_out, g);
+  c_emit_runtime(c_out, g);
   if (e.weights_name) emit_constants_extern(&e, &e.wl);
   else emit_constants(&e);
   emit_nodes(&e);

@@ -25,14 +25,13 @@
 #define NEED_BIT(f) | F(f)
 #define NEEDS(list) (0u list(NEED_BIT))
 
-/* family membership, from the runtime's kernel files (and Gemm, whose
- * B-transposed dots have the float family's AVX2 variant) */
+/* family membership, from the runtime's kernel files */
 #define KID(name, kind) TNN_K_##name,
 static const int packed_kernels[] = {TNN_KERNELS_BA_FC(KID) TNN_KERNELS_BA_CONV(KID)
                                          TNN_KERNELS_BA_POOL(KID)};
 static const int bitw_kernels[] = {TNN_KERNELS_BW_FC(KID) TNN_KERNELS_BW_CONV(KID)};
 static const int float_kernels[] = {TNN_KERNELS_CONV(KID) TNN_KERNELS_POOL(KID)
-                                        TNN_KERNELS_BA_PACK(KID) TNN_K_f32_gemm};
+                                        TNN_KERNELS_BA_PACK(KID)};
 static const int i8_kernels[] = {TNN_KERNELS_I8_FC(KID) TNN_KERNELS_I8_CONV(KID)};
 #undef KID
 
@@ -76,10 +75,9 @@ static const KernelVariantInfo variants[] = {
      "all (16 weights per step, scalar tail)", "none", false},
     {KF_BITW, KV_SCALAR, NULL, 0, "tnn_bw_dot__scalar.h", "all", "none", false},
     {KF_FLOAT, KV_AVX2, "TNN_CONV_AVX2", NEEDS(TNN_NEEDS_CONV_AVX2),
-     "tnn_conv__avx2.h tnn_pool__avx2.h tnn_ba_pack__avx2.h tnn_gemm__avx2.h",
+     "tnn_conv__avx2.h tnn_pool__avx2.h tnn_ba_pack__avx2.h",
      "conv_mb: row segments within TNN_CONV_SPAN; pools: eight pixels whose windows are inside "
-     "the row; first quantizer: c % 8 == 0, eight pixels at a time; gemm: B transposed, "
-     "A not transposed, four columns at a time",
+     "the row; first quantizer: c % 8 == 0, eight pixels at a time",
      "none (a 1 KB row segment on the stack)", false},
     {KF_FLOAT, KV_SCALAR, NULL, 0, "tnn_conv.h tnn_pool.h tnn_ba_pack.h", "all", "none", false},
     {KF_I8, KV_AVX2, "TNN_I8_AVX2", NEEDS(TNN_NEEDS_I8_AVX2), "tnn_i8_gemm__avx2.h",

@@ -14,8 +14,7 @@
  * Families with SIMD variants (their files: runtime/tnn_<family>_*__<isa>.h):
  *   BA    packed binary/ternary activations (tnn_ba.h: dots, conv groups)
  *   BW    binary/ternary weights on float activations (tnn_bw.h)
- *   CONV  float convolution, pooling, the first quantizer and Gemm's
- *         B-transposed dots (AVX2+FMA)
+ *   CONV  float convolution, pooling and the first quantizer (AVX2+FMA)
  *   I8    3- to 8-bit activation codes times int8 weights (tnn_i8.h)
  * Adding a variant: a TNN_NEEDS_ list and its #elif here, the file with its
  * bodies (included by the family's header), one row in ir/registry.c. */

@@ -107,28 +107,6 @@ TNN_INLINE void tnn_nn_mm(const float *A, int64_t ai, int64_t ak,
   tnn_nn_mm_cols(A, ai, ak, B, Y, m, n, k, 0, n);
 }
 
-/* sum over j < k of a[j] * b[j] in the order of tnn_gemm_dots4__avx2 (its
- * twin, and the portable Gemm's): eight partial sums, lane l taking the
- * products of j = l mod 8, then lanes l + 4, l + 2 and 1 folded in. */
-TNN_INLINE float tnn_gemm_dot__scalar(const float *a, const float *b, int64_t k) {
-  float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  int64_t j = 0;
-  for (; j + 8 <= k; j += 8)
-    for (int l = 0; l < 8; l++) s[l] = s[l] + a[j + l] * b[j + l];
-  if (j < k)          /* the masked block: + 0 in the lanes past k (-0 + 0 is +0) */
-    for (int l = 0; l < 8; l++) s[l] = s[l] + (j + l < k ? a[j + l] * b[j + l] : 0.0f);
-  for (int l = 0; l < 4; l++) s[l] = s[l] + s[l + 4];
-  s[0] = s[0] + s[2];
-  s[1] = s[1] + s[3];
-  return s[0] + s[1];
-}
-
-TNN_INLINE void tnn_gemm_dots4__scalar(const float *a, const float *b, int64_t k, float *dot) {
-  for (int r = 0; r < 4; r++) dot[r] = tnn_gemm_dot__scalar(a, b + r * k, k);
-}
-
-#include "tnn_gemm__avx2.h"
-
 /* Columns [j0, j1) of Y[m, n] = A B^T with B [n, k] row-major: dot
  * products of A's rows with B's rows, four columns of Y at a time so each
  * A element is loaded once for four independent sums (main loop), then one
@@ -140,16 +118,6 @@ TNN_INLINE void tnn_nn_mm_bt(const float *A, int64_t ai, int64_t ak,
   for (int64_t i = 0; i < m; i++) {
     const float *ar = A + i * ai;
     float *yr = Y + i * n;
-    /* contiguous rows of A: eight partial sums per column, four columns at
-     * a time on AVX2 (tnn_gemm__avx2.h), the same sums elsewhere */
-    if (ak == 1) {
-      int64_t j = j0;
-#if defined(TNN_CONV_AVX2)
-      for (; j < n4; j += 4) tnn_gemm_dots4__avx2(ar, B + j * k, k, yr + j);
-#endif
-      for (; j < j1; j++) yr[j] = tnn_gemm_dot__scalar(ar, B + j * k, k);
-      continue;
-    }
     for (int64_t j = j0; j < n4; j += 4) {
       const float *b0 = B + j * k, *b1 = b0 + k, *b2 = b1 + k, *b3 = b2 + k;
       float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;

@@ -189,10 +189,7 @@ Test(target, registry_rows) {
   cr_expect_eq(kernel_family(TNN_K_f32_bwconv_mb), KF_BITW);
   cr_expect_eq(kernel_family(TNN_K_f32_bapack), KF_FLOAT);
   cr_expect_eq(kernel_family(TNN_K_f32_max_pool), KF_FLOAT);
-  /* Gemm lives in tnn_nn.h but its B-transposed dots have the float
-   * family's AVX2 variant (tnn_gemm__avx2.h) */
-  cr_expect_eq(kernel_family(TNN_K_f32_gemm), KF_FLOAT);
-  cr_expect_eq(kernel_family(TNN_K_f32_matmul), KF_PORTABLE);
+  cr_expect_eq(kernel_family(TNN_K_f32_gemm), KF_PORTABLE);
   cr_expect_eq(kernel_family(TNN_K_x_i8conv), KF_I8);
   cr_expect_eq(kernel_family(TNN_K_x_i8fc), KF_I8);
   cr_expect_eq(kernel_family(TNN_K_f32_i8quant), KF_PORTABLE);

@@ -89,26 +89,6 @@ static void check_dots(int rows) {
 Test(twins, ba_dots4) { check_dots(4); }
 Test(twins, ba_dots8) { check_dots(8); }
 
-/* Gemm's four dots of a row against rows of B^T: bit-identical, tails of
- * every length, signed values and cancellation */
-Test(twins, gemm_dots4) {
-  static float a[200], b[4 * 200];
-  for (int64_t k = 1; k <= 200; k++) {
-    for (int64_t j = 0; j < k; j++) a[j] = (float)((int)(rnd() % 2001) - 1000) / 37.0f;
-    for (int64_t j = 0; j < 4 * k; j++) b[j] = (float)((int)(rnd() % 2001) - 1000) / 91.0f;
-    float r[4], v[4];
-    tnn_gemm_dots4__scalar(a, b, k, r);
-#if defined(TNN_CONV_AVX2)
-    tnn_gemm_dots4__avx2(a, b, k, v);
-#else
-    tnn_gemm_dots4__scalar(a, b, k, v);
-#endif
-    for (int q = 0; q < 4; q++)
-      cr_assert(memcmp(&r[q], &v[q], sizeof(float)) == 0, "k %lld row %d: %a, want %a",
-                (long long)k, q, (double)v[q], (double)r[q]);
-  }
-}
-
 /* the packed levels of eight outputs: dots at, around and between the
  * thresholds, both directions */
 Test(twins, ba_out8) {

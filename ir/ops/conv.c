@@ -141,17 +141,17 @@ typedef struct ConvShape {
   int64_t in[2], k[2], s[2], d[2], pads[4], out[2];
 } ConvShape;
 
-static bool conv_shape(Graph *g, Node *n, ConvShape *cs) {
+/* The checks Conv and ConvTranspose share: X and W present, 1-D or 2-D
+ * (3-D refused as `what`), float, W of X's rank. */
+static bool conv_inputs(Graph *g, Node *n, const char *what) {
   const Tensor *x = n->in[0], *w = n->in[1];
-  const Tensor *b = n->nin > 2 ? n->in[2] : NULL;
   if (!x || !w) {
     diag_error(g->diag, n, "input %d (%s) is missing", x ? 1 : 0,
                x ? "W" : "X");
     return false;
   }
   if (x->rank == 5) {
-    diag_error(g->diag, n, "input 0 '%s' has rank 5: 3-D convolution is not "
-               "supported", x->name);
+    diag_error(g->diag, n, "input 0 '%s' has rank 5: 3-D %s is not supported", x->name, what);
     return false;
   }
   if (!opk_check_rank(g, n, 0, 3, 4)) return false;
@@ -161,6 +161,13 @@ static bool conv_shape(Graph *g, Node *n, ConvShape *cs) {
                w->rank, x->rank);
     return false;
   }
+  return true;
+}
+
+static bool conv_shape(Graph *g, Node *n, ConvShape *cs) {
+  const Tensor *x = n->in[0], *w = n->in[1];
+  const Tensor *b = n->nin > 2 ? n->in[2] : NULL;
+  if (!conv_inputs(g, n, "convolution")) return false;
   int nsp = x->rank - 2;
   cs->nsp = nsp;
   cs->n = x->dims[0];
@@ -272,23 +279,7 @@ const OpKind opkind_conv = {conv_infer, conv_lower};
 static bool convt_shape(Graph *g, Node *n, ConvShape *cs) {
   const Tensor *x = n->in[0], *w = n->in[1];
   const Tensor *b = n->nin > 2 ? n->in[2] : NULL;
-  if (!x || !w) {
-    diag_error(g->diag, n, "input %d (%s) is missing", x ? 1 : 0,
-               x ? "W" : "X");
-    return false;
-  }
-  if (x->rank == 5) {
-    diag_error(g->diag, n, "input 0 '%s' has rank 5: 3-D transposed "
-               "convolution is not supported", x->name);
-    return false;
-  }
-  if (!opk_check_rank(g, n, 0, 3, 4)) return false;
-  if (!opk_check_float(g, n, 0) || !opk_check_float(g, n, 1)) return false;
-  if (w->rank != x->rank) {
-    diag_error(g->diag, n, "input 1 '%s' has rank %d, expected %d", w->name,
-               w->rank, x->rank);
-    return false;
-  }
+  if (!conv_inputs(g, n, "transposed convolution")) return false;
   int nsp = x->rank - 2;
   cs->nsp = nsp;
   cs->n = x->dims[0];

@@ -28,6 +28,13 @@ training.
                   layer and binary activations (as the FINN/Brevitas TFC)
   cnn_w2a8        ternary weights, float (8-bit-range) activations: a
                   4-conv 32x32 CNN, Clip(0, 6) activations
+  cnn_w2a8q       the same CNN with 8-bit activations: each Clip(0, 6) is
+                  followed by torch's fake quantizer (scale 6/255, zero
+                  point 0: QuantizeLinear -> DequantizeLinear in the
+                  export), as PyTorch QAT exports it; its onnxruntime int8
+                  twin (cnn_w2a8q.int8.onnx: BatchNorm folded, weights
+                  DequantizeLinear of int8 per channel, the input and the
+                  classifier's input Q/DQ too) is made by qdq_int8()
 """
 import argparse
 import os
@@ -65,6 +72,8 @@ class Act(nn.Module):
             return torch.where(x >= 0, torch.ones_like(x), -torch.ones_like(x))
         if self.form == 'tern':
             return (x > 0.5).float() - (x < -0.5).float()
+        if self.form == 'relu6q':
+            return torch.fake_quantize_per_tensor_affine(torch.clamp(x, 0, 6), 6 / 255, 0, 0, 255)
         return torch.clamp(x, 0, 6)
 
 
@@ -129,10 +138,10 @@ def tfc(quant):
     return nn.Sequential(*layers), (1, 1, 28, 28)
 
 
-def cnn_w2a8(quant):
+def cnn_w2a8(quant, act='relu6'):
     layers = []
     for cin, cout in ((3, 64), (64, 128), (128, 128), (128, 256)):
-        layers += [nn.Conv2d(cin, cout, 3, 1, 1, bias=False), bn(cout), Act('relu6', True)]
+        layers += [nn.Conv2d(cin, cout, 3, 1, 1, bias=False), bn(cout), Act(act, quant)]
         if cout != 128 or cin == 64:
             layers += [nn.MaxPool2d(2)]
     layers += [nn.Flatten(), nn.LazyLinear(10)]
@@ -171,7 +180,105 @@ MODELS = {
     'vgg7_sq': (lambda q: vgg7('relu6', False), sq_mixed),
     'tfc_w1a1': (lambda q: tfc(q), lambda i, n, m: binarize),
     'cnn_w2a8': (lambda q: cnn_w2a8(q), lambda i, n, m: ternarize if 0 < i < n - 1 else None),
+    'cnn_w2a8q': (lambda q: cnn_w2a8(q, 'relu6q'), lambda i, n, m: ternarize if 0 < i < n - 1 else None),
 }
+
+
+def qdq_int8(src, dst):
+    """The int8 QDQ twin of a float-weight QDQ-activation model, for
+    onnxruntime's QLinearConv/QGemm path: BatchNormalization folded into the
+    Conv before it, every Conv/Gemm weight replaced by DequantizeLinear of
+    int8 with a per-output-channel symmetric scale (exact for ternary
+    weights: a * {-1, 0, 1}), and Q/DQ (uint8 for a non-negative range, else
+    int8) on every Conv/Gemm input that has none, its scale from the input's
+    range (the model input: [-1, 1]) or, behind views and pools, from the
+    DequantizeLinear before them."""
+    from onnx import helper, numpy_helper
+    m = onnx.load(src)
+    g = m.graph
+    for n in list(g.node):  # Constant nodes become initializers
+        if n.op_type == 'Constant' and n.attribute[0].name == 'value':
+            t = onnx.TensorProto()
+            t.CopyFrom(n.attribute[0].t)
+            t.name = n.output[0]
+            g.initializer.append(t)
+            g.node.remove(n)
+    inits = {t.name: t for t in g.initializer}
+    prod = {o: n for n in g.node for o in n.output}
+    cons = {}
+    for n in g.node:
+        for i in n.input:
+            cons.setdefault(i, []).append(n)
+    nodes = list(g.node)
+    drop = set()
+    # fold BatchNormalization into the Conv that is its input's only producer
+    for n in nodes:
+        if n.op_type != 'BatchNormalization':
+            continue
+        c = prod.get(n.input[0])
+        if c is None or c.op_type != 'Conv' or len(cons[c.output[0]]) != 1:
+            continue
+        sc, b, mu, var = (numpy_helper.to_array(inits[x]) for x in n.input[1:5])
+        eps = next((a.f for a in n.attribute if a.name == 'epsilon'), 1e-5)
+        k = sc / np.sqrt(var + eps)
+        w = numpy_helper.to_array(inits[c.input[1]])
+        bias = numpy_helper.to_array(inits[c.input[2]]) if len(c.input) > 2 else np.zeros(w.shape[0], np.float32)
+        w2 = (w * k.reshape(-1, 1, 1, 1)).astype(np.float32)
+        b2 = ((bias - mu) * k + b).astype(np.float32)
+        inits[c.input[1]].CopyFrom(numpy_helper.from_array(w2, c.input[1]))
+        bname = c.output[0] + '_fold_bias'
+        g.initializer.append(numpy_helper.from_array(b2, bname))
+        inits[bname] = g.initializer[-1]
+        del c.input[2:]
+        c.input.append(bname)
+        c.output[0] = n.output[0]
+        drop.add(id(n))
+    new = [n for n in nodes if id(n) not in drop]
+    prod = {o: n for n in new for o in n.output}
+    out = []
+    for n in new:
+        if n.op_type in ('Conv', 'Gemm') and n.input[1] in inits:
+            w = numpy_helper.to_array(inits[n.input[1]])
+            trans = n.op_type == 'Gemm' and any(a.name == 'transB' and a.i for a in n.attribute)
+            axis = 0 if n.op_type == 'Conv' or trans else 1
+            wm = np.moveaxis(w, axis, 0).reshape(w.shape[axis], -1)
+            s = np.abs(wm).max(1) / 127
+            s[s == 0] = 1
+            q = np.clip(np.round(wm / s[:, None]), -127, 127).astype(np.int8)
+            q = np.moveaxis(q.reshape(np.moveaxis(w, axis, 0).shape), 0, axis)
+            base = n.input[1]
+            g.initializer.extend([numpy_helper.from_array(q, base + '_q'),
+                                  numpy_helper.from_array(s.astype(np.float32), base + '_s'),
+                                  numpy_helper.from_array(np.zeros(len(s), np.int8), base + '_z')])
+            out.append(helper.make_node('DequantizeLinear', [base + '_q', base + '_s', base + '_z'],
+                                        [base + '_dq'], axis=axis))
+            n.input[1] = base + '_dq'
+            x = n.input[0]
+            src_n = prod.get(x)
+            while src_n is not None and src_n.op_type in ('MaxPool', 'Flatten', 'Reshape', 'AveragePool'):
+                src_n = prod.get(src_n.input[0])
+            if src_n is None or src_n.op_type != 'DequantizeLinear' or prod.get(x) is not None and prod[x].op_type != 'DequantizeLinear':
+                if src_n is not None and src_n.op_type == 'DequantizeLinear':
+                    sc = numpy_helper.to_array(inits[src_n.input[1]])
+                    zp = inits[src_n.input[2]]
+                else:
+                    sc = np.array(1 / 127, np.float32)
+                    zp = numpy_helper.from_array(np.array(0, np.int8))
+                zname, sname = x + '_zq', x + '_sq'
+                g.initializer.extend([numpy_helper.from_array(np.asarray(sc, np.float32), sname),
+                                      numpy_helper.from_array(numpy_helper.to_array(zp), zname)])
+                out.append(helper.make_node('QuantizeLinear', [x, sname, zname], [x + '_q8']))
+                out.append(helper.make_node('DequantizeLinear', [x + '_q8', sname, zname], [x + '_dq8']))
+                n.input[0] = x + '_dq8'
+        out.append(n)
+    del g.node[:]
+    g.node.extend(out)
+    used = {i for n in g.node for i in n.input}
+    keep = [t for t in g.initializer if t.name in used]
+    del g.initializer[:]
+    g.initializer.extend(keep)
+    onnx.checker.check_model(m)
+    onnx.save(m, dst)
 
 
 def export(model, shape, path):
@@ -197,6 +304,8 @@ def main():
         torch.manual_seed(0)
         fmodel, _ = make(False)
         export(fmodel, shape, os.path.join(a.out, f'{name}.float.onnx'))
+        if name == 'cnn_w2a8q':
+            qdq_int8(os.path.join(a.out, f'{name}.onnx'), os.path.join(a.out, f'{name}.int8.onnx'))
         np.save(os.path.join(a.out, f'{name}.input.npy'),
                 np.random.default_rng(0).uniform(-1, 1, shape).astype(np.float32))
         print(f'gen_models: {name} {shape}')

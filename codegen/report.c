@@ -35,6 +35,7 @@ static const char *layer_mode(Graph *g, const Node *n, double bits) {
   const QuantInfo *q = n->quant;
   int ab = q && q->packed ? q->abits : 0, ob = q && q->packed ? q->obits : 0;
   const char *w = bits == 1.6 ? "1.6" : bits == 32 ? "32" : bits == 2 ? "2" : "1";
+  if (ob > 2) return arena_printf(g->arena, "W%sA%d>A%d", w, ab ? ab : 32, ob);
   return arena_printf(g->arena, "W%sA%d%s", w, ab ? ab : 32,
                       ob == 1 ? ">A1" : ob == 2 ? ">A2" : "");
 }

@@ -80,6 +80,10 @@ static const KernelVariantInfo variants[] = {
      "the row; first quantizer: c % 8 == 0, eight pixels at a time",
      "none (a 1 KB row segment on the stack)", false},
     {KF_FLOAT, KV_SCALAR, NULL, 0, "tnn_conv.h tnn_pool.h tnn_ba_pack.h", "all", "none", false},
+    {KF_I8, KV_AVX512, "TNN_I8_AVX512", NEEDS(TNN_NEEDS_I8_AVX512), "tnn_i8_gemm__avx512vnni.h",
+     "all (any int8 weights): 4x4 tiles of 64-byte vpdpbusd steps, masked 32-byte tail, "
+     "vector epilogue (float or fused codes)",
+     "conv: patches of TNN_I8_PB pixels (tnn_i8conv scratch)", false},
     {KF_I8, KV_AVX2, "TNN_I8_AVX2", NEEDS(TNN_NEEDS_I8_AVX2), "tnn_i8_gemm__avx2.h",
      "binary/ternary weights (wmax 1; 8-bit weights run the scalar body): 4x2, 1x4 and 1x1 "
      "tiles of 32-byte vpmaddubsw steps",

@@ -412,10 +412,32 @@ static void blame(Node **users, int nu, const char *why) {
       users[j]->fallback_reason = why;
 }
 
-/* Tries the quantizer that produces x (read by the nu layers users). */
-static void try_tensor(Graph *g, Tensor *x, Node **users, int nu) {
+/* The max pool between a quantizer and x, or NULL: it commutes with the
+ * quantizer (a non-decreasing function q has max_i q(v_i) = q(max_i v_i);
+ * a pool's padding takes no part in the max), so pool then quantize gives
+ * the same codes on a quarter of the elements. */
+static Node *pool_before(const Tensor *x) {
+  Node *p = x->producer;
+  if (!p || p->dead || p->call.kernel != TNN_K_f32_max_pool || p->nout != 1 || p->nin != 1)
+    return NULL;
+  const Tensor *y = p->in[0];
+  if (!y || y->data || y->dtype != DT_FLOAT || y->nuses != 1 || y->is_output || y->rank != 4 ||
+      !y->producer)
+    return NULL;
+  return p;
+}
+
+/* Tries the quantizer that produces x (read by the nu layers users), also
+ * across a max pool; *moved when the graph needs sorting again. */
+static void try_tensor(Graph *g, Tensor *x, Node **users, int nu, bool *moved) {
   Chain ch;
-  if (!find_chain(x, &ch)) return;
+  Node *pool = pool_before(x);
+  if (!find_chain(pool ? pool->in[0] : x, &ch)) return;
+  if (pool) {                  /* the chain's input must have its output's shape */
+    const Tensor *f0 = ch.f, *y = pool->in[0];
+    if (f0->rank != y->rank || memcmp(f0->dims, y->dims, sizeof(int64_t) * (size_t)y->rank))
+      return;
+  }
   int from = 0;
   for (; from < ch.n; from++)
     if (chain_levels(&ch, from)) break;
@@ -467,6 +489,17 @@ static void try_tensor(Graph *g, Tensor *x, Node **users, int nu) {
   e->in = arena_calloc(g->arena, 1, sizeof(Tensor *));
   e->in[0] = f;
   e->nin = 1;
+  if (pool) {                  /* f -> pool -> y -> quantizer e -> x */
+    Tensor *y = pool->in[0];
+    pool->in[0] = f;
+    ir_tensor_set_shape(y, DT_FLOAT, x->rank, x->dims);
+    pool->out[0] = y;
+    y->producer = pool;
+    e->in[0] = y;
+    e->out[0] = x;
+    x->producer = e;
+    *moved = true;
+  }
   ir_tensor_set_shape(x, DT_UINT8, 2, odims);
   e->call.kernel = TNN_K_f32_i8quant;
   e->call.params = p;
@@ -476,11 +509,56 @@ static void try_tensor(Graph *g, Tensor *x, Node **users, int nu) {
   }
 }
 
+/* The quantizer E right after an 8-bit layer L (its float output read by E
+ * alone) moves into L's epilogue: L writes E's codes (ocode), computed from
+ * the same float value by the same formula, so the codes are unchanged and
+ * the float tensor is never written. */
+static void fuse_output(Graph *g, Node *E) {
+  const tnn_i8quant_params *qp = E->call.params;
+  Tensor *y = E->in[0];
+  Node *L = y->producer;
+  if (!L || L->dead || y->nuses != 1 || y->is_output || !L->quant) return;
+  int64_t *ocode, *ostride, *qdiv, *qmode, *qlevels;
+  double *qscale, *qpre, *qpost;
+  if (L->call.kernel == TNN_K_x_i8conv) {
+    tnn_i8conv_params *p = L->call.params;
+    if (!qp->nhwc || qp->outer != p->n || qp->c != p->m || qp->inner != p->oh * p->ow ||
+        qp->ostride != p->m * p->oh * p->ow)
+      return;
+    ocode = &p->ocode; ostride = &p->ostride; qdiv = &p->qdiv; qmode = &p->qmode;
+    qlevels = &p->qlevels; qscale = &p->qscale; qpre = &p->qpre; qpost = &p->qpost;
+  } else if (L->call.kernel == TNN_K_x_i8fc) {
+    tnn_i8fc_params *p = L->call.params;
+    if (qp->nhwc || qp->outer != p->n || qp->c != p->m || qp->inner != 1) return;
+    ocode = &p->ocode; ostride = &p->ostride; qdiv = &p->qdiv; qmode = &p->qmode;
+    qlevels = &p->qlevels; qscale = &p->qscale; qpre = &p->qpre; qpost = &p->qpost;
+  } else {
+    return;
+  }
+  *ocode = 1;
+  *ostride = qp->ostride;
+  *qdiv = qp->div;
+  *qmode = qp->mode;
+  *qlevels = qp->levels;
+  *qscale = qp->scale;
+  *qpre = qp->pre;
+  *qpost = qp->post;
+  int bits = 1;
+  while ((1 << bits) < qp->levels) bits++;
+  L->quant->obits = bits;
+  Tensor *x = E->out[0];
+  L->out[0] = x;
+  x->producer = L;
+  ir_add_fused(g, L, E);
+  E->dead = true;
+}
+
 bool pass_quant_int8(Graph *g) {
   if (g->float_acts) return true;
   ir_recount(g);
   Node **users = arena_calloc(g->arena, (size_t)g->nnodes + 1, sizeof(Node *));
   bool *seen = arena_calloc(g->arena, (size_t)g->ntensors + 1, sizeof(bool));
+  bool moved = false;
   for (int i = 0; i < g->nnodes; i++) {
     Node *L = g->nodes[i];
     if (L->dead || !L->quant || !L->quant->packed || L->quant->abits ||
@@ -498,8 +576,12 @@ bool pass_quant_int8(Graph *g) {
       if (!reads) continue;
       users[nu++] = n;
     }
-    try_tensor(g, x, users, nu);
+    try_tensor(g, x, users, nu, &moved);
   }
   ir_recount(g);
-  return true;
+  for (int i = 0; i < g->nnodes; i++)
+    if (!g->nodes[i]->dead && g->nodes[i]->call.kernel == TNN_K_f32_i8quant)
+      fuse_output(g, g->nodes[i]);
+  ir_recount(g);
+  return !moved || ir_toposort(g);
 }

@@ -35,9 +35,9 @@
  *
  * Files.  This header: the layout, the epilogue, the dot's dispatch and the
  * code of one activation.  The dot bodies, one file per ISA:
- * tnn_i8_gemm__scalar.h (the reference twin) and tnn_i8_gemm__avx2.h
- * (vpmaddubsw); tnn_isa.h picks the variant (TNN_I8_AVX2), TNN_NO_SIMD
- * forces scalar.  The kernels: tnn_i8_quant.h, tnn_i8_fc.h, tnn_i8_conv.h. */
+ * tnn_i8_gemm__scalar.h (the reference twin), tnn_i8_gemm__avx2.h
+ * (vpmaddubsw) and tnn_i8_gemm__avx512vnni.h (vpdpbusd); tnn_isa.h picks
+ * the variant (TNN_I8_AVX512, TNN_I8_AVX2), TNN_NO_SIMD forces scalar.  The kernels: tnn_i8_quant.h, tnn_i8_fc.h, tnn_i8_conv.h. */
 #ifndef TNN_TNN_I8_H
 #define TNN_TNN_I8_H
 
@@ -54,10 +54,16 @@ TNN_INLINE int64_t tnn_i8_kp(int64_t k) {
 
 #include "tnn_i8_gemm__scalar.h"
 #include "tnn_i8_gemm__avx2.h"
+#include "tnn_i8_gemm__avx512vnni.h"
 
 /* wmax: the largest |w| (1 for binary/ternary weights). */
 TNN_INLINE void tnn_i8_gemm(const uint8_t *a, int64_t na, const int8_t *w, int64_t nw,
                             int64_t kp, int64_t wmax, const tnn_i8_epi *e) {
+#if defined(TNN_I8_AVX512)
+  (void)wmax;                  /* vpdpbusd is exact for any int8 weights */
+  tnn_i8_gemm__avx512vnni(a, na, w, nw, kp, e);
+  return;
+#endif
 #if defined(TNN_I8_AVX2)
   if (wmax <= 1) {
     tnn_i8_gemm__avx2(a, na, w, nw, kp, e);
@@ -68,14 +74,22 @@ TNN_INLINE void tnn_i8_gemm(const uint8_t *a, int64_t na, const int8_t *w, int64
   tnn_i8_gemm__scalar(a, na, w, nw, kp, e);
 }
 
-/* Round half to even without libm's fmodf (the other modes: tnn_quant_round). */
+/* R of the quantizer (half to even without libm: tnn_round_half_even). */
 TNN_INLINE float tnn_i8_round(float v, int64_t mode) {
-  if (mode != TNN_ROUND_HALF_EVEN) return tnn_quant_round(v, mode);
-  const float f = floorf(v), d = v - f;
-  if (d > 0.5f) return f + 1.0f;
-  if (d < 0.5f) return f;
-  return f - 2.0f * floorf(f * 0.5f) != 0.0f ? f + 1.0f : f;
+  return mode == TNN_ROUND_HALF_EVEN ? tnn_round_half_even(v) : tnn_quant_round(v, mode);
 }
+
+/* The quantizer a layer's params fuse (ocode: the q* fields). */
+#define TNN_I8_FUSED_QUANT(p, qv)                                             \
+  do {                                                                        \
+    memset(&(qv), 0, sizeof(qv));                                             \
+    (qv).div = (p)->qdiv;                                                     \
+    (qv).mode = (p)->qmode;                                                   \
+    (qv).levels = (p)->qlevels;                                               \
+    (qv).scale = (p)->qscale;                                                 \
+    (qv).pre = (p)->qpre;                                                     \
+    (qv).post = (p)->qpost;                                                   \
+  } while (0)
 
 /* One code; NaN gives 0. */
 TNN_INLINE uint8_t tnn_i8_code(const tnn_i8quant_params *p, float x) {

@@ -28,8 +28,18 @@ TNN_INLINE int tnn_x_i8conv(const void *vp, const void *const *in, void *const *
   uint8_t *patches = (uint8_t *)out[1];
   const int64_t np = p->oh * p->ow;
   tnn_i8_epi e;
+  tnn_i8quant_params q;
   e.si = 1;
   e.sj = np;
+  e.y = NULL;
+  e.u = NULL;
+  e.q = NULL;
+  if (p->ocode) {              /* codes, NHWC */
+    TNN_I8_FUSED_QUANT(p, q);
+    e.q = &q;
+    e.si = p->m;
+    e.sj = 1;
+  }
   e.scale = (const float *)in[2];
   e.bias = (const float *)in[3];
   e.corr = (const int32_t *)in[4];
@@ -41,7 +51,8 @@ TNN_INLINE int tnn_x_i8conv(const void *vp, const void *const *in, void *const *
       const int64_t cnt = np - p0 < p->pb ? np - p0 : p->pb;
       for (int64_t i = 0; i < cnt; i++)
         tnn_i8_patch(p, ub, (p0 + i) / p->ow, (p0 + i) % p->ow, patches + i * p->kp);
-      e.y = (float *)out[0] + b * p->m * np + p0;
+      if (p->ocode) e.u = (uint8_t *)out[0] + b * p->ostride + p0 * p->m;
+      else e.y = (float *)out[0] + b * p->m * np + p0;
       tnn_i8_gemm(patches, cnt, (const int8_t *)in[1], p->m, p->kp, p->wmax, &e);
     }
   }

@@ -12,18 +12,33 @@
 
 #include "tnn_isa.h"
 
-/* Where result (i, j) of a dot goes: y[i*si + j*sj]. */
+/* Where result (i, j) of a dot goes: float y[i*si + j*sj], or, when q is
+ * set (the next quantizer fused by pass quant-int8), its code
+ * u[i*si + j*sj] = tnn_i8_code(q, y) (tnn_i8.h). */
 typedef struct tnn_i8_epi {
   float *y;
   int64_t si, sj;
   const float *scale, *bias;
   const int32_t *corr;
   float lo, hi;
+  uint8_t *u;
+  const tnn_i8quant_params *q;
 } tnn_i8_epi;
 
+/* The epilogue's float: two statements, so that no compiler contracts them
+ * into a fused multiply-add (the SIMD epilogues multiply, then add). */
+TNN_INLINE float tnn_i8_value(const tnn_i8_epi *e, int64_t j, int32_t d) {
+  const float t = (float)(d + e->corr[j]) * e->scale[j];
+  const float v = t + e->bias[j];
+  return v < e->lo ? e->lo : v > e->hi ? e->hi : v;
+}
+
+TNN_INLINE uint8_t tnn_i8_code(const tnn_i8quant_params *p, float x);
+
 TNN_INLINE void tnn_i8_put(const tnn_i8_epi *e, int64_t i, int64_t j, int32_t d) {
-  const float v = (float)(d + e->corr[j]) * e->scale[j] + e->bias[j];
-  e->y[i * e->si + j * e->sj] = v < e->lo ? e->lo : v > e->hi ? e->hi : v;
+  const float v = tnn_i8_value(e, j, d);
+  if (e->q) e->u[i * e->si + j * e->sj] = tnn_i8_code(e->q, v);
+  else e->y[i * e->si + j * e->sj] = v;
 }
 
 TNN_INLINE void tnn_i8_gemm__scalar(const uint8_t *a, int64_t na, const int8_t *w,

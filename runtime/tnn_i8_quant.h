@@ -5,6 +5,36 @@
 
 #include "tnn_i8.h"
 
+#define TNN_I8_QRUN 256
+
+/* n codes of x into u: the common quantizers (half to even, divided or
+ * multiplied) in a loop the compiler vectorizes, the same arithmetic as
+ * tnn_i8_code; the rest element by element. */
+TNN_INLINE void tnn_i8_codes(const tnn_i8quant_params *p, const float *x, int64_t n,
+                             uint8_t *u) {
+  if (p->mode != TNN_ROUND_HALF_EVEN) {
+    for (int64_t i = 0; i < n; i++) u[i] = tnn_i8_code(p, x[i]);
+    return;
+  }
+  const float sc = (float)p->scale, top = (float)(p->levels - 1);
+  const float pre = (float)p->pre, post = (float)p->post;
+  if (p->div) {
+    for (int64_t i = 0; i < n; i++) {
+      float v = tnn_round_half_even(x[i] / sc + pre) + post;
+      v = v >= 0.0f ? v : 0.0f;
+      v = v > top ? top : v;
+      u[i] = (uint8_t)(int)v;
+    }
+  } else {
+    for (int64_t i = 0; i < n; i++) {
+      float v = tnn_round_half_even(x[i] * sc + pre) + post;
+      v = v >= 0.0f ? v : 0.0f;
+      v = v > top ? top : v;
+      u[i] = (uint8_t)(int)v;
+    }
+  }
+}
+
 TNN_INLINE int tnn_f32_i8quant(const void *vp, const void *const *in, void *const *out) {
   const tnn_i8quant_params *p = (const tnn_i8quant_params *)vp;
   const float *x = (const float *)in[0];
@@ -13,11 +43,16 @@ TNN_INLINE int tnn_f32_i8quant(const void *vp, const void *const *in, void *cons
   for (int64_t o = 0; o < p->outer; o++) {
     const float *xo = x + o * row;
     uint8_t *uo = u + o * p->ostride;
-    if (p->nhwc) {
+    if (p->nhwc) {             /* a run of one channel's codes, then transposed */
+      uint8_t run[TNN_I8_QRUN];
       for (int64_t ch = 0; ch < p->c; ch++)
-        for (int64_t i = 0; i < p->inner; i++) uo[i * p->c + ch] = tnn_i8_code(p, xo[ch * p->inner + i]);
+        for (int64_t i0 = 0; i0 < p->inner; i0 += TNN_I8_QRUN) {
+          const int64_t len = p->inner - i0 < TNN_I8_QRUN ? p->inner - i0 : TNN_I8_QRUN;
+          tnn_i8_codes(p, xo + ch * p->inner + i0, len, run);
+          for (int64_t i = 0; i < len; i++) uo[(i0 + i) * p->c + ch] = run[i];
+        }
     } else {
-      for (int64_t i = 0; i < row; i++) uo[i] = tnn_i8_code(p, xo[i]);
+      tnn_i8_codes(p, xo, row, uo);
     }
     if (p->ostride > row) memset(uo + row, 0, (size_t)(p->ostride - row));
   }

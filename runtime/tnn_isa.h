@@ -51,6 +51,11 @@
 #else
 #define TNN_HAS_AVX512VPOPCNTDQ 0
 #endif
+#if !defined(TNN_NO_SIMD) && defined(__AVX512VNNI__)
+#define TNN_HAS_AVX512VNNI 1
+#else
+#define TNN_HAS_AVX512VNNI 0
+#endif
 #if !defined(TNN_NO_SIMD) && defined(__ARM_NEON)
 #define TNN_HAS_NEON 1
 #else
@@ -71,6 +76,7 @@
 #define TNN_NEEDS_BW_AVX2(X) X(AVX2)
 #define TNN_NEEDS_BW_NEON(X) X(NEON)
 #define TNN_NEEDS_CONV_AVX2(X) X(AVX2) X(FMA)
+#define TNN_NEEDS_I8_AVX512(X) X(AVX512F) X(AVX512BW) X(AVX512VNNI)
 #define TNN_NEEDS_I8_AVX2(X) X(AVX2)
 
 #define TNN_ISA_AND_(f) &&TNN_HAS_##f
@@ -98,7 +104,9 @@
 #define TNN_CONV_AVX2 1
 #endif
 
-#if TNN_ISA_ALL(TNN_NEEDS_I8_AVX2)
+#if TNN_ISA_ALL(TNN_NEEDS_I8_AVX512)
+#define TNN_I8_AVX512 1
+#elif TNN_ISA_ALL(TNN_NEEDS_I8_AVX2)
 #define TNN_I8_AVX2 1
 #endif
 

@@ -124,10 +124,18 @@
 #define TNN_FIELDS_i8quant(I, F, A)                                           \
   I(outer) I(c) I(inner) I(ostride) I(nhwc) I(div) I(mode) I(levels)          \
   F(scale) F(pre) F(post)
-#define TNN_FIELDS_i8fc(I, F, A) I(n) I(m) I(k) I(kp) I(wmax) F(lo) F(hi)
+/* ocode 1: the next quantizer fused (pass quant-int8): the layer writes
+ * its codes, those of an i8quant of div qdiv, mode qmode, levels qlevels,
+ * scale qscale, pre qpre, post qpost, instead of float: fc rows of ostride
+ * bytes (zeros after m), conv NHWC images of ostride bytes */
+#define TNN_I8_OUT_FIELDS(I, F)                                               \
+  I(ocode) I(ostride) I(qdiv) I(qmode) I(qlevels) F(qscale) F(qpre) F(qpost)
+#define TNN_FIELDS_i8fc(I, F, A)                                              \
+  I(n) I(m) I(k) I(kp) I(wmax) F(lo) F(hi) TNN_I8_OUT_FIELDS(I, F)
 #define TNN_FIELDS_i8conv(I, F, A)                                            \
   I(n) I(c) I(h) I(w) I(m) I(oh) I(ow) I(kh) I(kw) I(sh) I(sw) I(pt) I(pl)    \
-  I(dh) I(dw) I(kp) I(upad) I(wmax) I(pb) F(lo) F(hi) I(scratch)
+  I(dh) I(dw) I(kp) I(upad) I(wmax) I(pb) F(lo) F(hi) I(scratch)              \
+  TNN_I8_OUT_FIELDS(I, F)
 /* MultiThreshold: x as [outer, c, inner], thresholds [c or 1, t] */
 #define TNN_FIELDS_mthr(I, F, A)                                              \
   I(outer) I(c) I(inner) I(t) I(global) F(scale) F(bias)
@@ -267,7 +275,7 @@
 #define TNN_STACK_bafc 1024
 #define TNN_STACK_baconv 4608     /* tables in the workspace (out[1]) */
 #define TNN_STACK_bapool 512
-#define TNN_STACK_i8quant 512
+#define TNN_STACK_i8quant 1024     /* a 256-byte run of codes */
 #define TNN_STACK_i8fc 1024
 #define TNN_STACK_i8conv 1024      /* patches in the workspace (out[1]) */
 

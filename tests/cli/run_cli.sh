@@ -88,6 +88,20 @@ if grep -Eq '^0 +Gemm +8x4 +32 ' "$w/out.txt" && grep -Eq '^1 +Gemm +8x8 +1 +per
 else
   ko "--report: $(cat "$w/out.txt")"
 fi
+# 8-bit activations: the conv behind QDQ -> MaxPool reads codes (the pool
+# runs before the quantizer), and the conv whose QDQ feeds the next conv
+# writes codes (W2A8>A8); --float-acts keeps them float
+q8=$root/tests/e2e/models/q8_qdq_cnn_pool/model.onnx
+expect_exit "--report 8-bit CNN" 0 --report "$q8"
+if grep -Eq '^0 +Conv .* W2A8 +x_i8conv' "$w/out.txt" && grep -Eq '^1 +Conv .* W2A8>A8 +x_i8conv' "$w/out.txt" \
+   && grep -Eq '^2 +Conv .* W2A8 +x_i8conv' "$w/out.txt"; then
+  ok "--report: 8-bit convs behind a pool, fused output quantizer"
+else
+  ko "--report 8-bit CNN: $(cat "$w/out.txt")"
+fi
+expect_exit "--report 8-bit CNN --float-acts" 0 --report --float-acts "$q8"
+grep -Eq '^1 +Conv .* W2A32 ' "$w/out.txt" && ok "--float-acts: 8-bit CNN stays float" \
+  || ko "--float-acts 8-bit CNN: $(cat "$w/out.txt")"
 expect_exit "--report=json" 0 --report=json "$d/mixed_layers.onnx"
 grep -q '"compression_ratio": 3.380282' "$w/out.txt" && ok "--report=json ratio" || ko "--report=json: $(cat "$w/out.txt")"
 expect_exit "--report --pack=base3" 0 --report --pack=base3 "$d/mixed_layers.onnx"

@@ -98,15 +98,18 @@ check_one() {
     echo "PASS $name: packed activations bit-identical to --float-acts"
   fi
   # `simd`: also built for each SIMD level this host runs (AVX2; AVX-512
-  # with VPOPCNTDQ), so the register-blocked kernels run inside a whole model
+  # with VPOPCNTDQ; and with VNNI), so the register-blocked kernels run
+  # inside a whole model
   if [ -f "$dir/simd" ]; then
     local lvl march souts sres
-    for lvl in avx2 avx512; do
+    for lvl in avx2 avx512 vnni; do
       case $lvl in
         avx2) grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo || continue
               march="-march=x86-64-v3" ;;
         avx512) grep -qw avx512_vpopcntdq /proc/cpuinfo && grep -qw avx512bw /proc/cpuinfo || continue
                 march="-march=x86-64-v4 -mavx512vpopcntdq" ;;
+        vnni) grep -qw avx512_vnni /proc/cpuinfo && grep -qw avx512_vpopcntdq /proc/cpuinfo || continue
+              march="-march=x86-64-v4 -mavx512vpopcntdq -mavx512vnni" ;;
       esac
       souts=()
       for i in $(seq 0 $((n_out - 1))); do souts+=("$w/out_${lvl}_$i.npy"); done

@@ -22,6 +22,9 @@ static const char *missing_feature(void) {
 #if defined(__AVX512VPOPCNTDQ__)
   if (!__builtin_cpu_supports("avx512vpopcntdq")) return "avx512vpopcntdq";
 #endif
+#if defined(__AVX512VNNI__)
+  if (!__builtin_cpu_supports("avx512vnni")) return "avx512vnni";
+#endif
 #if defined(__AVX2__)
   if (!__builtin_cpu_supports("avx2")) return "avx2";
 #endif

@@ -69,6 +69,11 @@ Test(target, variants_follow_the_features) {
   cr_expect_eq(target_family_variant(v4, KF_FLOAT), KV_AVX2);
   cr_expect_eq(target_family_variant(v4, KF_I8), KV_AVX2);
   cr_expect_not(target_plans_conv_scratch(v4));
+  /* the 8-bit dot's AVX-512 body is vpdpbusd: VNNI, beyond x86-64-v4 */
+  const Target *vn = target_parse(c.arena, &c.diag, "x86-64-v4+avx512vnni");
+  cr_expect_eq(target_family_variant(vn, KF_I8), KV_AVX512);
+  const Target *icx = target_parse(c.arena, &c.diag, "cascadelake");
+  cr_expect(icx && target_family_variant(icx, KF_I8) == KV_AVX512);
   const Target *vp = target_parse(c.arena, &c.diag, "x86-64-v4+vpopcntdq");
   cr_expect_eq(target_family_variant(vp, KF_PACKED), KV_AVX512);
   cr_expect(target_plans_conv_scratch(vp));
@@ -88,7 +93,8 @@ Test(target, variants_follow_the_features) {
                    "avx512 with -mavx512f -mavx512bw -mavx512dq -mavx512vpopcntdq, "
                    "avx2 with -mavx2, neon on aarch64, armv7e-m with -march=armv7e-m, else scalar");
   cr_expect_str_eq(kernel_family_by_flags(c.arena, KF_FLOAT), "avx2 with -mavx2 -mfma, else scalar");
-  cr_expect_str_eq(kernel_family_by_flags(c.arena, KF_I8), "avx2 with -mavx2, else scalar");
+  cr_expect_str_eq(kernel_family_by_flags(c.arena, KF_I8),
+                   "avx512 with -mavx512f -mavx512bw -mavx512vnni, avx2 with -mavx2, else scalar");
   arena_free(c.arena);
 }
 
@@ -119,7 +125,7 @@ static const char *const variant_macro[KF_COUNT][KV_COUNT] = {
     [KF_PACKED] = {NULL, "TNN_BA_AVX2", "TNN_BA_AVX512", NULL},
     [KF_BITW] = {NULL, "TNN_BW_AVX2", "TNN_BW_AVX512", NULL},
     [KF_FLOAT] = {NULL, "TNN_CONV_AVX2", NULL, NULL},
-    [KF_I8] = {NULL, "TNN_I8_AVX2", NULL, NULL},
+    [KF_I8] = {NULL, "TNN_I8_AVX2", "TNN_I8_AVX512", NULL},
 };
 
 static int build_probe(const char *macro, bool want, uint32_t feats) {

@@ -310,10 +310,12 @@ Test(twins, i8_gemm) {
     for (int64_t i = 0; i < nw; i++)
       for (int64_t j = 0; j < k; j++)
         w[i * kp + j] = (int8_t)(k > 300 ? (i & 1 ? -1 : 1) : (int)(rnd() % 3) - 1);
-    tnn_i8_epi e = {yr, nw, 1, one, zero, corr, -INFINITY, INFINITY};
+    tnn_i8_epi e = {yr, nw, 1, one, zero, corr, -INFINITY, INFINITY, NULL, NULL};
     tnn_i8_gemm__scalar(a, na, w, nw, kp, &e);
     e.y = yv;
-#if defined(TNN_I8_AVX2)
+#if defined(TNN_I8_AVX512)
+    tnn_i8_gemm__avx512vnni(a, na, w, nw, kp, &e);
+#elif defined(TNN_I8_AVX2)
     tnn_i8_gemm__avx2(a, na, w, nw, kp, &e);
 #else
     tnn_i8_gemm(a, na, w, nw, kp, 1, &e);
@@ -321,4 +323,54 @@ Test(twins, i8_gemm) {
     cr_assert(memcmp(yr, yv, sizeof(float) * (size_t)(na * nw)) == 0, "k %lld na %lld nw %lld",
               (long long)k, (long long)na, (long long)nw);
   }
+}
+
+/* the VNNI dot on any int8 weights (8-bit layers), and its vector epilogue:
+ * float values (scale, bias, lo/hi clamp) and fused codes in every rounding
+ * mode and both scale forms, against the scalar twin byte for byte; shapes
+ * with 4x4 tiles, edge rows and columns, and 32-byte tails */
+Test(twins, i8_gemm_codes) {
+#if defined(TNN_I8_AVX512)
+  enum { NA = 11, NW = 10, KMAX = 608 };
+  static uint8_t a[NA * KMAX], ur[NA * NW], uv[NA * NW];
+  static int8_t w[NW * KMAX];
+  static float yr[NA * NW], yv[NA * NW], sc[NW], bi[NW];
+  static int32_t corr[NW];
+  for (int it = 0; it < 400; it++) {
+    const int64_t k = 1 + (int64_t)(rnd() % KMAX), kp = tnn_i8_kp(k);
+    const int64_t na = 1 + (int64_t)(rnd() % NA), nw = 1 + (int64_t)(rnd() % NW);
+    memset(a, 0, sizeof a);
+    memset(w, 0, sizeof w);
+    for (int64_t i = 0; i < na; i++)
+      for (int64_t j = 0; j < k; j++) a[i * kp + j] = (uint8_t)rnd();
+    for (int64_t i = 0; i < nw; i++)
+      for (int64_t j = 0; j < k; j++) w[i * kp + j] = (int8_t)(int)(rnd() % 256 - 128);
+    for (int64_t j = 0; j < nw; j++) {
+      sc[j] = (float)((int)(rnd() % 2001) - 1000) * 1e-6f;
+      bi[j] = (float)((int)(rnd() % 2001) - 1000) * 1e-3f;
+      corr[j] = (int32_t)(rnd() % 20001) - 10000;
+    }
+    tnn_i8quant_params q;
+    memset(&q, 0, sizeof q);
+    q.div = (int64_t)(it & 1);
+    q.mode = (int64_t)(it / 2 % 7);
+    q.levels = 2 + (int64_t)(rnd() % 255);
+    q.scale = q.div ? 0.013 : 1.0 / 0.013;
+    q.pre = (double)((int)(rnd() % 5) - 2);
+    q.post = (double)(rnd() % 40) - q.pre;
+    const float lo = it % 3 == 0 ? -INFINITY : -0.5f, hi = it % 5 == 0 ? INFINITY : 3.0f;
+    tnn_i8_epi e = {yr, nw, 1, sc, bi, corr, lo, hi, NULL, NULL};
+    tnn_i8_gemm__scalar(a, na, w, nw, kp, &e);
+    e.y = yv;
+    tnn_i8_gemm__avx512vnni(a, na, w, nw, kp, &e);
+    cr_assert(memcmp(yr, yv, sizeof(float) * (size_t)(na * nw)) == 0,
+              "float: k %lld na %lld nw %lld", (long long)k, (long long)na, (long long)nw);
+    tnn_i8_epi c = {NULL, 1, na, sc, bi, corr, lo, hi, ur, &q};  /* column major */
+    tnn_i8_gemm__scalar(a, na, w, nw, kp, &c);
+    c.u = uv;
+    tnn_i8_gemm__avx512vnni(a, na, w, nw, kp, &c);
+    cr_assert(memcmp(ur, uv, (size_t)(na * nw)) == 0, "codes: mode %lld div %lld k %lld",
+              (long long)q.mode, (long long)q.div, (long long)k);
+  }
+#endif
 }

@@ -101,3 +101,64 @@ def qonnx_mlp():
     open(os.path.join(d, 'stacked'), 'w').close()
 
 qonnx_mlp()
+
+# q8_qdq_cnn_pool: a QAT-style 8-bit CNN as PyTorch exports it, two images:
+# QDQ (uint8, zero point 128) into a ternary conv, Relu, QDQ, MaxPool 2x2
+# (pass quant-int8 pools before quantizing), a ternary conv of 40 channels
+# (not a multiple of the 4x4 tile), Clip(0, 6), QDQ of 6/255 straight into a
+# third ternary conv (its quantizer fused into the second's epilogue: codes
+# out), Relu, QDQ, MaxPool 3x3 stride 2 pad 1, Flatten, a ternary Gemm.
+# ref_model.onnx writes each Q/DQ pair as Div, Round, Clip, Mul (the same
+# values): onnxruntime's QDQ rewrites would otherwise compute the float
+# convolutions its own way.
+def qdq_cnn_pool():
+    name = 'q8_qdq_cnn_pool'
+    c = lambda v, n, dt=np.float32: nh.from_array(np.array(v, dt), n)
+    form = {'qdq': True}
+    def qdq(x, y, s, zp):
+        if not form['qdq']:
+            return [h.make_node('Div', [x, y + '_s'], [y + '_d']), h.make_node('Round', [y + '_d'], [y + '_r']),
+                    h.make_node('Clip', [y + '_r', y + '_lo', y + '_hi'], [y + '_c']),
+                    h.make_node('Mul', [y + '_c', y + '_s'], [y])], \
+                   [c(s, y + '_s'), c(-zp, y + '_lo'), c(255 - zp, y + '_hi')]
+        return [h.make_node('QuantizeLinear', [x, y + '_s', y + '_z'], [y + '_q']),
+                h.make_node('DequantizeLinear', [y + '_q', y + '_s', y + '_z'], [y])], \
+               [c(s, y + '_s'), c(zp, y + '_z', np.uint8)]
+    w1, w2, w3 = tern((32, 8, 3, 3)), tern((40, 32, 3, 3)), tern((24, 40, 3, 3))
+    wf = tern((10, 24 * 3 * 3))
+    b1, b3, bf = (rng.normal(size=n).astype(np.float32) for n in (32, 24, 10))
+    d = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'models', name)
+    os.makedirs(d, exist_ok=True)
+    for qdq_form, file in ((True, 'model.onnx'), (False, 'ref_model.onnx')):
+        form['qdq'] = qdq_form
+        onnx.save(qdq_cnn_model(name, qdq, c, w1, w2, w3, wf, b1, b3, bf), os.path.join(d, file))
+    np.save(os.path.join(d, 'input_0.npy'), (rng.normal(size=(2, 8, 12, 12)) * 2).astype(np.float32))
+    open(os.path.join(d, 'simd'), 'w').close()
+
+
+def qdq_cnn_model(name, qdq, c, w1, w2, w3, wf, b1, b3, bf):
+    n0, i0 = qdq('x', 'a0', 0.05, 128)
+    n1, i1 = qdq('r1', 'a1', 0.1, 0)
+    n2, i2 = qdq('k2', 'a2', 6 / 255, 0)
+    n3, i3 = qdq('r3', 'a3', 0.08, 0)
+    nodes = n0 + [h.make_node('Conv', ['a0', 'w1', 'b1'], ['c1'], pads=[1, 1, 1, 1]),
+                  h.make_node('Relu', ['c1'], ['r1'])] + n1 + \
+        [h.make_node('MaxPool', ['a1'], ['p1'], kernel_shape=[2, 2], strides=[2, 2]),
+         h.make_node('Conv', ['p1', 'w2'], ['c2'], pads=[1, 1, 1, 1]),
+         h.make_node('Clip', ['c2', 'lo', 'hi'], ['k2'])] + n2 + \
+        [h.make_node('Conv', ['a2', 'w3', 'b3'], ['c3'], pads=[1, 1, 1, 1]),
+         h.make_node('Relu', ['c3'], ['r3'])] + n3 + \
+        [h.make_node('MaxPool', ['a3'], ['p3'], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]),
+         h.make_node('Flatten', ['p3'], ['f3']),
+         h.make_node('Gemm', ['f3', 'wf', 'bf'], ['y'], transB=1)]
+    inits = i0 + i1 + i2 + i3 + [nh.from_array(w1, 'w1'), nh.from_array(b1, 'b1'),
+                                 nh.from_array(w2 * 0.3, 'w2'), c(0, 'lo'), c(6, 'hi'),
+                                 nh.from_array(w3 * 0.2, 'w3'), nh.from_array(b3, 'b3'),
+                                 nh.from_array(wf, 'wf'), nh.from_array(bf, 'bf')]
+    g = h.make_graph(nodes, name, [h.make_tensor_value_info('x', T.FLOAT, [2, 8, 12, 12])],
+                     [h.make_tensor_value_info('y', T.FLOAT, [2, 10])], inits)
+    m = h.make_model(g, opset_imports=[h.make_opsetid('', 13)]); m.ir_version = 7
+    onnx.checker.check_model(m)
+    return m
+
+qdq_cnn_pool()

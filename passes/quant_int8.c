@@ -553,6 +553,76 @@ static void fuse_output(Graph *g, Node *E) {
   E->dead = true;
 }
 
+/* The sole reader of t, or NULL. */
+static Node *sole_reader(Graph *g, const Tensor *t) {
+  if (t->nuses != 1 || t->is_output) return NULL;
+  for (int i = 0; i < g->nnodes; i++) {
+    Node *n = g->nodes[i];
+    if (n->dead) continue;
+    for (int a = 0; a < n->nin; a++)
+      if (n->in[a] == t) return n;
+  }
+  return NULL;
+}
+
+/* A fake quantizer after an 8-bit layer L whose readers take float (a
+ * chain from L's output y to a float x with levels, e.g. Clip, QuantizeLinear,
+ * DequantizeLinear before a pool and a float classifier) moves into L's
+ * epilogue (ocode 2): L computes the code as tnn_f32_i8quant would and
+ * writes its level (float)(code + c) * s, taken only when that float is
+ * every level's exact value.  The longest such chain is taken. */
+static void fuse_fake(Graph *g, Node *L) {
+  tnn_i8conv_params *cp = L->call.kernel == TNN_K_x_i8conv ? L->call.params : NULL;
+  tnn_i8fc_params *fp = L->call.kernel == TNN_K_x_i8fc ? L->call.params : NULL;
+  if ((!cp && !fp) || (cp ? cp->ocode : fp->ocode)) return;
+  Tensor *y = L->out[0], *ends[CHAIN_MAX];
+  int ne = 0;
+  for (Tensor *t = y; ne < CHAIN_MAX;) {
+    Node *r = sole_reader(g, t);
+    int var;
+    if (!r || !chain_node(r, &var) || r->in[var] != t) break;
+    t = ends[ne++] = r->out[0];
+  }
+  for (int e = ne - 1; e >= 0; e--) {
+    Chain ch;
+    Tensor *x = ends[e];
+    if (x->dtype != DT_FLOAT || x->rank != y->rank ||
+        memcmp(x->dims, y->dims, sizeof(int64_t) * (size_t)y->rank) || !find_chain(x, &ch) ||
+        ch.f != y || !chain_levels(&ch, 0))
+      continue;
+    tnn_i8quant_params form;
+    if (!find_formula(&ch, 0, &form)) continue;
+    const float step = (float)ch.s;
+    bool exact = true;
+    for (int j = 0; j < ch.levels && exact; j++) {
+      const float v = (float)((int32_t)j + (int32_t)ch.c) * step;
+      exact = memcmp(&v, &ch.vals[j], sizeof v) == 0;
+    }
+    if (!exact) continue;
+    int64_t *f[] = {cp ? &cp->ocode : &fp->ocode, cp ? &cp->qdiv : &fp->qdiv,
+                    cp ? &cp->qmode : &fp->qmode, cp ? &cp->qlevels : &fp->qlevels,
+                    cp ? &cp->qoff : &fp->qoff};
+    double *d[] = {cp ? &cp->qscale : &fp->qscale, cp ? &cp->qpre : &fp->qpre,
+                   cp ? &cp->qpost : &fp->qpost, cp ? &cp->qstep : &fp->qstep};
+    *f[0] = 2;
+    *f[1] = form.div;
+    *f[2] = form.mode;
+    *f[3] = form.levels;
+    *f[4] = ch.c;
+    *d[0] = form.scale;
+    *d[1] = form.pre;
+    *d[2] = form.post;
+    *d[3] = step;
+    L->out[0] = x;
+    x->producer = L;
+    for (int i = 0; i < ch.n; i++) {
+      ir_add_fused(g, L, ch.nodes[i]);
+      ch.nodes[i]->dead = true;
+    }
+    return;
+  }
+}
+
 bool pass_quant_int8(Graph *g) {
   if (g->float_acts) return true;
   ir_recount(g);
@@ -582,6 +652,9 @@ bool pass_quant_int8(Graph *g) {
   for (int i = 0; i < g->nnodes; i++)
     if (!g->nodes[i]->dead && g->nodes[i]->call.kernel == TNN_K_f32_i8quant)
       fuse_output(g, g->nodes[i]);
+  ir_recount(g);
+  for (int i = 0; i < g->nnodes; i++)
+    if (!g->nodes[i]->dead) fuse_fake(g, g->nodes[i]);
   ir_recount(g);
   return !moved || ir_toposort(g);
 }

@@ -34,9 +34,13 @@ TNN_INLINE int tnn_x_i8conv(const void *vp, const void *const *in, void *const *
   e.y = NULL;
   e.u = NULL;
   e.q = NULL;
-  if (p->ocode) {              /* codes, NHWC */
+  e.qoff = (int32_t)p->qoff;
+  e.qstep = (float)p->qstep;
+  if (p->ocode) {
     TNN_I8_FUSED_QUANT(p, q);
     e.q = &q;
+  }
+  if (p->ocode == 1) {         /* codes, NHWC */
     e.si = p->m;
     e.sj = 1;
   }
@@ -51,7 +55,7 @@ TNN_INLINE int tnn_x_i8conv(const void *vp, const void *const *in, void *const *
       const int64_t cnt = np - p0 < p->pb ? np - p0 : p->pb;
       for (int64_t i = 0; i < cnt; i++)
         tnn_i8_patch(p, ub, (p0 + i) / p->ow, (p0 + i) % p->ow, patches + i * p->kp);
-      if (p->ocode) e.u = (uint8_t *)out[0] + b * p->ostride + p0 * p->m;
+      if (p->ocode == 1) e.u = (uint8_t *)out[0] + b * p->ostride + p0 * p->m;
       else e.y = (float *)out[0] + b * p->m * np + p0;
       tnn_i8_gemm(patches, cnt, (const int8_t *)in[1], p->m, p->kp, p->wmax, &e);
     }

@@ -14,9 +14,13 @@ TNN_INLINE int tnn_x_i8fc(const void *vp, const void *const *in, void *const *ou
   e.q = NULL;
   e.si = p->m;
   e.sj = 1;
-  if (p->ocode) {              /* codes, rows of ostride bytes */
+  e.qoff = (int32_t)p->qoff;
+  e.qstep = (float)p->qstep;
+  if (p->ocode) {
     TNN_I8_FUSED_QUANT(p, q);
     e.q = &q;
+  }
+  if (p->ocode == 1) {         /* codes, rows of ostride bytes */
     e.y = NULL;
     e.u = (uint8_t *)out[0];
     e.si = p->ostride;
@@ -27,7 +31,7 @@ TNN_INLINE int tnn_x_i8fc(const void *vp, const void *const *in, void *const *ou
   e.lo = (float)p->lo;
   e.hi = (float)p->hi;
   tnn_i8_gemm((const uint8_t *)in[0], p->n, (const int8_t *)in[1], p->m, p->kp, p->wmax, &e);
-  if (p->ocode && p->ostride > p->m)
+  if (p->ocode == 1 && p->ostride > p->m)
     for (int64_t i = 0; i < p->n; i++)
       memset(e.u + i * p->ostride + p->m, 0, (size_t)(p->ostride - p->m));
   return TNN_OK;

@@ -127,6 +127,12 @@ TNN_INLINE void tnn_i8_put4x4__avx512vnni(const tnn_i8_epi *e, int64_t i, int64_
   if (r < 0) {
     _mm512_storeu_ps(f, v);
     for (int t = 0; t < 16; t++) c[t] = tnn_i8_code(q, f[t]);
+    if (!e->u) {
+      for (int t = 0; t < 4; t++)
+        for (int u = 0; u < 4; u++)
+          e->y[(i + t) * e->si + (j + u) * e->sj] = (float)((int32_t)c[t * 4 + u] + e->qoff) * e->qstep;
+      return;
+    }
   } else {
     const __m512 qs = _mm512_set1_ps((float)q->scale);
     __m512 x = q->div ? _mm512_div_ps(v, qs) : _mm512_mul_ps(v, qs);
@@ -142,7 +148,15 @@ TNN_INLINE void tnn_i8_put4x4__avx512vnni(const tnn_i8_epi *e, int64_t i, int64_
      * second operand when the first is NaN */
     x = _mm512_max_ps(x, _mm512_setzero_ps());
     x = _mm512_min_ps(x, _mm512_set1_ps((float)(q->levels - 1)));
-    _mm_storeu_si128((__m128i *)c, _mm512_cvtusepi32_epi8(_mm512_cvttps_epi32(x)));
+    const __m512i ci = _mm512_cvttps_epi32(x);
+    if (!e->u) {               /* the code's level, float */
+      _mm512_storeu_ps(f, _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(ci, _mm512_set1_epi32(e->qoff))),
+                                        _mm512_set1_ps(e->qstep)));
+      for (int t = 0; t < 4; t++)
+        for (int u = 0; u < 4; u++) e->y[(i + t) * e->si + (j + u) * e->sj] = f[t * 4 + u];
+      return;
+    }
+    _mm_storeu_si128((__m128i *)c, _mm512_cvtusepi32_epi8(ci));
   }
   for (int t = 0; t < 4; t++)
     for (int u = 0; u < 4; u++) e->u[(i + t) * e->si + (j + u) * e->sj] = c[t * 4 + u];

@@ -14,7 +14,8 @@
 
 /* Where result (i, j) of a dot goes: float y[i*si + j*sj], or, when q is
  * set (the next quantizer fused by pass quant-int8), its code
- * u[i*si + j*sj] = tnn_i8_code(q, y) (tnn_i8.h). */
+ * u[i*si + j*sj] = tnn_i8_code(q, y) (tnn_i8.h), or with u NULL the code's
+ * level y[i*si + j*sj] = (float)(code + qoff) * qstep. */
 typedef struct tnn_i8_epi {
   float *y;
   int64_t si, sj;
@@ -23,6 +24,8 @@ typedef struct tnn_i8_epi {
   float lo, hi;
   uint8_t *u;
   const tnn_i8quant_params *q;
+  int32_t qoff;
+  float qstep;
 } tnn_i8_epi;
 
 /* The epilogue's float: two statements, so that no compiler contracts them
@@ -37,8 +40,13 @@ TNN_INLINE uint8_t tnn_i8_code(const tnn_i8quant_params *p, float x);
 
 TNN_INLINE void tnn_i8_put(const tnn_i8_epi *e, int64_t i, int64_t j, int32_t d) {
   const float v = tnn_i8_value(e, j, d);
-  if (e->q) e->u[i * e->si + j * e->sj] = tnn_i8_code(e->q, v);
-  else e->y[i * e->si + j * e->sj] = v;
+  if (!e->q) {
+    e->y[i * e->si + j * e->sj] = v;
+    return;
+  }
+  const uint8_t c = tnn_i8_code(e->q, v);
+  if (e->u) e->u[i * e->si + j * e->sj] = c;
+  else e->y[i * e->si + j * e->sj] = (float)((int32_t)c + e->qoff) * e->qstep;
 }
 
 TNN_INLINE void tnn_i8_gemm__scalar(const uint8_t *a, int64_t na, const int8_t *w,

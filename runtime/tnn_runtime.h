@@ -127,9 +127,12 @@
 /* ocode 1: the next quantizer fused (pass quant-int8): the layer writes
  * its codes, those of an i8quant of div qdiv, mode qmode, levels qlevels,
  * scale qscale, pre qpre, post qpost, instead of float: fc rows of ostride
- * bytes (zeros after m), conv NHWC images of ostride bytes */
+ * bytes (zeros after m), conv NHWC images of ostride bytes.  ocode 2: a
+ * fake quantizer fused (its reader takes float): the layer writes, in its
+ * float layout, the level (float)(code + qoff) * qstep */
 #define TNN_I8_OUT_FIELDS(I, F)                                               \
-  I(ocode) I(ostride) I(qdiv) I(qmode) I(qlevels) F(qscale) F(qpre) F(qpost)
+  I(ocode) I(ostride) I(qdiv) I(qmode) I(qlevels) F(qscale) F(qpre) F(qpost)  \
+  I(qoff) F(qstep)
 #define TNN_FIELDS_i8fc(I, F, A)                                              \
   I(n) I(m) I(k) I(kp) I(wmax) F(lo) F(hi) TNN_I8_OUT_FIELDS(I, F)
 #define TNN_FIELDS_i8conv(I, F, A)                                            \

@@ -40,7 +40,7 @@ Test(i8, gemm_matches_scalar) {
           bi[j] = 0.0f;
           corr[j] = (int32_t)(rnd() % 100) - 50;
         }
-        tnn_i8_epi e = {y0, nw, 1, sc, bi, corr, -INFINITY, INFINITY, NULL, NULL};
+        tnn_i8_epi e = {y0, nw, 1, sc, bi, corr, -INFINITY, INFINITY, NULL, NULL, 0, 0};
         tnn_i8_gemm__scalar(a, na, w, nw, kp, &e);
         e.y = y1;
         tnn_i8_gemm(a, na, w, nw, kp, 1, &e);

@@ -310,7 +310,7 @@ Test(twins, i8_gemm) {
     for (int64_t i = 0; i < nw; i++)
       for (int64_t j = 0; j < k; j++)
         w[i * kp + j] = (int8_t)(k > 300 ? (i & 1 ? -1 : 1) : (int)(rnd() % 3) - 1);
-    tnn_i8_epi e = {yr, nw, 1, one, zero, corr, -INFINITY, INFINITY, NULL, NULL};
+    tnn_i8_epi e = {yr, nw, 1, one, zero, corr, -INFINITY, INFINITY, NULL, NULL, 0, 0};
     tnn_i8_gemm__scalar(a, na, w, nw, kp, &e);
     e.y = yv;
 #if defined(TNN_I8_AVX512)
@@ -326,8 +326,8 @@ Test(twins, i8_gemm) {
 }
 
 /* the VNNI dot on any int8 weights (8-bit layers), and its vector epilogue:
- * float values (scale, bias, lo/hi clamp) and fused codes in every rounding
- * mode and both scale forms, against the scalar twin byte for byte; shapes
+ * float values (scale, bias, lo/hi clamp), fused codes in every rounding
+ * mode and both scale forms and those codes' float levels, against the scalar twin byte for byte; shapes
  * with 4x4 tiles, edge rows and columns, and 32-byte tails */
 Test(twins, i8_gemm_codes) {
 #if defined(TNN_I8_AVX512)
@@ -359,18 +359,25 @@ Test(twins, i8_gemm_codes) {
     q.pre = (double)((int)(rnd() % 5) - 2);
     q.post = (double)(rnd() % 40) - q.pre;
     const float lo = it % 3 == 0 ? -INFINITY : -0.5f, hi = it % 5 == 0 ? INFINITY : 3.0f;
-    tnn_i8_epi e = {yr, nw, 1, sc, bi, corr, lo, hi, NULL, NULL};
+    tnn_i8_epi e = {yr, nw, 1, sc, bi, corr, lo, hi, NULL, NULL, 0, 0};
     tnn_i8_gemm__scalar(a, na, w, nw, kp, &e);
     e.y = yv;
     tnn_i8_gemm__avx512vnni(a, na, w, nw, kp, &e);
     cr_assert(memcmp(yr, yv, sizeof(float) * (size_t)(na * nw)) == 0,
               "float: k %lld na %lld nw %lld", (long long)k, (long long)na, (long long)nw);
-    tnn_i8_epi c = {NULL, 1, na, sc, bi, corr, lo, hi, ur, &q};  /* column major */
+    tnn_i8_epi c = {NULL, 1, na, sc, bi, corr, lo, hi, ur, &q, 0, 0};  /* column major */
     tnn_i8_gemm__scalar(a, na, w, nw, kp, &c);
     c.u = uv;
     tnn_i8_gemm__avx512vnni(a, na, w, nw, kp, &c);
     cr_assert(memcmp(ur, uv, (size_t)(na * nw)) == 0, "codes: mode %lld div %lld k %lld",
               (long long)q.mode, (long long)q.div, (long long)k);
+    /* the codes' levels as float (a fake quantizer fused) */
+    tnn_i8_epi l = {yr, nw, 1, sc, bi, corr, lo, hi, NULL, &q, -(int32_t)(rnd() % 200), 0.037f};
+    tnn_i8_gemm__scalar(a, na, w, nw, kp, &l);
+    l.y = yv;
+    tnn_i8_gemm__avx512vnni(a, na, w, nw, kp, &l);
+    cr_assert(memcmp(yr, yv, sizeof(float) * (size_t)(na * nw)) == 0, "levels: mode %lld k %lld",
+              (long long)q.mode, (long long)k);
   }
 #endif
 }

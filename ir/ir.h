@@ -461,6 +461,9 @@ const char *kernel_family_by_flags(Arena *a, KernelFamily k);
 int registry_conv_kernel(const Target *t, const tnn_conv_params *p, bool const_weights);
 int registry_bwconv_kernel(const Target *t, const tnn_bwconv_params *p);
 int64_t registry_baconv_scratch(const Target *t, const tnn_baconv_params *p);
+/* Whether 8-bit convolutions on target t store their weights in the
+ * blocked layout (tnn_i8_b16_at) of the VNNI body; false without one. */
+bool registry_i8_blocked(const Target *t);
 /* The inputs node n's kernel takes when the registry's layouts fixed them
  * (a packed layer, the first quantizer), else -1 (the op table's range). */
 int registry_kernel_arity(const Node *n);

@@ -32,7 +32,8 @@ static const int packed_kernels[] = {TNN_KERNELS_BA_FC(KID) TNN_KERNELS_BA_CONV(
 static const int bitw_kernels[] = {TNN_KERNELS_BW_FC(KID) TNN_KERNELS_BW_CONV(KID)};
 static const int float_kernels[] = {TNN_KERNELS_CONV(KID) TNN_KERNELS_POOL(KID)
                                         TNN_KERNELS_BA_PACK(KID)};
-static const int i8_kernels[] = {TNN_KERNELS_I8_FC(KID) TNN_KERNELS_I8_CONV(KID)};
+static const int i8_kernels[] = {TNN_KERNELS_I8_FC(KID) TNN_KERNELS_I8_CONV(KID)
+                                     TNN_KERNELS_I8_QUANT(KID)};
 #undef KID
 
 static const struct {
@@ -187,6 +188,14 @@ int registry_bwconv_kernel(const Target *t, const tnn_bwconv_params *p) {
 /* Bytes of workspace the packed convolution p plans on target t. */
 int64_t registry_baconv_scratch(const Target *t, const tnn_baconv_params *p) {
   return target_plans_conv_scratch(t) ? tnn_ba_conv_scratch(p) : tnn_ba_conv_tables(p);
+}
+
+/* 8-bit convolutions: the blocked weight layout where the target's 8-bit
+ * variant is the VNNI body (its accumulators are 16 output channels);
+ * without a target the flags pick the variant, so the row layout every
+ * variant reads. */
+bool registry_i8_blocked(const Target *t) {
+  return t && registry_select(t, KF_I8)->variant == KV_AVX512;
 }
 
 /* ------------------------------------------------ operands and work */

@@ -333,7 +333,8 @@ static void to_int8(Graph *g, Node *L, const Chain *ch, int bits) {
   QuantInfo *q = L->quant;
   const bool conv = is_bwconv(L);
   const int64_t k = q->k, kp = tnn_i8_kp(k);
-  int64_t dims[2] = {q->m, kp};
+  const bool b16 = conv && registry_i8_blocked(g->target);
+  int64_t dims[2] = {b16 ? (q->m + 15) / 16 * 16 : q->m, kp};
   Tensor *w = ir_const_new(g, arena_printf(g->arena, "%s/int8", q->weight->name), DT_INT8,
                            2, dims);
   int8_t *wd = w->data;
@@ -352,7 +353,7 @@ static void to_int8(Graph *g, Node *L, const Chain *ch, int bits) {
         const int64_t kk = cp->kh * cp->kw, c = j / kk, r = j % kk;
         d = r * cp->c + c;
       }
-      wd[m * kp + d] = t[j];
+      wd[b16 ? tnn_i8_b16_at(kp, m, d) : m * kp + d] = t[j];
     }
     cd[m] = (int32_t)(ch->c * st);
     scale[m] = (float)((double)scale[m] * ch->s);
@@ -387,7 +388,8 @@ static void to_int8(Graph *g, Node *L, const Chain *ch, int bits) {
     p->kp = kp;
     p->upad = -ch->c >= 0 && -ch->c < ch->levels ? -ch->c : 0;
     p->wmax = 1;
-    p->pb = TNN_I8_PB;
+    p->wb16 = b16;
+    p->pb = b16 ? TNN_I8_PB_B16 : TNN_I8_PB;
     p->lo = cp->lo;
     p->hi = cp->hi;
     p->scratch = p->pb * kp;
@@ -517,13 +519,31 @@ static void fuse_output(Graph *g, Node *E) {
   const tnn_i8quant_params *qp = E->call.params;
   Tensor *y = E->in[0];
   Node *L = y->producer;
-  if (!L || L->dead || y->nuses != 1 || y->is_output || !L->quant) return;
+  if (!L || L->dead || y->nuses != 1 || y->is_output) return;
+  /* L -> max pool P -> E: L writes full-size codes and P pools them
+   * (tnn_x_i8maxpool: the pool commutes with the quantizer) */
+  Node *P = NULL;
+  if (L->call.kernel == TNN_K_f32_max_pool && L->nout == 1) {
+    const tnn_pool_params *pp = L->call.params;
+    Tensor *y0 = L->in[0];
+    Node *L0 = y0->producer;
+    if (!L0 || L0->dead || L0->call.kernel != TNN_K_x_i8conv || y0->nuses != 1 ||
+        y0->is_output || !qp->nhwc || qp->outer != pp->n || qp->c != pp->c ||
+        qp->inner != pp->oh * pp->ow)
+      return;
+    const tnn_i8conv_params *lp = L0->call.params;
+    if (lp->m != pp->c || lp->oh != pp->h || lp->ow != pp->w) return;
+    P = L;
+    L = L0;
+    y = y0;
+  }
+  if (!L->quant) return;
   int64_t *ocode, *ostride, *qdiv, *qmode, *qlevels;
   double *qscale, *qpre, *qpost;
   if (L->call.kernel == TNN_K_x_i8conv) {
     tnn_i8conv_params *p = L->call.params;
-    if (!qp->nhwc || qp->outer != p->n || qp->c != p->m || qp->inner != p->oh * p->ow ||
-        qp->ostride != p->m * p->oh * p->ow)
+    if (!P && (!qp->nhwc || qp->outer != p->n || qp->c != p->m ||
+               qp->inner != p->oh * p->ow || qp->ostride != p->m * p->oh * p->ow))
       return;
     ocode = &p->ocode; ostride = &p->ostride; qdiv = &p->qdiv; qmode = &p->qmode;
     qlevels = &p->qlevels; qscale = &p->qscale; qpre = &p->qpre; qpost = &p->qpost;
@@ -536,7 +556,7 @@ static void fuse_output(Graph *g, Node *E) {
     return;
   }
   *ocode = 1;
-  *ostride = qp->ostride;
+  *ostride = P ? qp->c * y->dims[2] * y->dims[3] : qp->ostride;
   *qdiv = qp->div;
   *qmode = qp->mode;
   *qlevels = qp->levels;
@@ -547,8 +567,16 @@ static void fuse_output(Graph *g, Node *E) {
   while ((1 << bits) < qp->levels) bits++;
   L->quant->obits = bits;
   Tensor *x = E->out[0];
-  L->out[0] = x;
-  x->producer = L;
+  if (P) {                     /* L -> codes y -> P -> x */
+    const int64_t d[2] = {y->dims[0], *ostride};
+    ir_tensor_set_shape(y, DT_UINT8, 2, d);
+    P->call.kernel = TNN_K_x_i8maxpool;
+    P->out[0] = x;
+    x->producer = P;
+  } else {
+    L->out[0] = x;
+    x->producer = L;
+  }
   ir_add_fused(g, L, E);
   E->dead = true;
 }

@@ -47,6 +47,7 @@
 #define TNN_I8_KALIGN 32        /* kp: multiple of one ymm of bytes */
 #define TNN_I8_MAX_K 32768      /* D + corr within int32 for 8-bit weights */
 #define TNN_I8_PB 16            /* output pixels per gathered patch block */
+#define TNN_I8_PB_B16 24        /* the same for the blocked layout (6-row tiles) */
 
 TNN_INLINE int64_t tnn_i8_kp(int64_t k) {
   return (k + TNN_I8_KALIGN - 1) / TNN_I8_KALIGN * TNN_I8_KALIGN;
@@ -72,6 +73,16 @@ TNN_INLINE void tnn_i8_gemm(const uint8_t *a, int64_t na, const int8_t *w, int64
 #endif
   (void)wmax;
   tnn_i8_gemm__scalar(a, na, w, nw, kp, e);
+}
+
+/* The same for weights in the blocked layout (tnn_i8_b16_at). */
+TNN_INLINE void tnn_i8_gemm_b16(const uint8_t *a, int64_t na, const int8_t *w, int64_t nw,
+                                int64_t kp, const tnn_i8_epi *e) {
+#if defined(TNN_I8_AVX512)
+  tnn_i8_gemm_b16__avx512vnni(a, na, w, nw, kp, e);
+#else
+  tnn_i8_gemm_b16__scalar(a, na, w, nw, kp, e);
+#endif
 }
 
 /* R of the quantizer (half to even without libm: tnn_round_half_even). */

@@ -57,7 +57,8 @@ TNN_INLINE int tnn_x_i8conv(const void *vp, const void *const *in, void *const *
         tnn_i8_patch(p, ub, (p0 + i) / p->ow, (p0 + i) % p->ow, patches + i * p->kp);
       if (p->ocode == 1) e.u = (uint8_t *)out[0] + b * p->ostride + p0 * p->m;
       else e.y = (float *)out[0] + b * p->m * np + p0;
-      tnn_i8_gemm(patches, cnt, (const int8_t *)in[1], p->m, p->kp, p->wmax, &e);
+      if (p->wb16) tnn_i8_gemm_b16(patches, cnt, (const int8_t *)in[1], p->m, p->kp, &e);
+      else tnn_i8_gemm(patches, cnt, (const int8_t *)in[1], p->m, p->kp, p->wmax, &e);
     }
   }
   return TNN_OK;

@@ -96,70 +96,94 @@ TNN_INLINE int32_t tnn_i8_dot1__avx512vnni(const uint8_t *a, const int8_t *w, in
   return _mm512_reduce_add_epi32(s);
 }
 
+/* Float values of 16 results d (corr, scale, bias of their columns, then
+ * the lo/hi clamp with NaN kept): multiply, then add, as tnn_i8_value. */
+TNN_INLINE __m512 tnn_i8_vvalue__avx512vnni(const tnn_i8_epi *e, __m512i d, __m512i corr, __m512 sc,
+                                           __m512 bi) {
+  const __m512 lo = _mm512_set1_ps(e->lo), hi = _mm512_set1_ps(e->hi);
+  __m512 v = _mm512_add_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(d, corr)), sc), bi);
+  v = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, lo, _CMP_LT_OQ), v, lo);
+  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, hi, _CMP_GT_OQ), v, hi);
+}
+
+/* The codes of v by q (as tnn_i8_code) into *ci; false when q's rounding
+ * mode has no vroundscale form (the caller then takes tnn_i8_code). */
+TNN_INLINE int tnn_i8_vcodes__avx512vnni(const tnn_i8quant_params *q, __m512 v, __m512i *ci) {
+  const __m512 qs = _mm512_set1_ps((float)q->scale);
+  __m512 x = q->div ? _mm512_div_ps(v, qs) : _mm512_mul_ps(v, qs);
+  x = _mm512_add_ps(x, _mm512_set1_ps((float)q->pre));
+  switch (q->mode) {
+  case TNN_ROUND_HALF_EVEN: x = _mm512_roundscale_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); break;
+  case TNN_ROUND_FLOOR: x = _mm512_roundscale_ps(x, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); break;
+  case TNN_ROUND_CEIL: x = _mm512_roundscale_ps(x, _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC); break;
+  case TNN_ROUND_DOWN: x = _mm512_roundscale_ps(x, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC); break;
+  default: return 0;
+  }
+  x = _mm512_add_ps(x, _mm512_set1_ps((float)q->post));
+  /* !(x >= 0) -> 0 (NaN too: max_ps gives its second operand when the
+   * first is NaN), then at most levels - 1 */
+  x = _mm512_max_ps(x, _mm512_setzero_ps());
+  x = _mm512_min_ps(x, _mm512_set1_ps((float)(q->levels - 1)));
+  *ci = _mm512_cvttps_epi32(x);
+  return 1;
+}
+
+/* n codes of x by q into u (the run-time quantizer tnn_f32_i8quant's rows),
+ * 16 at a time where q's mode has a vroundscale form. */
+TNN_INLINE void tnn_i8_codes__avx512vnni(const tnn_i8quant_params *q, const float *x, int64_t n,
+                                         uint8_t *u) {
+  __m512i ci;
+  uint8_t c[16];
+  for (int64_t i = 0; i < n; i += 16) {
+    const int64_t r = n - i < 16 ? n - i : 16;   /* a masked tail: no overread */
+    const __m512 v = _mm512_maskz_loadu_ps((__mmask16)((1u << r) - 1u), x + i);
+    if (!tnn_i8_vcodes__avx512vnni(q, v, &ci)) {
+      for (int64_t t = i; t < n; t++) u[t] = tnn_i8_code(q, x[t]);
+      return;
+    }
+    _mm_storeu_si128((__m128i *)c, _mm512_cvtusepi32_epi8(ci));
+    memcpy(u + i, c, (size_t)r);
+  }
+}
+
+/* What e stores for the 16 values v: floats, codes or the codes' levels,
+ * into f (float) or c (bytes); returns 1 for floats in f, 0 for bytes. */
+TNN_INLINE int tnn_i8_vout__avx512vnni(const tnn_i8_epi *e, __m512 v, float *f, uint8_t *c) {
+  if (!e->q) {
+    _mm512_storeu_ps(f, v);
+    return 1;
+  }
+  __m512i ci;
+  if (!tnn_i8_vcodes__avx512vnni(e->q, v, &ci)) {
+    _mm512_storeu_ps(f, v);
+    for (int t = 0; t < 16; t++) c[t] = tnn_i8_code(e->q, f[t]);
+    ci = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)c));
+  }
+  if (!e->u) {                 /* the code's level, float */
+    _mm512_storeu_ps(f, _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(ci, _mm512_set1_epi32(e->qoff))),
+                                      _mm512_set1_ps(e->qstep)));
+    return 1;
+  }
+  _mm_storeu_si128((__m128i *)c, _mm512_cvtusepi32_epi8(ci));
+  return 0;
+}
+
 /* The epilogue of a 4 x 4 tile (rows i.., columns j..): d[t*4+u]. */
 TNN_INLINE void tnn_i8_put4x4__avx512vnni(const tnn_i8_epi *e, int64_t i, int64_t j,
                                          const int32_t *d) {
   const __m512i corr = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(e->corr + j)));
   const __m512 sc = _mm512_broadcast_f32x4(_mm_loadu_ps(e->scale + j));
   const __m512 bi = _mm512_broadcast_f32x4(_mm_loadu_ps(e->bias + j));
-  const __m512 lo = _mm512_set1_ps(e->lo), hi = _mm512_set1_ps(e->hi);
-  const __m512i dv = _mm512_add_epi32(_mm512_loadu_si512((const void *)d), corr);
-  __m512 v = _mm512_add_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(dv), sc), bi);
-  v = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, lo, _CMP_LT_OQ), v, lo);
-  v = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, hi, _CMP_GT_OQ), v, hi);
+  const __m512 v = tnn_i8_vvalue__avx512vnni(e, _mm512_loadu_si512((const void *)d), corr, sc, bi);
   float f[16];
-  if (!e->q) {
-    _mm512_storeu_ps(f, v);
+  uint8_t c[16];
+  if (tnn_i8_vout__avx512vnni(e, v, f, c)) {
     for (int t = 0; t < 4; t++)
       for (int u = 0; u < 4; u++) e->y[(i + t) * e->si + (j + u) * e->sj] = f[t * 4 + u];
-    return;
-  }
-  const tnn_i8quant_params *q = e->q;
-  uint8_t c[16];
-  int r = -1;
-  switch (q->mode) {
-  case TNN_ROUND_HALF_EVEN: r = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC; break;
-  case TNN_ROUND_FLOOR: r = _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC; break;
-  case TNN_ROUND_CEIL: r = _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC; break;
-  case TNN_ROUND_DOWN: r = _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC; break;
-  default: break;
-  }
-  if (r < 0) {
-    _mm512_storeu_ps(f, v);
-    for (int t = 0; t < 16; t++) c[t] = tnn_i8_code(q, f[t]);
-    if (!e->u) {
-      for (int t = 0; t < 4; t++)
-        for (int u = 0; u < 4; u++)
-          e->y[(i + t) * e->si + (j + u) * e->sj] = (float)((int32_t)c[t * 4 + u] + e->qoff) * e->qstep;
-      return;
-    }
   } else {
-    const __m512 qs = _mm512_set1_ps((float)q->scale);
-    __m512 x = q->div ? _mm512_div_ps(v, qs) : _mm512_mul_ps(v, qs);
-    x = _mm512_add_ps(x, _mm512_set1_ps((float)q->pre));
-    switch (r & 3) {
-    case _MM_FROUND_TO_NEAREST_INT: x = _mm512_roundscale_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); break;
-    case _MM_FROUND_TO_NEG_INF: x = _mm512_roundscale_ps(x, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); break;
-    case _MM_FROUND_TO_POS_INF: x = _mm512_roundscale_ps(x, _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC); break;
-    default: x = _mm512_roundscale_ps(x, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC); break;
-    }
-    x = _mm512_add_ps(x, _mm512_set1_ps((float)q->post));
-    /* !(x >= 0) -> 0 (NaN too), then at most levels - 1: max_ps gives its
-     * second operand when the first is NaN */
-    x = _mm512_max_ps(x, _mm512_setzero_ps());
-    x = _mm512_min_ps(x, _mm512_set1_ps((float)(q->levels - 1)));
-    const __m512i ci = _mm512_cvttps_epi32(x);
-    if (!e->u) {               /* the code's level, float */
-      _mm512_storeu_ps(f, _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(ci, _mm512_set1_epi32(e->qoff))),
-                                        _mm512_set1_ps(e->qstep)));
-      for (int t = 0; t < 4; t++)
-        for (int u = 0; u < 4; u++) e->y[(i + t) * e->si + (j + u) * e->sj] = f[t * 4 + u];
-      return;
-    }
-    _mm_storeu_si128((__m128i *)c, _mm512_cvtusepi32_epi8(ci));
+    for (int t = 0; t < 4; t++)
+      for (int u = 0; u < 4; u++) e->u[(i + t) * e->si + (j + u) * e->sj] = c[t * 4 + u];
   }
-  for (int t = 0; t < 4; t++)
-    for (int u = 0; u < 4; u++) e->u[(i + t) * e->si + (j + u) * e->sj] = c[t * 4 + u];
 }
 
 TNN_INLINE void tnn_i8_gemm__avx512vnni(const uint8_t *a, int64_t na, const int8_t *w,
@@ -178,6 +202,115 @@ TNN_INLINE void tnn_i8_gemm__avx512vnni(const uint8_t *a, int64_t na, const int8
   for (int64_t j = nw4; j < nw; j++)
     for (int64_t i = 0; i < na; i++)
       tnn_i8_put(e, i, j, tnn_i8_dot1__avx512vnni(a + i * kp, w + j * kp, kp));
+}
+
+/* The blocked layout (tnn_i8_b16_at): the accumulators are 16 output
+ * channels of one activation row, so no reduction: per 4 bytes of k, one
+ * broadcast of the row's 4 codes and one 64-byte load of 16 channels'
+ * weights per block.  Tiles: up to 6 rows x 4 blocks (24 accumulators,
+ * 64 channels); the epilogue takes 16 channels of a row at a time, whole
+ * vectors stored when the channels are contiguous (sj 1). */
+TNN_INLINE void tnn_i8_put16__avx512vnni(const tnn_i8_epi *e, int64_t i, int64_t j, int64_t nw,
+                                        __m512i d) {
+  const int64_t n = nw - j < 16 ? nw - j : 16;
+  const __mmask16 m = (__mmask16)((1u << n) - 1u);
+  const __m512i corr = _mm512_maskz_loadu_epi32(m, e->corr + j);
+  const __m512 sc = _mm512_maskz_loadu_ps(m, e->scale + j);
+  const __m512 bi = _mm512_maskz_loadu_ps(m, e->bias + j);
+  const __m512 v = tnn_i8_vvalue__avx512vnni(e, d, corr, sc, bi);
+  float f[16];
+  uint8_t c[16];
+  if (tnn_i8_vout__avx512vnni(e, v, f, c)) {
+    float *y = e->y + i * e->si + j * e->sj;
+    if (e->sj == 1) _mm512_mask_storeu_ps(y, m, _mm512_loadu_ps(f));
+    else
+      for (int64_t t = 0; t < n; t++) y[t * e->sj] = f[t];
+  } else {
+    uint8_t *u = e->u + i * e->si + j * e->sj;
+    if (e->sj == 1 && n == 16) _mm_storeu_si128((__m128i *)u, _mm_loadu_si128((const __m128i *)c));
+    else
+      for (int64_t t = 0; t < n; t++) u[t * e->sj] = c[t];
+  }
+}
+
+TNN_INLINE __m512i tnn_i8_bcast4__avx512vnni(const uint8_t *p) {
+  int32_t v;
+  memcpy(&v, p, sizeof v);
+  return _mm512_set1_epi32(v);
+}
+
+/* NR rows (1..6) x NB blocks (1..4) of the blocked gemm at rows i, block
+ * j/16; NR and NB are constants at every call, so the unused accumulators
+ * and their code go. */
+#define TNN_I8_B16_ROW__AVX512VNNI(t)                                         \
+  if (NR > t) {                                                               \
+    const __m512i av = tnn_i8_bcast4__avx512vnni(a + (i + t) * kp + 4 * k4);  \
+    c##t##0 = _mm512_dpbusd_epi32(c##t##0, av, w0);                           \
+    if (NB > 1) c##t##1 = _mm512_dpbusd_epi32(c##t##1, av, w1);               \
+    if (NB > 2) c##t##2 = _mm512_dpbusd_epi32(c##t##2, av, w2);               \
+    if (NB > 3) c##t##3 = _mm512_dpbusd_epi32(c##t##3, av, w3);               \
+  }
+#define TNN_I8_B16_PUT__AVX512VNNI(t)                                         \
+  if (NR > t) {                                                               \
+    tnn_i8_put16__avx512vnni(e, i + t, j, nw, c##t##0);                       \
+    if (NB > 1) tnn_i8_put16__avx512vnni(e, i + t, j + 16, nw, c##t##1);      \
+    if (NB > 2) tnn_i8_put16__avx512vnni(e, i + t, j + 32, nw, c##t##2);      \
+    if (NB > 3) tnn_i8_put16__avx512vnni(e, i + t, j + 48, nw, c##t##3);      \
+  }
+
+TNN_INLINE void tnn_i8_tile_b16__avx512vnni(const uint8_t *a, int64_t i, const int8_t *w,
+                                           int64_t j, int64_t nw, int64_t kp,
+                                           const tnn_i8_epi *e, const int NR, const int NB) {
+  const int64_t kq = kp / 4, bs = kq * 64;
+  const int8_t *wb = w + (j / 16) * bs;
+  const __m512i z = _mm512_setzero_si512();
+  __m512i c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z, c20 = z,
+          c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z, c40 = z, c41 = z,
+          c42 = z, c43 = z, c50 = z, c51 = z, c52 = z, c53 = z;
+  for (int64_t k4 = 0; k4 < kq; k4++) {
+    const int8_t *wk = wb + k4 * 64;
+    const __m512i w0 = _mm512_loadu_si512((const void *)wk);
+    const __m512i w1 = NB > 1 ? _mm512_loadu_si512((const void *)(wk + bs)) : z;
+    const __m512i w2 = NB > 2 ? _mm512_loadu_si512((const void *)(wk + 2 * bs)) : z;
+    const __m512i w3 = NB > 3 ? _mm512_loadu_si512((const void *)(wk + 3 * bs)) : z;
+    TNN_I8_B16_ROW__AVX512VNNI(0) TNN_I8_B16_ROW__AVX512VNNI(1) TNN_I8_B16_ROW__AVX512VNNI(2)
+    TNN_I8_B16_ROW__AVX512VNNI(3) TNN_I8_B16_ROW__AVX512VNNI(4) TNN_I8_B16_ROW__AVX512VNNI(5)
+  }
+  TNN_I8_B16_PUT__AVX512VNNI(0) TNN_I8_B16_PUT__AVX512VNNI(1) TNN_I8_B16_PUT__AVX512VNNI(2)
+  TNN_I8_B16_PUT__AVX512VNNI(3) TNN_I8_B16_PUT__AVX512VNNI(4) TNN_I8_B16_PUT__AVX512VNNI(5)
+}
+
+/* Rows i.. (nr of them, 1..6) against blocks j/16.. (nb, 1..4): the
+ * constants the tile wants. */
+TNN_INLINE void tnn_i8_rows_b16__avx512vnni(const uint8_t *a, int64_t i, int64_t nr,
+                                           const int8_t *w, int64_t j, int64_t nb, int64_t nw,
+                                           int64_t kp, const tnn_i8_epi *e) {
+#define TNN_I8_B16_NB(R)                                                      \
+  switch (nb) {                                                               \
+  case 1: tnn_i8_tile_b16__avx512vnni(a, i, w, j, nw, kp, e, R, 1); break;    \
+  case 2: tnn_i8_tile_b16__avx512vnni(a, i, w, j, nw, kp, e, R, 2); break;    \
+  case 3: tnn_i8_tile_b16__avx512vnni(a, i, w, j, nw, kp, e, R, 3); break;    \
+  default: tnn_i8_tile_b16__avx512vnni(a, i, w, j, nw, kp, e, R, 4); break;   \
+  }
+  switch (nr) {
+  case 1: TNN_I8_B16_NB(1) break;
+  case 2: TNN_I8_B16_NB(2) break;
+  case 3: TNN_I8_B16_NB(3) break;
+  case 4: TNN_I8_B16_NB(4) break;
+  case 5: TNN_I8_B16_NB(5) break;
+  default: TNN_I8_B16_NB(6) break;
+  }
+#undef TNN_I8_B16_NB
+}
+
+TNN_INLINE void tnn_i8_gemm_b16__avx512vnni(const uint8_t *a, int64_t na, const int8_t *w,
+                                            int64_t nw, int64_t kp, const tnn_i8_epi *e) {
+  const int64_t nblk = (nw + 15) / 16;
+  for (int64_t b = 0; b < nblk; b += 4) {
+    const int64_t nb = nblk - b < 4 ? nblk - b : 4;
+    for (int64_t i = 0; i < na; i += 6)
+      tnn_i8_rows_b16__avx512vnni(a, i, na - i < 6 ? na - i : 6, w, b * 16, nb, nw, kp, e);
+  }
 }
 
 #endif

@@ -61,4 +61,23 @@ TNN_INLINE void tnn_i8_gemm__scalar(const uint8_t *a, int64_t na, const int8_t *
     }
 }
 
+/* The blocked weight layout (conv on a VNNI target, wb16): rows in blocks
+ * of 16, each block kp/4 steps of 16 rows x 4 bytes of k, so one 64-byte
+ * load holds four k of 16 output channels; rows rounded up to 16 (zero
+ * rows beyond nw). */
+TNN_INLINE int64_t tnn_i8_b16_at(int64_t kp, int64_t j, int64_t k) {
+  return ((j / 16) * (kp / 4) + k / 4) * 64 + (j % 16) * 4 + k % 4;
+}
+
+TNN_INLINE void tnn_i8_gemm_b16__scalar(const uint8_t *a, int64_t na, const int8_t *w,
+                                        int64_t nw, int64_t kp, const tnn_i8_epi *e) {
+  for (int64_t i = 0; i < na; i++)
+    for (int64_t j = 0; j < nw; j++) {
+      const uint8_t *ar = a + i * kp;
+      int32_t s = 0;
+      for (int64_t k = 0; k < kp; k++) s += (int32_t)ar[k] * (int32_t)w[tnn_i8_b16_at(kp, j, k)];
+      tnn_i8_put(e, i, j, s);
+    }
+}
+
 #endif

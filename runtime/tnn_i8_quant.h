@@ -7,11 +7,15 @@
 
 #define TNN_I8_QRUN 256
 
-/* n codes of x into u: the common quantizers (half to even, divided or
- * multiplied) in a loop the compiler vectorizes, the same arithmetic as
- * tnn_i8_code; the rest element by element. */
+/* n codes of x into u: the AVX-512 body (tnn_i8_gemm__avx512vnni.h), else
+ * the common quantizers (half to even, divided or multiplied) in a loop of
+ * the same arithmetic as tnn_i8_code; the rest element by element. */
 TNN_INLINE void tnn_i8_codes(const tnn_i8quant_params *p, const float *x, int64_t n,
                              uint8_t *u) {
+#if defined(TNN_I8_AVX512)
+  tnn_i8_codes__avx512vnni(p, x, n, u);
+  return;
+#endif
   if (p->mode != TNN_ROUND_HALF_EVEN) {
     for (int64_t i = 0; i < n; i++) u[i] = tnn_i8_code(p, x[i]);
     return;

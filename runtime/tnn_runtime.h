@@ -137,7 +137,7 @@
   I(n) I(m) I(k) I(kp) I(wmax) F(lo) F(hi) TNN_I8_OUT_FIELDS(I, F)
 #define TNN_FIELDS_i8conv(I, F, A)                                            \
   I(n) I(c) I(h) I(w) I(m) I(oh) I(ow) I(kh) I(kw) I(sh) I(sw) I(pt) I(pl)    \
-  I(dh) I(dw) I(kp) I(upad) I(wmax) I(pb) F(lo) F(hi) I(scratch)              \
+  I(dh) I(dw) I(kp) I(upad) I(wmax) I(pb) F(lo) F(hi) I(scratch) I(wb16)     \
   TNN_I8_OUT_FIELDS(I, F)
 /* MultiThreshold: x as [outer, c, inner], thresholds [c or 1, t] */
 #define TNN_FIELDS_mthr(I, F, A)                                              \
@@ -349,6 +349,7 @@ TNN_INLINE void tnn_part_range(int64_t n, int64_t align, int64_t part, int64_t n
 #include "tnn_i8_quant.h"
 #include "tnn_i8_fc.h"
 #include "tnn_i8_conv.h"
+#include "tnn_i8_pool.h"
 #include "tnn_unary_math.h"
 #include "tnn_reduce.h"
 #include "tnn_binary_ext.h"
@@ -372,7 +373,7 @@ TNN_INLINE void tnn_part_range(int64_t n, int64_t align, int64_t part, int64_t n
   X("tnn_ba_pack.h", BA_PACK) X("tnn_ba_fc.h", BA_FC)                         \
   X("tnn_ba_conv.h", BA_CONV) X("tnn_ba_pool.h", BA_POOL)                     \
   X("tnn_i8_quant.h", I8_QUANT) X("tnn_i8_fc.h", I8_FC)                       \
-  X("tnn_i8_conv.h", I8_CONV)                                                 \
+  X("tnn_i8_conv.h", I8_CONV) X("tnn_i8_pool.h", I8_POOL)                     \
   X("tnn_unary_math.h", UNARY_MATH) X("tnn_reduce.h", REDUCE)                 \
   X("tnn_binary_ext.h", BINARY_EXT) X("tnn_norm.h", NORM)                     \
   X("tnn_index.h", INDEX) X("tnn_loss.h", LOSS) X("tnn_layout.h", LAYOUT)    \
@@ -395,6 +396,7 @@ TNN_INLINE void tnn_part_range(int64_t n, int64_t align, int64_t part, int64_t n
   TNN_KERNELS_I8_QUANT(K)                                                     \
   TNN_KERNELS_I8_FC(K)                                                        \
   TNN_KERNELS_I8_CONV(K)                                                      \
+  TNN_KERNELS_I8_POOL(K)                                                      \
   TNN_KERNELS_UNARY_MATH(K)                                                   \
   TNN_KERNELS_REDUCE(K)                                                       \
   TNN_KERNELS_BINARY_EXT(K)                                                   \

@@ -111,11 +111,21 @@ check_one() {
         vnni) grep -qw avx512_vnni /proc/cpuinfo && grep -qw avx512_vpopcntdq /proc/cpuinfo || continue
               march="-march=x86-64-v4 -mavx512vpopcntdq -mavx512vnni" ;;
       esac
+      # the vnni level compiles for that target, so tnnc plans its layouts
+      # (8-bit convolutions: the blocked weights of the VNNI body)
+      local src="$w/model.c"
+      if [ $lvl = vnni ]; then
+        src="$w/model_vnni.c"
+        # shellcheck disable=SC2086
+        if ! "$TNNC" "$model" -o "$src" --emit-main --target=x86-64-v4+vpopcntdq+avx512vnni $flags 2> "$w/tnnc_vnni.err"; then
+          echo "FAIL $name: tnnc --target (vnni): $(head -c 600 "$w/tnnc_vnni.err")"; return 1
+        fi
+      fi
       souts=()
       for i in $(seq 0 $((n_out - 1))); do souts+=("$w/out_${lvl}_$i.npy"); done
       # shellcheck disable=SC2086
       if ! gcc -std=c99 -O2 -Wall -Wextra -Werror $march ${CFLAGS_EXTRA:-} \
-             "$w/model.c" -o "$w/prog_$lvl" -lm 2> "$w/$lvl.err" ||
+             "$src" -o "$w/prog_$lvl" -lm 2> "$w/$lvl.err" ||
          ! "$w/prog_$lvl" "${ins[@]}" "${souts[@]}" 2> "$w/run_$lvl.err"; then
         echo "FAIL $name: $lvl build: $(head -c 600 "$w/$lvl.err" "$w/run_$lvl.err")"; return 1
       fi

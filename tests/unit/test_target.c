@@ -198,7 +198,7 @@ Test(target, registry_rows) {
   cr_expect_eq(kernel_family(TNN_K_f32_gemm), KF_PORTABLE);
   cr_expect_eq(kernel_family(TNN_K_x_i8conv), KF_I8);
   cr_expect_eq(kernel_family(TNN_K_x_i8fc), KF_I8);
-  cr_expect_eq(kernel_family(TNN_K_f32_i8quant), KF_PORTABLE);
+  cr_expect_eq(kernel_family(TNN_K_f32_i8quant), KF_I8);
   cr_expect_str_eq(kernel_file(TNN_K_x_i8conv), "tnn_i8_conv.h");
   cr_expect_str_eq(kernel_file(TNN_K_f32_i8quant), "tnn_i8_quant.h");
   cr_expect_str_eq(kernel_file(TNN_K_x_baconv), "tnn_ba_conv.h");

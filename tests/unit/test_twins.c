@@ -381,3 +381,93 @@ Test(twins, i8_gemm_codes) {
   }
 #endif
 }
+
+/* the blocked layout (tnn_i8_b16_at, VNNI targets' convolutions): its
+ * scalar reference against the row layout's, and the VNNI body against
+ * both, through float, code and level epilogues with contiguous (NHWC
+ * codes) and strided (NCHW float) columns; every tile shape (1..6 rows,
+ * 1..4 blocks, partial last block) */
+Test(twins, i8_gemm_b16) {
+  enum { NA = 14, NW = 75, KMAX = 320 };   /* kp of k <= 300 */
+  static uint8_t a[NA * KMAX], u0[NA * NW], u1[NA * NW];
+  static int8_t w[NW * KMAX], wb[80 * KMAX];
+  static float y0[NA * NW], y1[NA * NW], sc[NW], bi[NW];
+  static int32_t corr[NW];
+  for (int it = 0; it < 150; it++) {
+    const int64_t k = 1 + (int64_t)(rnd() % 300), kp = tnn_i8_kp(k);
+    const int64_t na = 1 + (int64_t)(rnd() % NA), nw = 1 + (int64_t)(rnd() % NW);
+    memset(a, 0, sizeof a);
+    memset(w, 0, sizeof w);
+    memset(wb, 0, sizeof wb);
+    for (int64_t i = 0; i < na; i++)
+      for (int64_t j = 0; j < k; j++) a[i * kp + j] = (uint8_t)rnd();
+    for (int64_t i = 0; i < nw; i++)
+      for (int64_t j = 0; j < k; j++) {
+        w[i * kp + j] = (int8_t)(int)(rnd() % 256 - 128);
+        wb[tnn_i8_b16_at(kp, i, j)] = w[i * kp + j];
+      }
+    for (int64_t j = 0; j < nw; j++) {
+      sc[j] = (float)((int)(rnd() % 2001) - 1000) * 1e-6f;
+      bi[j] = (float)((int)(rnd() % 2001) - 1000) * 1e-3f;
+      corr[j] = (int32_t)(rnd() % 20001) - 10000;
+    }
+    tnn_i8quant_params q;
+    memset(&q, 0, sizeof q);
+    q.div = (int64_t)(it & 1);
+    q.mode = (int64_t)(it / 2 % 7);
+    q.levels = 2 + (int64_t)(rnd() % 255);
+    q.scale = q.div ? 0.013 : 1.0 / 0.013;
+    q.post = (double)(rnd() % 40);
+    const int form = it % 3;   /* 0 float NCHW, 1 codes NHWC, 2 levels NCHW */
+    tnn_i8_epi e = {y0, 1, na, sc, bi, corr, -0.5f, it % 5 ? 3.0f : INFINITY, NULL, NULL, -7, 0.05f};
+    if (form == 1) e.si = nw, e.sj = 1, e.u = u0, e.q = &q;
+    if (form == 2) e.q = &q;
+    tnn_i8_gemm__scalar(a, na, w, nw, kp, &e);
+    tnn_i8_epi e1 = e;
+    e1.y = y1;
+    if (form == 1) e1.u = u1;
+    tnn_i8_gemm_b16__scalar(a, na, wb, nw, kp, &e1);
+    cr_assert(form == 1 ? memcmp(u0, u1, (size_t)(na * nw)) == 0
+                        : memcmp(y0, y1, sizeof(float) * (size_t)(na * nw)) == 0,
+              "b16 scalar: k %lld na %lld nw %lld form %d", (long long)k, (long long)na,
+              (long long)nw, form);
+#if defined(TNN_I8_AVX512)
+    memset(y1, 0, sizeof y1);
+    memset(u1, 0, sizeof u1);
+    tnn_i8_gemm_b16__avx512vnni(a, na, wb, nw, kp, &e1);
+    cr_assert(form == 1 ? memcmp(u0, u1, (size_t)(na * nw)) == 0
+                        : memcmp(y0, y1, sizeof(float) * (size_t)(na * nw)) == 0,
+              "b16 vnni: k %lld na %lld nw %lld form %d mode %lld", (long long)k, (long long)na,
+              (long long)nw, form, (long long)q.mode);
+#endif
+  }
+}
+
+/* the run-time quantizer's codes (tnn_i8_codes, AVX-512 body) against
+ * tnn_i8_code element by element: every rounding mode, both scale forms,
+ * exact ties of x / scale, NaN, infinities, values beyond the range */
+Test(twins, i8_codes) {
+  enum { N = 203 };
+  static float x[N];
+  static uint8_t u0[N], u1[N];
+  for (int it = 0; it < 140; it++) {
+    tnn_i8quant_params q;
+    memset(&q, 0, sizeof q);
+    q.div = (int64_t)(it & 1);
+    q.mode = (int64_t)(it / 2 % 7);
+    q.levels = 2 + (int64_t)(rnd() % 255);
+    q.scale = q.div ? 0.25 : 4.0;
+    q.pre = (double)((int)(rnd() % 5) - 2);
+    q.post = (double)(rnd() % 100) - q.pre;
+    for (int i = 0; i < N; i++) {
+      const int r = (int)(rnd() % 8);
+      x[i] = r == 0 ? ((float)((int)(rnd() % 200) - 100) + 0.5f) * 0.25f   /* ties */
+             : r == 1 ? (i & 1 ? INFINITY : -INFINITY)
+             : r == 2 ? NAN
+             : (float)((int)(rnd() % 20001) - 10000) * 0.01f;
+    }
+    for (int i = 0; i < N; i++) u0[i] = tnn_i8_code(&q, x[i]);
+    tnn_i8_codes(&q, x, N, u1);
+    cr_assert(memcmp(u0, u1, N) == 0, "mode %lld div %lld", (long long)q.mode, (long long)q.div);
+  }
+}

@@ -94,6 +94,27 @@ if (threads.length) {
       `(${t.scaleSpread}) | ${t.o1.toFixed(3)} | ${t.o2.toFixed(3)} | ${t.ortScale.toFixed(2)}x | ` +
       `${t.vsOrt2.toFixed(2)}x |\n`;
 }
+// ---- 8-bit activations: name, tnnc, onnxruntime fp32, onnxruntime int8
+const int8 = read('int8.tsv').split('\n').filter(l => l.trim()).map(l => {
+  const [name, t, f, q] = l.split('\t');
+  const [a, b, c] = [t, f, q].map(s => s.split('|').map(kv));
+  const ms = x => median(x.map(r => r.median_ms));
+  const r = (x, y) => x.map((p, i) => p.median_ms / y[i].median_ms);
+  const range = v => `${Math.min(...v).toFixed(2)}-${Math.max(...v).toFixed(2)}`;
+  return { name, t: ms(a), f: ms(b), q: ms(c), vsF: median(r(b, a)), vsFr: range(r(b, a)),
+    vsQ: median(r(c, a)), vsQr: range(r(c, a)) };
+});
+if (int8.length) {
+  md += '\n## 8-bit activations\n\ntnnc on the QAT export (ternary weights, QuantizeLinear -> DequantizeLinear ' +
+    'activations) against onnxruntime running its float twin and its int8 QDQ twin (BatchNorm folded, weights ' +
+    'DequantizeLinear of int8 per channel), alternating rounds (ms: median over rounds; ratios: median of the ' +
+    'per-round ratios, range over rounds). Per-layer profile: profile_<model>.txt.\n\n' +
+    '| model | tnnc ms | onnxruntime fp32 ms | onnxruntime int8 ms | vs fp32 | vs int8 |\n' +
+    '|---|---:|---:|---:|---:|---:|\n';
+  for (const q of int8)
+    md += `| ${q.name} | ${q.t.toFixed(3)} | ${q.f.toFixed(3)} | ${q.q.toFixed(3)} | ${q.vsF.toFixed(2)}x ` +
+      `(${q.vsFr}) | ${q.vsQ.toFixed(2)}x (${q.vsQr}) |\n`;
+}
 md += '\n## Kernels at the models\' layer shapes\n\n';
 const c1 = ceiling(1, avx512), c2 = ceiling(2, avx512);
 if (c1 && c2)

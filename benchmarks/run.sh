@@ -41,7 +41,7 @@ w=$(mktemp -d)
 trap 'rm -rf "$w"' EXIT
 
 echo "== models (torch export)"
-for m in resnet18_w1a1 vgg7_w2a2 vgg7_sq tfc_w1a1 cnn_w2a8; do
+for m in resnet18_w1a1 vgg7_w2a2 vgg7_sq tfc_w1a1 cnn_w2a8 cnn_w2a8q; do
   [ -f "$models/$m.onnx" ] || /usr/bin/python3 benchmarks/gen_models.py --only "$m"
 done
 
@@ -55,6 +55,11 @@ if grep -qw avx512bw /proc/cpuinfo && grep -qw avx512f /proc/cpuinfo; then
   if grep -qw avx512_vpopcntdq /proc/cpuinfo; then
     target=x86-64-v4+vpopcntdq
     flags+=(-mavx512vpopcntdq)
+  fi
+  # and the 8-bit kernels' vpdpbusd body needs VNNI
+  if grep -qw avx512_vnni /proc/cpuinfo; then
+    target=$target+avx512vnni
+    flags+=(-mavx512vnni)
   fi
 elif grep -qw avx2 /proc/cpuinfo; then
   target=x86-64-v3
@@ -76,7 +81,7 @@ gcc -O3 -std=c99 "${flags[@]}" benchmarks/bench_kernels.c -o "$w/bench_kernels" 
 
 echo "== models: tnnc ($target) vs onnxruntime fp32"
 : > "$out/models.tsv"
-for m in tfc_w1a1 cnn_w2a8 vgg7_w2a2 vgg7_sq resnet18_w1a1; do
+for m in tfc_w1a1 cnn_w2a8 cnn_w2a8q vgg7_w2a2 vgg7_sq resnet18_w1a1; do
   d=$w/$m
   mkdir -p "$d"
   build/tnnc "$models/$m.onnx" -o "$d/net.c" --prefix net --target="$target"
@@ -134,6 +139,31 @@ for m in vgg7_w2a2 resnet18_w1a1 cnn_w2a8; do
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$m" "$(grep -c 'return tnn_par_run(node' "$d/t2/net.c")" \
     "$(IFS='|'; echo "${t1s[*]}")" "$(IFS='|'; echo "${t2s[*]}")" \
     "$(IFS='|'; echo "${o1s[*]}")" "$(IFS='|'; echo "${o2s[*]}")" | tee -a "$out/threads.tsv"
+done
+
+echo "== 8-bit activations: tnnc vs onnxruntime fp32 (float twin) and int8 (QDQ twin)"
+: > "$out/int8.tsv"
+# the roofline's ceilings of this run, GMAC/s per layer class, for the profile
+ceil() { awk -v k="$1" 'index($0, k) {print $(NF - 1); exit}' "$out/roofline.txt"; }
+ceilings="w1a1=$(ceil 'W1A1 vpxorq+vpopcntq+vpaddq zmm'),w2a2=$(ceil 'W2A2 vpandq'),i8=$(ceil 'int8 vpdpbusd zmm'),f32=$(ceil 'fp32 FMA zmm')"
+for m in cnn_w2a8q; do
+  d=$w/$m
+  [ -f "$models/$m.int8.onnx" ] || continue
+  shape=$(/usr/bin/python3 -c "import numpy as np; print(list(np.load('$models/$m.input.npy').shape))")
+  ts=() fs=() qs=()
+  for ((r = 0; r < ROUNDS; r++)); do
+    ts+=("$("$d/bench" "$RUNS" 3)")
+    fs+=("$(INPUT_SHAPE="$shape" node benchmarks/ort_bench.js "$models/$m.float.onnx" "$RUNS" 3)")
+    qs+=("$(INPUT_SHAPE="$shape" node benchmarks/ort_bench.js "$models/$m.int8.onnx" "$RUNS" 3)")
+  done
+  printf '%s\t%s\t%s\t%s\n' "$m" "$(IFS='|'; echo "${ts[*]}")" "$(IFS='|'; echo "${fs[*]}")" \
+    "$(IFS='|'; echo "${qs[*]}")" | tee -a "$out/int8.tsv"
+  # its per-layer profile, as a fraction of the same run's ceilings
+  build/tnnc "$models/$m.onnx" -o "$d/prof.c" --profile --target="$target"
+  gcc -O3 -std=c99 "${flags[@]}" "$d/prof.c" -o "$d/prof" -lm
+  TNN_PROF_CEILINGS="$ceilings" "$d/prof" --runs 200 "$models/$m.input.npy" "$d/prof.npy" \
+    > "$out/profile_$m.txt" 2>&1
+  cat "$out/profile_$m.txt"
 done
 
 echo "== Cortex-M4 code size"

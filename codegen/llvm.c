@@ -50,7 +50,8 @@ extern const struct tnnc_bitcode {
 /* The features runtime/tnn_isa.h tests (TNN_HAS_*): two feature sets with
  * the same of these make the runtime pick the same variant everywhere. */
 #define TESTED (F(AVX2) | F(FMA) | F(AVX512F) | F(AVX512BW) | F(AVX512DQ) | \
-                F(AVX512VPOPCNTDQ) | F(NEON) | F(DSP))
+                F(AVX512VPOPCNTDQ) | F(AVX512VNNI) | F(NEON) | F(DSP))
+#define V4_TESTED (F(AVX2) | F(FMA) | F(AVX512F) | F(AVX512BW) | F(AVX512DQ))
 
 /* The kernel targets meson.build compiles (same names and flags). */
 static const struct {
@@ -62,11 +63,12 @@ static const struct {
 } kernel_targets[] = {
     {"x86-64", ARCH_X86_64, 0, false, "x86_64-unknown-linux-gnu"},
     {"x86-64-v3", ARCH_X86_64, F(AVX2) | F(FMA), false, "x86_64-unknown-linux-gnu"},
-    {"x86-64-v4", ARCH_X86_64, F(AVX2) | F(FMA) | F(AVX512F) | F(AVX512BW) | F(AVX512DQ), false,
+    {"x86-64-v4", ARCH_X86_64, V4_TESTED, false, "x86_64-unknown-linux-gnu"},
+    {"x86-64-v4+vpopcntdq", ARCH_X86_64, V4_TESTED | F(AVX512VPOPCNTDQ), false,
      "x86_64-unknown-linux-gnu"},
-    {"x86-64-v4+vpopcntdq", ARCH_X86_64,
-     F(AVX2) | F(FMA) | F(AVX512F) | F(AVX512BW) | F(AVX512DQ) | F(AVX512VPOPCNTDQ), false,
-     "x86_64-unknown-linux-gnu"},
+    {"x86-64-v4+vnni", ARCH_X86_64, V4_TESTED | F(AVX512VNNI), false, "x86_64-unknown-linux-gnu"},
+    {"x86-64-v4+vpopcntdq+vnni", ARCH_X86_64, V4_TESTED | F(AVX512VPOPCNTDQ) | F(AVX512VNNI),
+     false, "x86_64-unknown-linux-gnu"},
     {"aarch64", ARCH_AARCH64, F(NEON), false, "aarch64-unknown-linux-gnu"},
     {"riscv64", ARCH_RISCV64, 0, false, "riscv64-unknown-linux-gnu"},
     {"armv7e-m", ARCH_ARMV7EM, F(DSP), false, "thumbv7em-unknown-none-eabi"},

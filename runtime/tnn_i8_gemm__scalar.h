@@ -38,6 +38,34 @@ TNN_INLINE float tnn_i8_value(const tnn_i8_epi *e, int64_t j, int32_t d) {
 
 TNN_INLINE uint8_t tnn_i8_code(const tnn_i8quant_params *p, float x);
 
+/* n codes of x into u, those of tnn_i8_code: the common quantizers (half
+ * to even, divided or multiplied) in a loop of the same arithmetic, the
+ * rest element by element. */
+TNN_INLINE void tnn_i8_codes__scalar(const tnn_i8quant_params *p, const float *x, int64_t n,
+                                     uint8_t *u) {
+  if (p->mode != TNN_ROUND_HALF_EVEN) {
+    for (int64_t i = 0; i < n; i++) u[i] = tnn_i8_code(p, x[i]);
+    return;
+  }
+  const float sc = (float)p->scale, top = (float)(p->levels - 1);
+  const float pre = (float)p->pre, post = (float)p->post;
+  if (p->div) {
+    for (int64_t i = 0; i < n; i++) {
+      float v = tnn_round_half_even(x[i] / sc + pre) + post;
+      v = v >= 0.0f ? v : 0.0f;
+      v = v > top ? top : v;
+      u[i] = (uint8_t)(int)v;
+    }
+  } else {
+    for (int64_t i = 0; i < n; i++) {
+      float v = tnn_round_half_even(x[i] * sc + pre) + post;
+      v = v >= 0.0f ? v : 0.0f;
+      v = v > top ? top : v;
+      u[i] = (uint8_t)(int)v;
+    }
+  }
+}
+
 TNN_INLINE void tnn_i8_put(const tnn_i8_epi *e, int64_t i, int64_t j, int32_t d) {
   const float v = tnn_i8_value(e, j, d);
   if (!e->q) {

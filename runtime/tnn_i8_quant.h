@@ -7,36 +7,14 @@
 
 #define TNN_I8_QRUN 256
 
-/* n codes of x into u: the AVX-512 body (tnn_i8_gemm__avx512vnni.h), else
- * the common quantizers (half to even, divided or multiplied) in a loop of
- * the same arithmetic as tnn_i8_code; the rest element by element. */
+/* n codes of x into u (tnn_i8_code's), by the family's variant. */
 TNN_INLINE void tnn_i8_codes(const tnn_i8quant_params *p, const float *x, int64_t n,
                              uint8_t *u) {
 #if defined(TNN_I8_AVX512)
   tnn_i8_codes__avx512vnni(p, x, n, u);
-  return;
+#else
+  tnn_i8_codes__scalar(p, x, n, u);
 #endif
-  if (p->mode != TNN_ROUND_HALF_EVEN) {
-    for (int64_t i = 0; i < n; i++) u[i] = tnn_i8_code(p, x[i]);
-    return;
-  }
-  const float sc = (float)p->scale, top = (float)(p->levels - 1);
-  const float pre = (float)p->pre, post = (float)p->post;
-  if (p->div) {
-    for (int64_t i = 0; i < n; i++) {
-      float v = tnn_round_half_even(x[i] / sc + pre) + post;
-      v = v >= 0.0f ? v : 0.0f;
-      v = v > top ? top : v;
-      u[i] = (uint8_t)(int)v;
-    }
-  } else {
-    for (int64_t i = 0; i < n; i++) {
-      float v = tnn_round_half_even(x[i] * sc + pre) + post;
-      v = v >= 0.0f ? v : 0.0f;
-      v = v > top ? top : v;
-      u[i] = (uint8_t)(int)v;
-    }
-  }
 }
 
 TNN_INLINE int tnn_f32_i8quant(const void *vp, const void *const *in, void *const *out) {

@@ -467,6 +467,8 @@ Test(twins, i8_codes) {
              : (float)((int)(rnd() % 20001) - 10000) * 0.01f;
     }
     for (int i = 0; i < N; i++) u0[i] = tnn_i8_code(&q, x[i]);
+    tnn_i8_codes__scalar(&q, x, N, u1);
+    cr_assert(memcmp(u0, u1, N) == 0, "scalar: mode %lld div %lld", (long long)q.mode, (long long)q.div);
     tnn_i8_codes(&q, x, N, u1);
     cr_assert(memcmp(u0, u1, N) == 0, "mode %lld div %lld", (long long)q.mode, (long long)q.div);
   }

@@ -84,6 +84,10 @@ static Tensor *chain_in(const Chain *ch, int i) { return ch->nodes[i]->in[ch->va
  * scalar data), out one value. */
 static void eval_node(const Node *n, const void *const *in, void *out) {
   const int k = n->call.kernel;
+  if (k < 0) {                 /* a view: the value itself */
+    memcpy(out, in[0], sizeof(float));
+    return;
+  }
   const KernelInfo *ki = kernel_info(k);
   void *o[1] = {out};
   const char *kind = ki->params_kind;
@@ -139,8 +143,11 @@ static bool positive(const Tensor *t) { return scalar(t) && ir_const_double(t, 0
  * scalar constants); var is its index. */
 static bool chain_node(const Node *n, int *var) {
   const int k = n->call.kernel;
-  if (k < 0 || n->nout != 1 || !n->out[0]) return false;
+  if (n->nout != 1 || !n->out[0]) return false;
   *var = 0;
+  /* a view (Flatten, Reshape, ...) keeps every element and its order, so
+   * an elementwise chain runs through it */
+  if (k < 0) return op_is_view(n) && n->nin >= 1 && n->in[0] && n->in[0]->dtype == DT_FLOAT;
   if (k == TNN_K_f32_quantize_linear || k == TNN_K_x_dequantize) {
     const Tensor *x = n->in[0];
     return positive(n->in[1]) && (n->nin < 3 || !n->in[2] || scalar(n->in[2])) &&
@@ -249,7 +256,7 @@ static int chain_consts(const Chain *ch, int from, double *out, int max) {
   for (int i = from; i < ch->n; i++)
     for (int j = 0; j < ch->nodes[i]->nin; j++) {
       const Tensor *t = ch->nodes[i]->in[j];
-      if (j == ch->var[i]) continue;
+      if (j == ch->var[i] || ch->nodes[i]->call.kernel < 0) continue;
       if (scalar(t) && n < max) out[n++] = ir_const_double(t, 0);
     }
   return n;
@@ -414,14 +421,22 @@ static void blame(Node **users, int nu, const char *why) {
       users[j]->fallback_reason = why;
 }
 
-/* The max pool between a quantizer and x, or NULL: it commutes with the
- * quantizer (a non-decreasing function q has max_i q(v_i) = q(max_i v_i);
+/* The max pool between a quantizer and x (and *view, a view between the
+ * pool and x), or NULL: it commutes with the quantizer (a non-decreasing function q has max_i q(v_i) = q(max_i v_i);
  * a pool's padding takes no part in the max), so pool then quantize gives
  * the same codes on a quarter of the elements. */
-static Node *pool_before(const Tensor *x) {
+static Node *pool_before(const Tensor *x, Node **view) {
   Node *p = x->producer;
-  if (!p || p->dead || p->call.kernel != TNN_K_f32_max_pool || p->nout != 1 || p->nin != 1)
+  *view = NULL;
+  if (p && !p->dead && p->call.kernel < 0 && op_is_view(p) && p->nout == 1 && p->in[0] &&
+      p->in[0]->nuses == 1 && !p->in[0]->is_output) {   /* a Flatten after the pool */
+    *view = p;
+    p = p->in[0]->producer;
+  }
+  if (!p || p->dead || p->call.kernel != TNN_K_f32_max_pool || p->nout != 1 || p->nin != 1) {
+    *view = NULL;
     return NULL;
+  }
   const Tensor *y = p->in[0];
   if (!y || y->data || y->dtype != DT_FLOAT || y->nuses != 1 || y->is_output || y->rank != 4 ||
       !y->producer)
@@ -433,7 +448,8 @@ static Node *pool_before(const Tensor *x) {
  * across a max pool; *moved when the graph needs sorting again. */
 static void try_tensor(Graph *g, Tensor *x, Node **users, int nu, bool *moved) {
   Chain ch;
-  Node *pool = pool_before(x);
+  Node *view;
+  Node *pool = pool_before(x, &view);
   if (!find_chain(pool ? pool->in[0] : x, &ch)) return;
   if (pool) {                  /* the chain's input must have its output's shape */
     const Tensor *f0 = ch.f, *y = pool->in[0];
@@ -492,9 +508,13 @@ static void try_tensor(Graph *g, Tensor *x, Node **users, int nu, bool *moved) {
   e->in[0] = f;
   e->nin = 1;
   if (pool) {                  /* f -> pool -> y -> quantizer e -> x */
-    Tensor *y = pool->in[0];
+    Tensor *y = pool->in[0], *pooled = pool->out[0];
     pool->in[0] = f;
-    ir_tensor_set_shape(y, DT_FLOAT, x->rank, x->dims);
+    ir_tensor_set_shape(y, DT_FLOAT, pooled->rank, pooled->dims);
+    if (view) {                /* e writes the view's output: the order is the same */
+      ir_add_fused(g, e, view);
+      view->dead = true;
+    }
     pool->out[0] = y;
     y->producer = pool;
     e->in[0] = y;

@@ -88,15 +88,15 @@ if grep -Eq '^0 +Gemm +8x4 +32 ' "$w/out.txt" && grep -Eq '^1 +Gemm +8x8 +1 +per
 else
   ko "--report: $(cat "$w/out.txt")"
 fi
-# 8-bit activations: every conv reads codes; the first writes codes that a
-# max pool of codes reads (the pool commutes with the next quantizer), the
-# second writes codes for the third, the third writes its fake quantizer's
-# levels for the pool and float Gemm after it (QuantizeLinear fused);
+# 8-bit activations: every layer reads codes; the first conv writes codes
+# that a max pool of codes reads (the pool commutes with the next
+# quantizer), the second writes codes for the third, whose quantizer runs
+# after the pool (and through the Flatten) for the Gemm;
 # --float-acts keeps them float
 q8=$root/tests/e2e/models/q8_qdq_cnn_pool/model.onnx
 expect_exit "--report 8-bit CNN" 0 --report "$q8"
 if grep -Eq '^0 +Conv .* W2A8>A8 +x_i8conv' "$w/out.txt" && grep -Eq '^1 +Conv .* W2A8>A8 +x_i8conv' "$w/out.txt" \
-   && grep -Eq '^2 +Conv .* W2A8 +x_i8conv .*QuantizeLinear' "$w/out.txt"; then
+   && grep -Eq '^2 +Conv .* W2A8 +x_i8conv' "$w/out.txt" && grep -Eq '^3 +Gemm .* W2A8 +x_i8fc' "$w/out.txt"; then
   ok "--report: 8-bit convs behind a pool, fused output quantizer"
 else
   ko "--report 8-bit CNN: $(cat "$w/out.txt")"

@@ -123,7 +123,7 @@ done
 
 echo "== threads: tnnc --threads=2 vs one thread, onnxruntime 1 and 2 intra-op threads"
 : > "$out/threads.tsv"
-for m in vgg7_w2a2 resnet18_w1a1 cnn_w2a8; do
+for m in vgg7_w2a2 resnet18_w1a1 cnn_w2a8 cnn_w2a8q; do
   d=$w/$m
   mkdir -p "$d/t2"
   build/tnnc "$models/$m.onnx" -o "$d/t2/net.c" --prefix net --target="$target" --threads=2

@@ -275,6 +275,7 @@ static int64_t part_work(const Node *n) {
   }
   case TNN_K_x_baconv:
   case TNN_K_x_bafc: return registry_kernel_macs(n) / 16;
+  case TNN_K_x_i8conv: return registry_kernel_macs(n) / 4;   /* 4-byte dot steps */
   default: return 0;
   }
 }

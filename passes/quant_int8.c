@@ -402,7 +402,12 @@ static void to_int8(Graph *g, Node *L, const Chain *ch, int bits) {
     p->scratch = p->pb * kp;
     Tensor **outs = arena_calloc(g->arena, 2, sizeof *outs);
     Tensor *s = ir_tensor_new(g, arena_printf(g->arena, "%s/patches", L->name));
-    ir_tensor_set_shape(s, DT_UINT8, 1, &p->scratch);
+    L->call.kernel = TNN_K_x_i8conv;
+    L->call.params = p;
+    /* with --threads, one block of patches per share (tnn_part_scratch) */
+    const int64_t bytes =
+        registry_node_splits(g, L) ? g->threads * tnn_part_scratch(p->scratch) : p->scratch;
+    ir_tensor_set_shape(s, DT_UINT8, 1, &bytes);
     outs[0] = L->out[0];
     outs[1] = s;
     s->producer = L;

@@ -22,11 +22,17 @@ TNN_INLINE void tnn_i8_patch(const tnn_i8conv_params *p, const uint8_t *u, int64
   memset(d, 0, (size_t)(dst + p->kp - d));
 }
 
-TNN_INLINE int tnn_x_i8conv(const void *vp, const void *const *in, void *const *out) {
+/* Share `part` of `nparts` (tnnc --threads): the patch blocks [lo, hi) of
+ * all images' (n * ceil(oh*ow / pb) blocks), each share gathering into its
+ * own part of the workspace. */
+TNN_INLINE int tnn_x_i8conv_part(const void *vp, const void *const *in, void *const *out,
+                                 int64_t part, int64_t nparts) {
   const tnn_i8conv_params *p = (const tnn_i8conv_params *)vp;
   const uint8_t *u = (const uint8_t *)in[0];
-  uint8_t *patches = (uint8_t *)out[1];
-  const int64_t np = p->oh * p->ow;
+  uint8_t *patches = (uint8_t *)out[1] + part * tnn_part_scratch(p->scratch);
+  const int64_t np = p->oh * p->ow, nblk = (np + p->pb - 1) / p->pb;
+  int64_t lo, hi;
+  tnn_part_range(p->n * nblk, 1, part, nparts, &lo, &hi);
   tnn_i8_epi e;
   tnn_i8quant_params q;
   e.si = 1;
@@ -49,9 +55,10 @@ TNN_INLINE int tnn_x_i8conv(const void *vp, const void *const *in, void *const *
   e.corr = (const int32_t *)in[4];
   e.lo = (float)p->lo;
   e.hi = (float)p->hi;
-  for (int64_t b = 0; b < p->n; b++) {
+  for (int64_t blk = lo; blk < hi; blk++) {
+    const int64_t b = blk / nblk, p0 = blk % nblk * p->pb;
     const uint8_t *ub = u + b * p->h * p->w * p->c;
-    for (int64_t p0 = 0; p0 < np; p0 += p->pb) {
+    {
       const int64_t cnt = np - p0 < p->pb ? np - p0 : p->pb;
       for (int64_t i = 0; i < cnt; i++)
         tnn_i8_patch(p, ub, (p0 + i) / p->ow, (p0 + i) % p->ow, patches + i * p->kp);
@@ -62,6 +69,10 @@ TNN_INLINE int tnn_x_i8conv(const void *vp, const void *const *in, void *const *
     }
   }
   return TNN_OK;
+}
+
+TNN_INLINE int tnn_x_i8conv(const void *vp, const void *const *in, void *const *out) {
+  return tnn_x_i8conv_part(vp, in, out, 0, 1);
 }
 
 #define TNN_KERNELS_I8_CONV(K) K(x_i8conv, i8conv)

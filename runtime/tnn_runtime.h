@@ -411,7 +411,7 @@ TNN_INLINE void tnn_part_range(int64_t n, int64_t align, int64_t part, int64_t n
 #define TNN_PART_KERNELS(P)                                                   \
   P(f32_conv2d_mb) P(f32_gemm) P(f32_relu) P(f32_clip) P(f32_max_pool)        \
   P(f32_avg_pool) P(f32_bapack) P(f32_bwconv_mb) P(x_baconv) P(x_bafc)        \
-  P(x_pad)
+  P(x_pad) P(x_i8conv)
 
 /* --threads=N: the thread pool (tnnc defines TNN_THREADS before the
  * runtime of an output that uses it). */

@@ -9,8 +9,11 @@
 #  models    the benchmark networks (benchmarks/models, not vgg7_sq: 40 s of
 #            gcc) at the default --thread-min-work with 2 threads, and with 4
 #            threads at --thread-min-work=1;
-#  tsan      two models with --threads=2 --thread-min-work=1 built with
-#            -fsanitize=thread and run 3 times (no data race reported);
+#  vnni      the 8-bit CNN fixture on the VNNI target (blocked layout),
+#            --threads=2 at --thread-min-work=1, when this host runs it;
+#  tsan      three models (float, packed and 8-bit layers) with --threads=2
+#            --thread-min-work=1 built with -fsanitize=thread and run 3 times
+#            (no data race reported);
 #  errors    --threads=0 / 65 / x exit 2; --threads with --emit=obj exit 2;
 #            for cortex-m4 exit 2; no file left.
 #
@@ -105,11 +108,30 @@ for m in "${models[@]}"; do
   fi
 done | tee -a "$w/results.txt"
 
+# the 8-bit convolutions (patch blocks split) on the VNNI target's blocked
+# layout, when this host runs it: threads against one thread
+q8=$root/tests/e2e/models/q8_qdq_cnn_pool
+if grep -qw avx512_vnni /proc/cpuinfo && grep -qw avx512_vpopcntdq /proc/cpuinfo && [ -d "$q8" ]; then
+  d="$w/q8_vnni"
+  mkdir -p "$d"
+  tv="--target=x86-64-v4+vpopcntdq+avx512vnni"
+  fv="-march=x86-64-v4 -mavx512vpopcntdq -mavx512vnni"
+  if build_run q8_vnni "$q8/model.onnx" "$d" t1 "$tv" "$fv" 1 "$q8/input_0.npy" &&
+     build_run q8_vnni "$q8/model.onnx" "$d" t2 "$tv --threads=2 --thread-min-work=1" "$fv -pthread" 1 "$q8/input_0.npy"; then
+    n=$(grep -c 'return tnn_par_run(node' "$d/t2.c")
+    if same "$d" 1 t2 t1 && [ "$n" -ge 3 ]; then
+      echo "PASS q8_qdq_cnn_pool (vnni): --threads=2 ($n layers split) byte-identical to one thread"
+    else
+      echo "FAIL q8_qdq_cnn_pool (vnni): $n layers split, or a threaded output differs"
+    fi
+  fi | tee -a "$w/results.txt"
+fi
+
 # data races: ThreadSanitizer on split layers of both packed and float kinds
 if [ "${THREADS_MODELS:-1}" = 0 ]; then
   echo "SKIP tsan: THREADS_MODELS=0" | tee -a "$w/results.txt"
 elif echo 'int main(void){return 0;}' | gcc -x c -fsanitize=thread -o "$w/tsan_probe" - 2>/dev/null; then
-  for m in torch_digits_cnn qa_resnet_w1a1; do
+  for m in torch_digits_cnn qa_resnet_w1a1 q8_qdq_cnn_pool; do
     dir="$root/tests/e2e/models/$m"
     [ -d "$dir" ] || continue
     d="$w/tsan_$m"

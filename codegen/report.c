@@ -34,7 +34,7 @@ typedef struct {
 static const char *layer_mode(Graph *g, const Node *n, double bits) {
   const QuantInfo *q = n->quant;
   int ab = q && q->packed ? q->abits : 0, ob = q && q->packed ? q->obits : 0;
-  const char *w = bits == 1.6 ? "1.6" : bits == 32 ? "32" : bits == 2 ? "2" : "1";
+  const char *w = bits == 1.6 ? "1.6" : bits == 32 ? "32" : bits == 8 ? "8" : bits == 2 ? "2" : "1";
   if (ob > 2) return arena_printf(g->arena, "W%sA%d>A%d", w, ab ? ab : 32, ob);
   return arena_printf(g->arena, "W%sA%d%s", w, ab ? ab : 32,
                       ob == 1 ? ">A1" : ob == 2 ? ">A2" : "");
@@ -42,6 +42,7 @@ static const char *layer_mode(Graph *g, const Node *n, double bits) {
 
 static double layer_bits(const Graph *g, const Node *n) {
   if (!n->quant || !n->quant->packed) return 32;
+  if (n->quant->bits == 8) return 8;           /* int8 weights (pass quant-int8) */
   if (n->quant->bits == 1) return 1;
   return g->pack == PACK_BASE3 ? 1.6 : 2;
 }
@@ -51,6 +52,7 @@ static int64_t packed_bytes(double bits, int64_t nw) {
   if (bits == 32) return 4 * nw;
   if (bits == 1) return (nw + 7) / 8;
   if (bits == 2) return 2 * ((nw + 7) / 8);
+  if (bits == 8) return nw;
   return (nw + 4) / 5;
 }
 

@@ -309,6 +309,104 @@ static bool is_bwconv(const Node *n) {
   return n->call.kernel == TNN_K_f32_bwconv || n->call.kernel == TNN_K_f32_bwconv_mb;
 }
 
+/* ------------------------------------------------- 8-bit weights */
+
+/* A float group-1 convolution (tnn_f32_conv2d_mb) whose weights are, per
+ * output channel, s_m * q_j with integers |q_j| <= 127 exactly as floats
+ * (DequantizeLinear of int8 weights, folded: the stem of a QDQ int8
+ * model) can run on the 8-bit kernels as well when its input is
+ * quantized: it is given the packed layers' form (QuantInfo of 8 bits,
+ * operands {x, weights, scale s_m, bias}), and put back if the quantizer
+ * is refused.  s_m is max|w| / 127 (symmetric per-channel int8); a layer
+ * whose weights do not reproduce bit for bit stays float. */
+typedef struct {
+  Node *n;
+  int kernel;
+  void *params;
+  Tensor **in;
+  int nin;
+} W8Saved;
+
+static bool w8_candidate(const Node *n) {
+  if (n->dead || n->quant || n->call.kernel != TNN_K_f32_conv2d_mb || !n->orig_weight) return false;
+  const tnn_conv_params *p = n->call.params;
+  const Tensor *w = n->orig_weight;
+  return p->group == 1 && w->data && w->dtype == DT_FLOAT && n->in[0] &&
+         n->in[0]->dtype == DT_FLOAT && p->c * p->kh * p->kw <= TNN_I8_MAX_K;
+}
+
+static bool w8_take(Graph *g, Node *n, W8Saved *sv) {
+  const tnn_conv_params *cp = n->call.params;
+  const Tensor *w = n->orig_weight;
+  const int64_t m = cp->m, k = cp->c * cp->kh * cp->kw;
+  const float *wd = w->data;
+  if (cp->has_bias && (n->nin < 3 || !n->in[2] || !n->in[2]->data ||
+                       n->in[2]->dtype != DT_FLOAT))
+    return false;
+  int8_t *t = arena_alloc(g->arena, (size_t)(m * k));
+  float *scd = arena_alloc(g->arena, sizeof(float) * (size_t)m);
+  float *bid = arena_alloc(g->arena, sizeof(float) * (size_t)m);
+  for (int64_t r = 0; r < m; r++) {
+    float big = 0.0f;
+    for (int64_t j = 0; j < k; j++) big = fmaxf(big, fabsf(wd[r * k + j]));
+    const float s = big > 0.0f ? big / 127.0f : 1.0f;
+    for (int64_t j = 0; j < k; j++) {
+      const float v = wd[r * k + j], q = roundf(v / s);
+      if (!(fabsf(q) <= 127.0f) || q * s != v) return false;
+      t[r * k + j] = (int8_t)q;
+    }
+    scd[r] = s;
+    bid[r] = cp->has_bias ? ((const float *)n->in[2]->data)[r] : 0.0f;
+  }
+  int64_t one = m;
+  Tensor *sc = ir_const_new(g, arena_printf(g->arena, "%s/w8scale", n->name), DT_FLOAT, 1, &one);
+  Tensor *bi = ir_const_new(g, arena_printf(g->arena, "%s/w8bias", n->name), DT_FLOAT, 1, &one);
+  memcpy(sc->data, scd, sizeof(float) * (size_t)m);
+  memcpy(bi->data, bid, sizeof(float) * (size_t)m);
+  scd = sc->data;
+  sv->n = n;
+  sv->kernel = n->call.kernel;
+  sv->params = n->call.params;
+  sv->in = n->in;
+  sv->nin = n->nin;
+  tnn_bwconv_params *bp = opk_params(g, sizeof *bp);
+  bp->n = cp->n; bp->c = cp->c; bp->h = cp->h; bp->w = cp->w; bp->m = cp->m;
+  bp->oh = cp->oh; bp->ow = cp->ow; bp->kh = cp->kh; bp->kw = cp->kw;
+  bp->sh = cp->sh; bp->sw = cp->sw; bp->pt = cp->pt; bp->pl = cp->pl;
+  bp->dh = cp->dh; bp->dw = cp->dw; bp->group = 1;
+  bp->lo = -INFINITY;
+  bp->hi = INFINITY;
+  QuantInfo *q = arena_calloc(g->arena, 1, sizeof *q);
+  q->bits = 8;
+  q->per_channel = true;
+  q->m = m;
+  q->k = k;
+  q->scale = scd;
+  q->t = t;
+  q->weight = w;
+  q->packed = true;
+  Tensor **in = arena_calloc(g->arena, 4, sizeof(Tensor *));
+  in[0] = n->in[0];
+  in[1] = (Tensor *)w;
+  in[2] = sc;
+  in[3] = bi;
+  n->in = in;
+  n->nin = 4;
+  n->quant = q;
+  n->call.kernel = TNN_K_f32_bwconv;
+  n->call.params = bp;
+  return true;
+}
+
+static void w8_revert(W8Saved *sv) {
+  Node *n = sv->n;
+  n->call.kernel = sv->kernel;
+  n->call.params = sv->params;
+  n->in = sv->in;
+  n->nin = sv->nin;
+  n->quant = NULL;
+}
+
 /* A layer that can read codes of x, or NULL with *why. */
 static bool int8_layer(const Node *n, const Tensor *x, const char **why) {
   *why = NULL;
@@ -350,6 +448,8 @@ static void to_int8(Graph *g, Node *L, const Chain *ch, int bits) {
   int32_t *cd = corr->data;
   float *scale = L->in[2]->data;
   const tnn_bwconv_params *cp = conv ? L->call.params : NULL;
+  int64_t wmax = 0;
+  for (int64_t j = 0; j < q->m * k; j++) wmax = q->t[j] < -wmax ? -q->t[j] : q->t[j] > wmax ? q->t[j] : wmax;
   for (int64_t m = 0; m < q->m; m++) {
     const int8_t *t = q->t + m * k;
     int64_t st = 0;
@@ -381,7 +481,7 @@ static void to_int8(Graph *g, Node *L, const Chain *ch, int bits) {
     p->m = old->m;
     p->k = old->k;
     p->kp = kp;
-    p->wmax = 1;
+    p->wmax = wmax;
     p->lo = old->lo;
     p->hi = old->hi;
     L->call.kernel = TNN_K_x_i8fc;
@@ -394,12 +494,12 @@ static void to_int8(Graph *g, Node *L, const Chain *ch, int bits) {
     p->dh = cp->dh; p->dw = cp->dw;
     p->kp = kp;
     p->upad = -ch->c >= 0 && -ch->c < ch->levels ? -ch->c : 0;
-    p->wmax = 1;
+    p->wmax = wmax;
     p->wb16 = b16;
     p->pb = b16 ? TNN_I8_PB_B16 : TNN_I8_PB;
     p->lo = cp->lo;
     p->hi = cp->hi;
-    p->scratch = p->pb * kp;
+    p->scratch = tnn_i8_conv_scratch(p);
     Tensor **outs = arena_calloc(g->arena, 2, sizeof *outs);
     Tensor *s = ir_tensor_new(g, arena_printf(g->arena, "%s/patches", L->name));
     L->call.kernel = TNN_K_x_i8conv;
@@ -465,6 +565,12 @@ static void try_tensor(Graph *g, Tensor *x, Node **users, int nu, bool *moved) {
   for (; from < ch.n; from++)
     if (chain_levels(&ch, from)) break;
   if (from == ch.n) return;                  /* not a quantizer: plain floats */
+  W8Saved saved[8];
+  int nsaved = 0;
+  for (int j = 0; j < nu; j++)
+    if (w8_candidate(users[j]) && users[j]->in[0] == x && nsaved < 8 &&
+        w8_take(g, users[j], &saved[nsaved]))
+      nsaved++;
   const char *why = NULL;
   const bool conv = is_bwconv(users[0]);
   for (int j = 0; j < nu && !why; j++)
@@ -481,6 +587,7 @@ static void try_tensor(Graph *g, Tensor *x, Node **users, int nu, bool *moved) {
   if (!why && !find_formula(&ch, from, &form))
     why = "no exact integer quantizer formula reproduces the activation quantizer";
   if (why) {
+    for (int j = 0; j < nsaved; j++) w8_revert(&saved[j]);
     blame(users, nu, arena_printf(g->arena, "%d-level activations: %s", ch.levels, why));
     return;
   }
@@ -684,8 +791,9 @@ bool pass_quant_int8(Graph *g) {
   bool moved = false;
   for (int i = 0; i < g->nnodes; i++) {
     Node *L = g->nodes[i];
-    if (L->dead || !L->quant || !L->quant->packed || L->quant->abits ||
-        (L->call.kernel != TNN_K_f32_bwfc && !is_bwconv(L)))
+    if (!w8_candidate(L) &&
+        (L->dead || !L->quant || !L->quant->packed || L->quant->abits ||
+         (L->call.kernel != TNN_K_f32_bwfc && !is_bwconv(L))))
       continue;
     Tensor *x = L->in[0];
     if (!x || x->data || x->dtype != DT_FLOAT || seen[x->id]) continue;

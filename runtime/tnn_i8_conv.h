@@ -9,8 +9,15 @@
 TNN_INLINE void tnn_i8_patch(const tnn_i8conv_params *p, const uint8_t *u, int64_t oy,
                              int64_t ox, uint8_t *dst) {
   uint8_t *d = dst;
+  const int64_t ix0 = ox * p->sw - p->pl, run = p->kw * p->c;
+  const int inside = p->dw == 1 && ix0 >= 0 && ix0 + p->kw <= p->w;
   for (int64_t ky = 0; ky < p->kh; ky++) {
     const int64_t iy = oy * p->sh - p->pt + ky * p->dh;
+    if (inside && iy >= 0 && iy < p->h) {   /* the window row is one run of NHWC bytes */
+      memcpy(d, u + (iy * p->w + ix0) * p->c, (size_t)run);
+      d += run;
+      continue;
+    }
     for (int64_t kx = 0; kx < p->kw; kx++, d += p->c) {
       const int64_t ix = ox * p->sw - p->pl + kx * p->dw;
       if (iy < 0 || iy >= p->h || ix < 0 || ix >= p->w)
@@ -20,6 +27,16 @@ TNN_INLINE void tnn_i8_patch(const tnn_i8conv_params *p, const uint8_t *u, int64
     }
   }
   memset(d, 0, (size_t)(dst + p->kp - d));
+}
+
+/* The blocked layout's float staging (pb x m floats) in the workspace,
+ * after the patches (pb * kp bytes, 64-byte aligned): its offset, and the
+ * workspace of one share with it. */
+TNN_INLINE int64_t tnn_i8_b16_tmp_at(const tnn_i8conv_params *p) {
+  return (p->pb * p->kp + 63) / 64 * 64;
+}
+TNN_INLINE int64_t tnn_i8_conv_scratch(const tnn_i8conv_params *p) {
+  return p->wb16 ? tnn_i8_b16_tmp_at(p) + p->pb * p->m * (int64_t)sizeof(float) : p->pb * p->kp;
 }
 
 /* Share `part` of `nparts` (tnnc --threads): the patch blocks [lo, hi) of
@@ -62,10 +79,25 @@ TNN_INLINE int tnn_x_i8conv_part(const void *vp, const void *const *in, void *co
       const int64_t cnt = np - p0 < p->pb ? np - p0 : p->pb;
       for (int64_t i = 0; i < cnt; i++)
         tnn_i8_patch(p, ub, (p0 + i) / p->ow, (p0 + i) % p->ow, patches + i * p->kp);
+      float *y = (float *)out[0] + b * p->m * np + p0;
       if (p->ocode == 1) e.u = (uint8_t *)out[0] + b * p->ostride + p0 * p->m;
-      else e.y = (float *)out[0] + b * p->m * np + p0;
-      if (p->wb16) tnn_i8_gemm_b16(patches, cnt, (const int8_t *)in[1], p->m, p->kp, &e);
-      else tnn_i8_gemm(patches, cnt, (const int8_t *)in[1], p->m, p->kp, p->wmax, &e);
+      else e.y = y;
+      if (p->wb16 && p->ocode != 1) {
+        /* float out (NCHW): the block's values pixel-major in the workspace
+         * after the patches (stores of 16 channels side by side), then one
+         * run of cnt pixels per channel plane */
+        float *t = (float *)(patches + tnn_i8_b16_tmp_at(p));
+        e.y = t;
+        e.si = p->m;
+        e.sj = 1;
+        tnn_i8_gemm_b16(patches, cnt, (const int8_t *)in[1], p->m, p->kp, &e);
+        for (int64_t ch = 0; ch < p->m; ch++)
+          for (int64_t i = 0; i < cnt; i++) y[ch * np + i] = t[i * p->m + ch];
+      } else if (p->wb16) {
+        tnn_i8_gemm_b16(patches, cnt, (const int8_t *)in[1], p->m, p->kp, &e);
+      } else {
+        tnn_i8_gemm(patches, cnt, (const int8_t *)in[1], p->m, p->kp, p->wmax, &e);
+      }
     }
   }
   return TNN_OK;

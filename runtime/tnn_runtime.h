@@ -280,7 +280,7 @@
 #define TNN_STACK_bapool 512
 #define TNN_STACK_i8quant 1024     /* a 256-byte run of codes */
 #define TNN_STACK_i8fc 1024
-#define TNN_STACK_i8conv 1024      /* patches in the workspace (out[1]) */
+#define TNN_STACK_i8conv 2048      /* patches in the workspace (out[1]); the VNNI tiles spill */
 
 #define TNN_FIELD_I(x) int64_t x;
 #define TNN_FIELD_F(x) double x;

@@ -101,6 +101,16 @@ if grep -Eq '^0 +Conv .* W2A8>A8 +x_i8conv' "$w/out.txt" && grep -Eq '^1 +Conv .
 else
   ko "--report 8-bit CNN: $(cat "$w/out.txt")"
 fi
+# 8-bit weights (DequantizeLinear of int8 per channel) behind an 8-bit
+# quantizer: W8A8 on the same kernels; the ternary conv after them W2A8
+q8s=$root/tests/e2e/models/q8_qdq_int8_stem/model.onnx
+expect_exit "--report int8 QDQ stem" 0 --report "$q8s"
+if grep -Eq '^0 +Conv +16x3x3x3 +8 +per-channel .* W8A8>A8 +x_i8conv' "$w/out.txt" &&
+   grep -Eq '^1 +Conv .* W8A8>A8 ' "$w/out.txt" && grep -Eq '^2 +Conv .* W2A8 ' "$w/out.txt"; then
+  ok "--report: int8 weights on 8-bit activations (W8A8)"
+else
+  ko "--report int8 QDQ stem: $(cat "$w/out.txt")"
+fi
 expect_exit "--report 8-bit CNN --float-acts" 0 --report --float-acts "$q8"
 grep -Eq '^1 +Conv .* W2A32 ' "$w/out.txt" && ok "--float-acts: 8-bit CNN stays float" \
   || ko "--float-acts 8-bit CNN: $(cat "$w/out.txt")"

@@ -162,3 +162,59 @@ def qdq_cnn_model(name, qdq, c, w1, w2, w3, wf, b1, b3, bf):
     return m
 
 qdq_cnn_pool()
+
+# q8_qdq_int8_stem: an int8 QDQ model's layers with 8-bit weights: the input
+# QDQ (int8, zero point 0) into a 3-channel stem whose weights are
+# DequantizeLinear of int8 per output channel (W8A8: 8-bit x 8-bit on the
+# integer kernels), Relu, QDQ (uint8), a second conv of int8 weights with
+# stride 2 (W8A8), Relu, QDQ into a ternary conv (W2A8).  ref_model.onnx:
+# the same values with Div/Round/Clip/Mul activations and the weights
+# dequantized in float32 (onnxruntime's QDQ rewrites left out).
+def qdq_int8_stem():
+    name = 'q8_qdq_int8_stem'
+    c = lambda v, n, dt=np.float32: nh.from_array(np.array(v, dt), n)
+    d = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'models', name)
+    os.makedirs(d, exist_ok=True)
+    q1 = rng.integers(-127, 128, size=(16, 3, 3, 3)).astype(np.int8)
+    q1[:, 0, 0, 0] = 127                        # every channel reaches 127
+    s1 = rng.uniform(0.002, 0.01, size=16).astype(np.float32)
+    q2 = rng.integers(-127, 128, size=(24, 16, 3, 3)).astype(np.int8)
+    q2[:, 0, 0, 0] = -127
+    s2 = rng.uniform(0.001, 0.004, size=24).astype(np.float32)
+    w3 = tern((8, 24, 3, 3))
+    b1, b2 = rng.normal(size=16).astype(np.float32), rng.normal(size=24).astype(np.float32) * 0.1
+    acts = [('x', 'a0', 1 / 64, 0, np.int8), ('r1', 'a1', 0.05, 0, np.uint8), ('r2', 'a2', 0.03, 0, np.uint8)]
+    for ref in (False, True):
+        nodes, inits = [], []
+        def act(x, y, s, zp, dt):
+            lo, hi = (-128, 127) if dt == np.int8 else (0, 255)
+            if ref:
+                inits.extend([c(s, y + '_s'), c(lo - zp, y + '_lo'), c(hi - zp, y + '_hi')])
+                return [h.make_node('Div', [x, y + '_s'], [y + '_d']), h.make_node('Round', [y + '_d'], [y + '_r']),
+                        h.make_node('Clip', [y + '_r', y + '_lo', y + '_hi'], [y + '_c']),
+                        h.make_node('Mul', [y + '_c', y + '_s'], [y])]
+            inits.extend([c(s, y + '_s'), c(zp, y + '_z', dt)])
+            return [h.make_node('QuantizeLinear', [x, y + '_s', y + '_z'], [y + '_q']),
+                    h.make_node('DequantizeLinear', [y + '_q', y + '_s', y + '_z'], [y])]
+        for wn, q, s in (('w1', q1, s1), ('w2', q2, s2)):
+            if ref:
+                inits.append(nh.from_array((q.astype(np.float32) * s.reshape(-1, 1, 1, 1)).astype(np.float32), wn))
+            else:
+                inits += [nh.from_array(q, wn + '_q'), nh.from_array(s, wn + '_s'),
+                          nh.from_array(np.zeros(len(s), np.int8), wn + '_z')]
+                nodes.append(h.make_node('DequantizeLinear', [wn + '_q', wn + '_s', wn + '_z'], [wn], axis=0))
+        nodes += act(*acts[0]) + [h.make_node('Conv', ['a0', 'w1', 'b1'], ['c1'], pads=[1, 1, 1, 1]),
+                                  h.make_node('Relu', ['c1'], ['r1'])] + act(*acts[1]) + \
+            [h.make_node('Conv', ['a1', 'w2', 'b2'], ['c2'], pads=[1, 1, 1, 1], strides=[2, 2]),
+             h.make_node('Relu', ['c2'], ['r2'])] + act(*acts[2]) + \
+            [h.make_node('Conv', ['a2', 'w3'], ['y'], pads=[1, 1, 1, 1])]
+        inits += [nh.from_array(b1, 'b1'), nh.from_array(b2, 'b2'), nh.from_array(w3, 'w3')]
+        g = h.make_graph(nodes, name, [h.make_tensor_value_info('x', T.FLOAT, [2, 3, 14, 14])],
+                         [h.make_tensor_value_info('y', T.FLOAT, [2, 8, 7, 7])], inits)
+        m = h.make_model(g, opset_imports=[h.make_opsetid('', 13)]); m.ir_version = 7
+        onnx.checker.check_model(m)
+        onnx.save(m, os.path.join(d, 'ref_model.onnx' if ref else 'model.onnx'))
+    np.save(os.path.join(d, 'input_0.npy'), (rng.normal(size=(2, 3, 14, 14)) * 0.8).astype(np.float32))
+    open(os.path.join(d, 'simd'), 'w').close()
+
+qdq_int8_stem()

@@ -325,6 +325,34 @@ Test(twins, i8_gemm) {
   }
 }
 
+/* A random 8-bit dot case: codes a and int8 weights w (rows of kp, zero
+ * beyond k), per-column scale, bias and code offsets; and a random fused
+ * quantizer (iteration it: both scale forms, every rounding mode). */
+static void i8_random_case(uint8_t *a, int8_t *w, float *sc, float *bi, int32_t *corr,
+                           int64_t na, int64_t nw, int64_t k, int64_t kp) {
+  for (int64_t i = 0; i < na; i++)
+    for (int64_t j = 0; j < k; j++) a[i * kp + j] = (uint8_t)rnd();
+  for (int64_t i = 0; i < nw; i++)
+    for (int64_t j = 0; j < k; j++) w[i * kp + j] = (int8_t)(int)(rnd() % 256 - 128);
+  for (int64_t j = 0; j < nw; j++) {
+    sc[j] = (float)((int)(rnd() % 2001) - 1000) * 1e-6f;
+    bi[j] = (float)((int)(rnd() % 2001) - 1000) * 1e-3f;
+    corr[j] = (int32_t)(rnd() % 20001) - 10000;
+  }
+}
+
+static tnn_i8quant_params i8_random_quant(int it) {
+  tnn_i8quant_params q;
+  memset(&q, 0, sizeof q);
+  q.div = (int64_t)(it & 1);
+  q.mode = (int64_t)(it / 2 % 7);
+  q.levels = 2 + (int64_t)(rnd() % 255);
+  q.scale = q.div ? 0.013 : 1.0 / 0.013;
+  q.pre = (double)((int)(rnd() % 5) - 2);
+  q.post = (double)(rnd() % 40) - q.pre;
+  return q;
+}
+
 /* the VNNI dot on any int8 weights (8-bit layers), and its vector epilogue:
  * float values (scale, bias, lo/hi clamp), fused codes in every rounding
  * mode and both scale forms and those codes' float levels, against the scalar twin byte for byte; shapes
@@ -341,23 +369,8 @@ Test(twins, i8_gemm_codes) {
     const int64_t na = 1 + (int64_t)(rnd() % NA), nw = 1 + (int64_t)(rnd() % NW);
     memset(a, 0, sizeof a);
     memset(w, 0, sizeof w);
-    for (int64_t i = 0; i < na; i++)
-      for (int64_t j = 0; j < k; j++) a[i * kp + j] = (uint8_t)rnd();
-    for (int64_t i = 0; i < nw; i++)
-      for (int64_t j = 0; j < k; j++) w[i * kp + j] = (int8_t)(int)(rnd() % 256 - 128);
-    for (int64_t j = 0; j < nw; j++) {
-      sc[j] = (float)((int)(rnd() % 2001) - 1000) * 1e-6f;
-      bi[j] = (float)((int)(rnd() % 2001) - 1000) * 1e-3f;
-      corr[j] = (int32_t)(rnd() % 20001) - 10000;
-    }
-    tnn_i8quant_params q;
-    memset(&q, 0, sizeof q);
-    q.div = (int64_t)(it & 1);
-    q.mode = (int64_t)(it / 2 % 7);
-    q.levels = 2 + (int64_t)(rnd() % 255);
-    q.scale = q.div ? 0.013 : 1.0 / 0.013;
-    q.pre = (double)((int)(rnd() % 5) - 2);
-    q.post = (double)(rnd() % 40) - q.pre;
+    i8_random_case(a, w, sc, bi, corr, na, nw, k, kp);
+    const tnn_i8quant_params q = i8_random_quant(it);
     const float lo = it % 3 == 0 ? -INFINITY : -0.5f, hi = it % 5 == 0 ? INFINITY : 3.0f;
     tnn_i8_epi e = {yr, nw, 1, sc, bi, corr, lo, hi, NULL, NULL, 0, 0};
     tnn_i8_gemm__scalar(a, na, w, nw, kp, &e);
@@ -399,25 +412,10 @@ Test(twins, i8_gemm_b16) {
     memset(a, 0, sizeof a);
     memset(w, 0, sizeof w);
     memset(wb, 0, sizeof wb);
-    for (int64_t i = 0; i < na; i++)
-      for (int64_t j = 0; j < k; j++) a[i * kp + j] = (uint8_t)rnd();
+    i8_random_case(a, w, sc, bi, corr, na, nw, k, kp);
     for (int64_t i = 0; i < nw; i++)
-      for (int64_t j = 0; j < k; j++) {
-        w[i * kp + j] = (int8_t)(int)(rnd() % 256 - 128);
-        wb[tnn_i8_b16_at(kp, i, j)] = w[i * kp + j];
-      }
-    for (int64_t j = 0; j < nw; j++) {
-      sc[j] = (float)((int)(rnd() % 2001) - 1000) * 1e-6f;
-      bi[j] = (float)((int)(rnd() % 2001) - 1000) * 1e-3f;
-      corr[j] = (int32_t)(rnd() % 20001) - 10000;
-    }
-    tnn_i8quant_params q;
-    memset(&q, 0, sizeof q);
-    q.div = (int64_t)(it & 1);
-    q.mode = (int64_t)(it / 2 % 7);
-    q.levels = 2 + (int64_t)(rnd() % 255);
-    q.scale = q.div ? 0.013 : 1.0 / 0.013;
-    q.post = (double)(rnd() % 40);
+      for (int64_t j = 0; j < k; j++) wb[tnn_i8_b16_at(kp, i, j)] = w[i * kp + j];
+    const tnn_i8quant_params q = i8_random_quant(it);
     const int form = it % 3;   /* 0 float NCHW, 1 codes NHWC, 2 levels NCHW */
     tnn_i8_epi e = {y0, 1, na, sc, bi, corr, -0.5f, it % 5 ? 3.0f : INFINITY, NULL, NULL, -7, 0.05f};
     if (form == 1) e.si = nw, e.sj = 1, e.u = u0, e.q = &q;

@@ -43,265 +43,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "../ir/ir.h"
-
-#define CHAIN_MAX 16
-#define LEVELS_MAX 256
-
-typedef struct {
-  Node *nodes[CHAIN_MAX];      /* from f to x, in order */
-  int var[CHAIN_MAX];          /* each one's variable input (the others constants) */
-  int n;
-  Tensor *f, *x;
-  int levels;
-  float vals[LEVELS_MAX];      /* the levels, ascending */
-  int64_t thr[LEVELS_MAX];     /* fkey of T_j, j >= 1 */
-  double s;                    /* level spacing */
-  int64_t c;                   /* v_j = s (j + c) */
-} Chain;
-
-/* ------------------------------------------------- single values */
-
-static int64_t fkey(float f) {
-  uint32_t u;
-  memcpy(&u, &f, sizeof u);
-  return u & 0x80000000u ? -(int64_t)(u & 0x7fffffffu) : (int64_t)u;
-}
-
-static float fval(int64_t key) {
-  uint32_t u = key < 0 ? (uint32_t)(-key) | 0x80000000u : (uint32_t)key;
-  float f;
-  memcpy(&f, &u, sizeof f);
-  return f;
-}
-
-static bool scalar(const Tensor *t) { return t && t->data && ir_tensor_numel(t) == 1; }
-
-/* Node i's variable input: the chain's value before it. */
-static Tensor *chain_in(const Chain *ch, int i) { return ch->nodes[i]->in[ch->var[i]]; }
-
-/* Runs n's kernel on one element: in[] one value each (constants: their
- * scalar data), out one value. */
-static void eval_node(const Node *n, const void *const *in, void *out) {
-  const int k = n->call.kernel;
-  if (k < 0) {                 /* a view: the value itself */
-    memcpy(out, in[0], sizeof(float));
-    return;
-  }
-  const KernelInfo *ki = kernel_info(k);
-  void *o[1] = {out};
-  const char *kind = ki->params_kind;
-  if (strcmp(kind, "unary") == 0) {
-    tnn_unary_params p = *(const tnn_unary_params *)n->call.params;
-    p.n = 1;
-    ki->fn(&p, in, o);
-  } else if (strcmp(kind, "bcast") == 0) {
-    tnn_bcast_params p = *(const tnn_bcast_params *)n->call.params;
-    p.n = p.rank = 1;
-    p.dims[0] = 1;
-    p.sa[0] = p.sb[0] = 0;
-    ki->fn(&p, in, o);
-  } else if (strcmp(kind, "dequant") == 0) {
-    tnn_dequant_params p = *(const tnn_dequant_params *)n->call.params;
-    p.outer = p.c = p.inner = 1;
-    ki->fn(&p, in, o);
-  } else if (k == TNN_K_f32_quant) {
-    tnn_quant_params p = *(const tnn_quant_params *)n->call.params;
-    p.n = p.rank = 1;
-    p.dims[0] = 1;
-    p.ss[0] = p.sz[0] = 0;
-    ki->fn(&p, in, o);
-  } else {
-    tnnc_unreachable();
-  }
-}
-
-/* The chain's output for input value v, from node `from` on. */
-static float eval_chain(const Chain *ch, int from, float v) {
-  uint64_t slot[2] = {0, 0};
-  memcpy(slot, &v, sizeof v);
-  for (int i = from; i < ch->n; i++) {
-    const Node *n = ch->nodes[i];
-    const Tensor *prev = chain_in(ch, i);
-    const void *in[3] = {NULL, NULL, NULL};
-    uint64_t cur[2];
-    memcpy(cur, slot, sizeof cur);
-    for (int j = 0; j < n->nin && j < 3; j++)
-      in[j] = !n->in[j] ? NULL : n->in[j] == prev ? (const void *)cur : n->in[j]->data;
-    eval_node(n, in, slot);
-  }
-  float y;
-  memcpy(&y, slot, sizeof y);
-  return y;
-}
-
-/* ------------------------------------------------- the chain */
-
-static bool positive(const Tensor *t) { return scalar(t) && ir_const_double(t, 0) > 0; }
-
-/* Whether n is non-decreasing in its variable input `var` (the others
- * scalar constants); var is its index. */
-static bool chain_node(const Node *n, int *var) {
-  const int k = n->call.kernel;
-  if (n->nout != 1 || !n->out[0]) return false;
-  *var = 0;
-  /* a view (Flatten, Reshape, ...) keeps every element and its order, so
-   * an elementwise chain runs through it */
-  if (k < 0) return op_is_view(n) && n->nin >= 1 && n->in[0] && n->in[0]->dtype == DT_FLOAT;
-  if (k == TNN_K_f32_quantize_linear || k == TNN_K_x_dequantize) {
-    const Tensor *x = n->in[0];
-    return positive(n->in[1]) && (n->nin < 3 || !n->in[2] || scalar(n->in[2])) &&
-           (x->dtype == DT_FLOAT || x->dtype == DT_UINT8 || x->dtype == DT_INT8);
-  }
-  if (k == TNN_K_f32_quant) {
-    const tnn_quant_params *p = n->call.params;
-    return !p->bipolar && positive(n->in[1]) && scalar(n->in[2]);
-  }
-  if (k == TNN_K_f32_round || k == TNN_K_f32_floor || k == TNN_K_f32_clip ||
-      k == TNN_K_f32_relu)
-    return n->in[0]->dtype == DT_FLOAT;
-  if (n->nin != 2 || !n->in[0] || !n->in[1]) return false;
-  const bool c0 = n->in[0]->data != NULL, c1 = n->in[1]->data != NULL;
-  if (c0 == c1) return false;
-  *var = c0 ? 1 : 0;
-  const Tensor *cst = n->in[c0 ? 0 : 1];
-  if (!scalar(cst) || cst->dtype != DT_FLOAT) return false;
-  switch (k) {
-  case TNN_K_f32_add: case TNN_K_f32_min: case TNN_K_f32_max:
-  case TNN_K_f32_fmin: case TNN_K_f32_fmax:
-    return true;
-  case TNN_K_f32_mul:
-    return positive(cst);
-  case TNN_K_f32_sub: case TNN_K_f32_div:
-    return *var == 0 && (k == TNN_K_f32_sub || positive(cst));
-  default:
-    return false;
-  }
-}
-
-/* The longest chain ending at x: false when x's producer is not one.  The
- * graph is not changed (a commutative node keeps its operand order: Min and
- * Max differ on NaN and signed zeros when swapped). */
-static bool find_chain(Tensor *x, Chain *ch) {
-  memset(ch, 0, sizeof *ch);
-  ch->x = x;
-  Node *rev[CHAIN_MAX];
-  int rvar[CHAIN_MAX];
-  int nr = 0;
-  Tensor *t = x;
-  while (nr < CHAIN_MAX) {
-    Node *p = t->producer;
-    int var;
-    if (!p || p->dead || !chain_node(p, &var)) break;
-    if (t != x && (t->nuses != 1 || t->is_output)) break;
-    if (ir_tensor_numel(p->out[0]) != ir_tensor_numel(p->in[var])) break;
-    rvar[nr] = var;
-    rev[nr++] = p;
-    t = p->in[var];
-  }
-  if (nr == 0) return false;
-  for (int i = 0; i < nr; i++) {
-    ch->nodes[i] = rev[nr - 1 - i];
-    ch->var[i] = rvar[nr - 1 - i];
-  }
-  ch->n = nr;
-  ch->f = chain_in(ch, 0);
-  return true;
-}
-
-/* Levels of the chain from node `from`: false beyond LEVELS_MAX, NaN or
- * fewer than 2. */
-static bool chain_levels(Chain *ch, int from) {
-  const Tensor *f = chain_in(ch, from);
-  if (f->dtype != DT_FLOAT || ch->x->dtype != DT_FLOAT) return false;
-  int64_t lo = fkey(-INFINITY);
-  const int64_t hi = fkey(INFINITY);
-  float cur = eval_chain(ch, from, fval(lo));
-  const float last = eval_chain(ch, from, fval(hi));
-  if (cur != cur || last != last) return false;
-  ch->levels = 0;
-  ch->vals[ch->levels++] = cur;
-  while (cur != last) {
-    int64_t a = lo + 1, b = hi;
-    while (a < b) {
-      const int64_t mid = a + (b - a) / 2;
-      if (eval_chain(ch, from, fval(mid)) != cur) b = mid;
-      else a = mid + 1;
-    }
-    const float nv = eval_chain(ch, from, fval(a));
-    if (nv != nv || nv < cur || ch->levels == LEVELS_MAX) return false;
-    ch->thr[ch->levels] = a;
-    ch->vals[ch->levels++] = nv;
-    cur = nv;
-    lo = a;
-  }
-  if (ch->levels < 2) return false;
-  /* evenly spaced, integer offset */
-  const int L = ch->levels;
-  const double v0 = ch->vals[0], vl = ch->vals[L - 1];
-  const double big = fmax(fabs(v0), fabs(vl));
-  ch->s = (vl - v0) / (L - 1);
-  if (!(ch->s > 0) || !isfinite(ch->s)) return false;
-  const double cd = v0 / ch->s;
-  ch->c = (int64_t)llround(cd);
-  if (fabs(cd - (double)ch->c) > 1e-3) return false;
-  for (int j = 0; j < L; j++)
-    if (fabs(ch->vals[j] - ch->s * (double)(j + ch->c)) > 1e-5 * big) return false;
-  return true;
-}
-
-/* The chain's constants: candidates for the formula. */
-static int chain_consts(const Chain *ch, int from, double *out, int max) {
-  int n = 0;
-  for (int i = from; i < ch->n; i++)
-    for (int j = 0; j < ch->nodes[i]->nin; j++) {
-      const Tensor *t = ch->nodes[i]->in[j];
-      if (j == ch->var[i] || ch->nodes[i]->call.kernel < 0) continue;
-      if (scalar(t) && n < max) out[n++] = ir_const_double(t, 0);
-    }
-  return n;
-}
-
-static bool formula_ok(const Chain *ch, const tnn_i8quant_params *p) {
-  if (tnn_i8_code(p, -INFINITY) != 0 || tnn_i8_code(p, INFINITY) != ch->levels - 1)
-    return false;
-  for (int j = 1; j < ch->levels; j++)
-    if (tnn_i8_code(p, fval(ch->thr[j])) != j || tnn_i8_code(p, fval(ch->thr[j] - 1)) != j - 1)
-      return false;
-  return true;
-}
-
-/* Finds the quantizer formula (params except the layout); false if none
- * reproduces the chain. */
-static bool find_formula(const Chain *ch, int from, tnn_i8quant_params *p) {
-  double k[3 * CHAIN_MAX];
-  const int nk = chain_consts(ch, from, k, 3 * CHAIN_MAX);
-  double pres[1 + 3 * CHAIN_MAX];
-  int np = 0;
-  pres[np++] = 0;
-  for (int i = 0; i < nk; i++)
-    if (k[i] == floor(k[i]) && fabs(k[i]) <= 65536 && k[i] != 0) pres[np++] = k[i];
-  static const int64_t modes[] = {TNN_ROUND_HALF_EVEN, TNN_ROUND_HALF_UP, TNN_ROUND_FLOOR,
-                                  TNN_ROUND_CEIL, TNN_ROUND_DOWN, TNN_ROUND_UP,
-                                  TNN_ROUND_HALF_DOWN};
-  memset(p, 0, sizeof *p);
-  p->levels = ch->levels;
-  for (int div = 1; div >= 0; div--)
-    for (int i = 0; i < nk; i++) {
-      const double a = k[i], want = div ? ch->s : 1.0 / ch->s;
-      if (!(a > 0) || fabs(a - want) > 1e-4 * want) continue;
-      for (int q = 0; q < np; q++)
-        for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
-          p->div = div;
-          p->scale = (float)a;
-          p->pre = pres[q];
-          p->post = (double)(-ch->c) - pres[q];
-          p->mode = modes[m];
-          if (formula_ok(ch, p)) return true;
-        }
-    }
-  return false;
-}
+#include "quant_int8.h"
 
 /* ------------------------------------------------- the layers */
 
@@ -555,7 +297,7 @@ static void try_tensor(Graph *g, Tensor *x, Node **users, int nu, bool *moved) {
   Chain ch;
   Node *view;
   Node *pool = pool_before(x, &view);
-  if (!find_chain(pool ? pool->in[0] : x, &ch)) return;
+  if (!qi_find_chain(pool ? pool->in[0] : x, &ch)) return;
   if (pool) {                  /* the chain's input must have its output's shape */
     const Tensor *f0 = ch.f, *y = pool->in[0];
     if (f0->rank != y->rank || memcmp(f0->dims, y->dims, sizeof(int64_t) * (size_t)y->rank))
@@ -563,7 +305,7 @@ static void try_tensor(Graph *g, Tensor *x, Node **users, int nu, bool *moved) {
   }
   int from = 0;
   for (; from < ch.n; from++)
-    if (chain_levels(&ch, from)) break;
+    if (qi_chain_levels(&ch, from)) break;
   if (from == ch.n) return;                  /* not a quantizer: plain floats */
   W8Saved saved[8];
   int nsaved = 0;
@@ -584,7 +326,7 @@ static void try_tensor(Graph *g, Tensor *x, Node **users, int nu, bool *moved) {
   if (!why && pads && !(-ch.c >= 0 && -ch.c < ch.levels))
     why = "the activation levels have no zero and the convolution pads";
   tnn_i8quant_params form;
-  if (!why && !find_formula(&ch, from, &form))
+  if (!why && !qi_find_formula(&ch, from, &form))
     why = "no exact integer quantizer formula reproduces the activation quantizer";
   if (why) {
     for (int j = 0; j < nsaved; j++) w8_revert(&saved[j]);
@@ -595,7 +337,7 @@ static void try_tensor(Graph *g, Tensor *x, Node **users, int nu, bool *moved) {
   while ((1 << bits) < ch.levels) bits++;
   /* the quantizer: the chain's last node, on f */
   Node *e = ch.nodes[ch.n - 1];
-  Tensor *f = chain_in(&ch, from);
+  Tensor *f = qi_chain_in(&ch, from);
   tnn_i8quant_params *p = opk_params(g, sizeof *p);
   *p = form;
   const int64_t numel = ir_tensor_numel(x);
@@ -643,146 +385,6 @@ static void try_tensor(Graph *g, Tensor *x, Node **users, int nu, bool *moved) {
   }
 }
 
-/* The quantizer E right after an 8-bit layer L (its float output read by E
- * alone) moves into L's epilogue: L writes E's codes (ocode), computed from
- * the same float value by the same formula, so the codes are unchanged and
- * the float tensor is never written. */
-static void fuse_output(Graph *g, Node *E) {
-  const tnn_i8quant_params *qp = E->call.params;
-  Tensor *y = E->in[0];
-  Node *L = y->producer;
-  if (!L || L->dead || y->nuses != 1 || y->is_output) return;
-  /* L -> max pool P -> E: L writes full-size codes and P pools them
-   * (tnn_x_i8maxpool: the pool commutes with the quantizer) */
-  Node *P = NULL;
-  if (L->call.kernel == TNN_K_f32_max_pool && L->nout == 1) {
-    const tnn_pool_params *pp = L->call.params;
-    Tensor *y0 = L->in[0];
-    Node *L0 = y0->producer;
-    if (!L0 || L0->dead || L0->call.kernel != TNN_K_x_i8conv || y0->nuses != 1 ||
-        y0->is_output || !qp->nhwc || qp->outer != pp->n || qp->c != pp->c ||
-        qp->inner != pp->oh * pp->ow)
-      return;
-    const tnn_i8conv_params *lp = L0->call.params;
-    if (lp->m != pp->c || lp->oh != pp->h || lp->ow != pp->w) return;
-    P = L;
-    L = L0;
-    y = y0;
-  }
-  if (!L->quant) return;
-  int64_t *ocode, *ostride, *qdiv, *qmode, *qlevels;
-  double *qscale, *qpre, *qpost;
-  if (L->call.kernel == TNN_K_x_i8conv) {
-    tnn_i8conv_params *p = L->call.params;
-    if (!P && (!qp->nhwc || qp->outer != p->n || qp->c != p->m ||
-               qp->inner != p->oh * p->ow || qp->ostride != p->m * p->oh * p->ow))
-      return;
-    ocode = &p->ocode; ostride = &p->ostride; qdiv = &p->qdiv; qmode = &p->qmode;
-    qlevels = &p->qlevels; qscale = &p->qscale; qpre = &p->qpre; qpost = &p->qpost;
-  } else if (L->call.kernel == TNN_K_x_i8fc) {
-    tnn_i8fc_params *p = L->call.params;
-    if (qp->nhwc || qp->outer != p->n || qp->c != p->m || qp->inner != 1) return;
-    ocode = &p->ocode; ostride = &p->ostride; qdiv = &p->qdiv; qmode = &p->qmode;
-    qlevels = &p->qlevels; qscale = &p->qscale; qpre = &p->qpre; qpost = &p->qpost;
-  } else {
-    return;
-  }
-  *ocode = 1;
-  *ostride = P ? qp->c * y->dims[2] * y->dims[3] : qp->ostride;
-  *qdiv = qp->div;
-  *qmode = qp->mode;
-  *qlevels = qp->levels;
-  *qscale = qp->scale;
-  *qpre = qp->pre;
-  *qpost = qp->post;
-  int bits = 1;
-  while ((1 << bits) < qp->levels) bits++;
-  L->quant->obits = bits;
-  Tensor *x = E->out[0];
-  if (P) {                     /* L -> codes y -> P -> x */
-    const int64_t d[2] = {y->dims[0], *ostride};
-    ir_tensor_set_shape(y, DT_UINT8, 2, d);
-    P->call.kernel = TNN_K_x_i8maxpool;
-    P->out[0] = x;
-    x->producer = P;
-  } else {
-    L->out[0] = x;
-    x->producer = L;
-  }
-  ir_add_fused(g, L, E);
-  E->dead = true;
-}
-
-/* The sole reader of t, or NULL. */
-static Node *sole_reader(Graph *g, const Tensor *t) {
-  if (t->nuses != 1 || t->is_output) return NULL;
-  for (int i = 0; i < g->nnodes; i++) {
-    Node *n = g->nodes[i];
-    if (n->dead) continue;
-    for (int a = 0; a < n->nin; a++)
-      if (n->in[a] == t) return n;
-  }
-  return NULL;
-}
-
-/* A fake quantizer after an 8-bit layer L whose readers take float (a
- * chain from L's output y to a float x with levels, e.g. Clip, QuantizeLinear,
- * DequantizeLinear before a pool and a float classifier) moves into L's
- * epilogue (ocode 2): L computes the code as tnn_f32_i8quant would and
- * writes its level (float)(code + c) * s, taken only when that float is
- * every level's exact value.  The longest such chain is taken. */
-static void fuse_fake(Graph *g, Node *L) {
-  tnn_i8conv_params *cp = L->call.kernel == TNN_K_x_i8conv ? L->call.params : NULL;
-  tnn_i8fc_params *fp = L->call.kernel == TNN_K_x_i8fc ? L->call.params : NULL;
-  if ((!cp && !fp) || (cp ? cp->ocode : fp->ocode)) return;
-  Tensor *y = L->out[0], *ends[CHAIN_MAX];
-  int ne = 0;
-  for (Tensor *t = y; ne < CHAIN_MAX;) {
-    Node *r = sole_reader(g, t);
-    int var;
-    if (!r || !chain_node(r, &var) || r->in[var] != t) break;
-    t = ends[ne++] = r->out[0];
-  }
-  for (int e = ne - 1; e >= 0; e--) {
-    Chain ch;
-    Tensor *x = ends[e];
-    if (x->dtype != DT_FLOAT || x->rank != y->rank ||
-        memcmp(x->dims, y->dims, sizeof(int64_t) * (size_t)y->rank) || !find_chain(x, &ch) ||
-        ch.f != y || !chain_levels(&ch, 0))
-      continue;
-    tnn_i8quant_params form;
-    if (!find_formula(&ch, 0, &form)) continue;
-    const float step = (float)ch.s;
-    bool exact = true;
-    for (int j = 0; j < ch.levels && exact; j++) {
-      const float v = (float)((int32_t)j + (int32_t)ch.c) * step;
-      exact = memcmp(&v, &ch.vals[j], sizeof v) == 0;
-    }
-    if (!exact) continue;
-    int64_t *f[] = {cp ? &cp->ocode : &fp->ocode, cp ? &cp->qdiv : &fp->qdiv,
-                    cp ? &cp->qmode : &fp->qmode, cp ? &cp->qlevels : &fp->qlevels,
-                    cp ? &cp->qoff : &fp->qoff};
-    double *d[] = {cp ? &cp->qscale : &fp->qscale, cp ? &cp->qpre : &fp->qpre,
-                   cp ? &cp->qpost : &fp->qpost, cp ? &cp->qstep : &fp->qstep};
-    *f[0] = 2;
-    *f[1] = form.div;
-    *f[2] = form.mode;
-    *f[3] = form.levels;
-    *f[4] = ch.c;
-    *d[0] = form.scale;
-    *d[1] = form.pre;
-    *d[2] = form.post;
-    *d[3] = step;
-    L->out[0] = x;
-    x->producer = L;
-    for (int i = 0; i < ch.n; i++) {
-      ir_add_fused(g, L, ch.nodes[i]);
-      ch.nodes[i]->dead = true;
-    }
-    return;
-  }
-}
-
 bool pass_quant_int8(Graph *g) {
   if (g->float_acts) return true;
   ir_recount(g);
@@ -810,12 +412,6 @@ bool pass_quant_int8(Graph *g) {
     try_tensor(g, x, users, nu, &moved);
   }
   ir_recount(g);
-  for (int i = 0; i < g->nnodes; i++)
-    if (!g->nodes[i]->dead && g->nodes[i]->call.kernel == TNN_K_f32_i8quant)
-      fuse_output(g, g->nodes[i]);
-  ir_recount(g);
-  for (int i = 0; i < g->nnodes; i++)
-    if (!g->nodes[i]->dead) fuse_fake(g, g->nodes[i]);
-  ir_recount(g);
+  qi_fuse_epilogues(g);
   return !moved || ir_toposort(g);
 }

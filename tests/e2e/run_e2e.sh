@@ -98,8 +98,8 @@ check_one() {
     echo "PASS $name: packed activations bit-identical to --float-acts"
   fi
   # `simd`: also built for each SIMD level this host runs (AVX2; AVX-512
-  # with VPOPCNTDQ; and with VNNI), so the register-blocked kernels run
-  # inside a whole model
+  # with VPOPCNTDQ; and, for models with 8-bit layers, with VNNI), so the
+  # register-blocked kernels run inside a whole model
   if [ -f "$dir/simd" ]; then
     local lvl march souts sres
     for lvl in avx2 avx512 vnni; do
@@ -109,6 +109,8 @@ check_one() {
         avx512) grep -qw avx512_vpopcntdq /proc/cpuinfo && grep -qw avx512bw /proc/cpuinfo || continue
                 march="-march=x86-64-v4 -mavx512vpopcntdq" ;;
         vnni) grep -qw avx512_vnni /proc/cpuinfo && grep -qw avx512_vpopcntdq /proc/cpuinfo || continue
+              # only the 8-bit kernels differ on that target
+              grep -q 'tnn_x_i8' "$w/model.c" || continue
               march="-march=x86-64-v4 -mavx512vpopcntdq -mavx512vnni" ;;
       esac
       # the vnni level compiles for that target, so tnnc plans its layouts

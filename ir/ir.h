@@ -400,6 +400,8 @@ typedef struct KernelInfo {
 const KernelInfo *kernel_info(int k);
 /* Kernel k's tnn_<name>_part (TNN_PART_KERNELS), or NULL. */
 KernelPartFn kernel_part(int k);
+/* Lowered node n's kernel on one element each of in[] (channel c). */
+void kernel_eval_one(const Node *n, int64_t c, const void *const *in, void *out);
 /* The runtime header that defines kernel k ("tnn_ba_conv.h"). */
 const char *kernel_file(int k);
 

@@ -1,4 +1,6 @@
 /* The runtime's kernel table, generated from runtime/tnn_runtime.h. */
+#include <string.h>
+
 #include "ir.h"
 
 /* One field list per params kind, from the same X-macro that declares the
@@ -62,4 +64,64 @@ const char *kernel_file(int k) {
     for (int i = 0; i < kernel_files[f].n; i++)
       if (kernel_files[f].ids[i] == k) return kernel_files[f].file;
   tnnc_unreachable();
+}
+
+/* Runs lowered node n's kernel on single values (the quantizer finders of
+ * passes quant-acts and quant-int8): in[i] point to one element each
+ * (constants: their data), out to one element; c is the channel (axis 1)
+ * for per-channel nodes (MultiThreshold, BatchNormalization). */
+void kernel_eval_one(const Node *n, int64_t c, const void *const *in, void *out) {
+  const int k = n->call.kernel;
+  void *o[1] = {out};
+  if (k < 0) {                         /* a view */
+    memcpy(out, in[0], dtype_size(n->out[0]->dtype));
+    return;
+  }
+  const KernelInfo *ki = kernel_info(k);
+  const char *kind = ki->params_kind;
+  if (strcmp(kind, "unary") == 0) {
+    tnn_unary_params p = *(const tnn_unary_params *)n->call.params;
+    p.n = 1;
+    ki->fn(&p, in, o);
+  } else if (strcmp(kind, "bcast") == 0) {
+    tnn_bcast_params p = *(const tnn_bcast_params *)n->call.params;
+    p.n = p.rank = 1;
+    p.dims[0] = 1;
+    p.sa[0] = p.sb[0] = 0;
+    ki->fn(&p, in, o);
+  } else if (strcmp(kind, "where") == 0) {
+    tnn_where_params p = *(const tnn_where_params *)n->call.params;
+    p.n = p.rank = 1;
+    p.dims[0] = 1;
+    p.sc[0] = p.sa[0] = p.sb[0] = 0;
+    ki->fn(&p, in, o);
+  } else if (strcmp(kind, "cast") == 0) {
+    tnn_cast_params p = *(const tnn_cast_params *)n->call.params;
+    p.n = 1;
+    ki->fn(&p, in, o);
+  } else if (strcmp(kind, "dequant") == 0) {
+    tnn_dequant_params p = *(const tnn_dequant_params *)n->call.params;
+    p.outer = p.c = p.inner = 1;
+    ki->fn(&p, in, o);
+  } else if (k == TNN_K_f32_quant) {
+    tnn_quant_params p = *(const tnn_quant_params *)n->call.params;
+    p.n = p.rank = 1;
+    p.dims[0] = 1;
+    p.ss[0] = p.sz[0] = 0;
+    ki->fn(&p, in, o);
+  } else if (k == TNN_K_f32_multithreshold) {
+    tnn_mthr_params p = *(const tnn_mthr_params *)n->call.params;
+    const void *in2[2] = {in[0], (const float *)in[1] + (p.global ? 0 : c * p.t)};
+    p.outer = p.c = p.inner = 1;
+    p.global = 1;
+    ki->fn(&p, in2, o);
+  } else if (k == TNN_K_f32_batchnorm) {
+    tnn_bn_params p = *(const tnn_bn_params *)n->call.params;
+    const void *in2[5] = {in[0], NULL, NULL, NULL, NULL};
+    p.n = p.c = p.spatial = 1;
+    for (int i = 1; i < 5; i++) in2[i] = (const float *)n->in[i]->data + c;
+    ki->fn(&p, in2, o);
+  } else {
+    tnnc_unreachable();
+  }
 }

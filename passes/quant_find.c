@@ -34,70 +34,13 @@ void qa_build_uses(Graph *g, Uses *u) {
   }
 }
 
-/* ------------------------------------------------- one value through a node */
-
-/* Runs n's lowered kernel on single values: in[i] point to one element
- * each (constants: their data), out to one element; c is the channel
- * (the layer's output channel, axis 1) for per-channel nodes. */
-static void eval_node(const Node *n, int64_t c, const void **in, void *out) {
-  const int k = n->call.kernel;
-  void *o[1] = {out};
-  if (k < 0) {                         /* a view */
-    memcpy(out, in[0], dtype_size(n->out[0]->dtype));
-    return;
-  }
-  const KernelInfo *ki = kernel_info(k);
-  const char *kind = ki->params_kind;
-  if (strcmp(kind, "unary") == 0) {
-    tnn_unary_params p = *(const tnn_unary_params *)n->call.params;
-    p.n = 1;
-    ki->fn(&p, in, o);
-  } else if (strcmp(kind, "bcast") == 0) {
-    tnn_bcast_params p = *(const tnn_bcast_params *)n->call.params;
-    p.n = p.rank = 1;
-    p.dims[0] = 1;
-    p.sa[0] = p.sb[0] = 0;
-    ki->fn(&p, in, o);
-  } else if (strcmp(kind, "where") == 0) {
-    tnn_where_params p = *(const tnn_where_params *)n->call.params;
-    p.n = p.rank = 1;
-    p.dims[0] = 1;
-    p.sc[0] = p.sa[0] = p.sb[0] = 0;
-    ki->fn(&p, in, o);
-  } else if (strcmp(kind, "cast") == 0) {
-    tnn_cast_params p = *(const tnn_cast_params *)n->call.params;
-    p.n = 1;
-    ki->fn(&p, in, o);
-  } else if (k == TNN_K_f32_quant) {
-    tnn_quant_params p = *(const tnn_quant_params *)n->call.params;
-    p.n = p.rank = 1;
-    p.dims[0] = 1;
-    p.ss[0] = p.sz[0] = 0;
-    ki->fn(&p, in, o);
-  } else if (k == TNN_K_f32_multithreshold) {
-    tnn_mthr_params p = *(const tnn_mthr_params *)n->call.params;
-    const void *in2[2] = {in[0], (const float *)in[1] + (p.global ? 0 : c * p.t)};
-    p.outer = p.c = p.inner = 1;
-    p.global = 1;
-    ki->fn(&p, in2, o);
-  } else if (k == TNN_K_f32_batchnorm) {
-    tnn_bn_params p = *(const tnn_bn_params *)n->call.params;
-    const void *in2[5] = {in[0], NULL, NULL, NULL, NULL};
-    p.n = p.c = p.spatial = 1;
-    for (int i = 1; i < 5; i++) in2[i] = (const float *)n->in[i]->data + c;
-    ki->fn(&p, in2, o);
-  } else {
-    tnnc_unreachable();
-  }
-}
-
 /* A single-input float node of the chain between a layer and its
  * quantizer (per channel; constants are the node's own). */
 float qa_eval1(const Node *n, int64_t c, float x) {
   float y = x;
   const void *in[5] = {&x, NULL, NULL, NULL, NULL};
   for (int i = 1; i < n->nin && i < 5; i++) in[i] = n->in[i] ? n->in[i]->data : NULL;
-  eval_node(n, c, in, &y);
+  kernel_eval_one(n, c, in, &y);
   return y;
 }
 
@@ -118,7 +61,7 @@ float qa_eval_group(const QGroup *q, int64_t c, float x) {
           if (q->nodes[a]->out[0] == t) in[j] = slot[a];
       TNNC_ASSERT(in[j] != NULL);
     }
-    eval_node(n, c, in, slot[i]);
+    kernel_eval_one(n, c, in, slot[i]);
   }
   float y;
   memcpy(&y, slot[q->n - 1], sizeof y);
@@ -157,7 +100,7 @@ bool qa_node_dir(const Node *n, const int *d, int *out) {
   const int k = n->call.kernel;
   if (k < 0 || n->nout != 1) return false;
   const OpMono mono = op_mono(n->op);
-  /* constants must be scalars, in whichever operand position (eval_node
+  /* constants must be scalars, in whichever operand position (kernel_eval_one
    * reads one value of each; MultiThreshold's thresholds are per channel) */
   for (int j = 0; j < n->nin; j++)
     if (n->in[j] && n->in[j]->data && !scalar_const(n->in[j]) &&
@@ -169,7 +112,7 @@ bool qa_node_dir(const Node *n, const int *d, int *out) {
   if (mono != MONO_CAST && mono != MONO_SELECT &&
       !(t == DT_FLOAT || (t == DT_BOOL && n->op == OP_NOT)))
     return false;
-  /* and the kernel's params are the kind eval_node sets up for one value */
+  /* and the kernel's params are the kind kernel_eval_one sets up for one value */
   const char *kind = kernel_info(k)->params_kind;
   if (mono >= MONO_UP && mono <= MONO_ALPHA_SIGN && strcmp(kind, "unary") != 0) return false;
   if (mono >= MONO_SUM && mono <= MONO_CMP_DOWN && strcmp(kind, "bcast") != 0) return false;

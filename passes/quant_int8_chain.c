@@ -22,42 +22,6 @@ static float fval(int64_t key) {
 static bool scalar(const Tensor *t) { return t && t->data && ir_tensor_numel(t) == 1; }
 
 
-/* Runs n's kernel on one element: in[] one value each (constants: their
- * scalar data), out one value. */
-static void eval_node(const Node *n, const void *const *in, void *out) {
-  const int k = n->call.kernel;
-  if (k < 0) {                 /* a view: the value itself */
-    memcpy(out, in[0], sizeof(float));
-    return;
-  }
-  const KernelInfo *ki = kernel_info(k);
-  void *o[1] = {out};
-  const char *kind = ki->params_kind;
-  if (strcmp(kind, "unary") == 0) {
-    tnn_unary_params p = *(const tnn_unary_params *)n->call.params;
-    p.n = 1;
-    ki->fn(&p, in, o);
-  } else if (strcmp(kind, "bcast") == 0) {
-    tnn_bcast_params p = *(const tnn_bcast_params *)n->call.params;
-    p.n = p.rank = 1;
-    p.dims[0] = 1;
-    p.sa[0] = p.sb[0] = 0;
-    ki->fn(&p, in, o);
-  } else if (strcmp(kind, "dequant") == 0) {
-    tnn_dequant_params p = *(const tnn_dequant_params *)n->call.params;
-    p.outer = p.c = p.inner = 1;
-    ki->fn(&p, in, o);
-  } else if (k == TNN_K_f32_quant) {
-    tnn_quant_params p = *(const tnn_quant_params *)n->call.params;
-    p.n = p.rank = 1;
-    p.dims[0] = 1;
-    p.ss[0] = p.sz[0] = 0;
-    ki->fn(&p, in, o);
-  } else {
-    tnnc_unreachable();
-  }
-}
-
 /* The chain's output for input value v, from node `from` on. */
 static float eval_chain(const Chain *ch, int from, float v) {
   uint64_t slot[2] = {0, 0};
@@ -70,7 +34,7 @@ static float eval_chain(const Chain *ch, int from, float v) {
     memcpy(cur, slot, sizeof cur);
     for (int j = 0; j < n->nin && j < 3; j++)
       in[j] = !n->in[j] ? NULL : n->in[j] == prev ? (const void *)cur : n->in[j]->data;
-    eval_node(n, in, slot);
+    kernel_eval_one(n, 0, in, slot);
   }
   float y;
   memcpy(&y, slot, sizeof y);
